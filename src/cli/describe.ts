@@ -1,0 +1,35 @@
+import type { CommandContext, CommandResult } from "./command.js";
+import { componentTypes, listFlag, openEngine, requireStack } from "./open-engine.js";
+import { formatWithProvenance, outputFormat } from "./output.js";
+
+/** `slipway describe component <component> -s <stack> [--provenance]` */
+export function describeComponentCommand(ctx: CommandContext): CommandResult {
+  const { engine, notes } = openEngine(ctx);
+  const stack = requireStack(ctx);
+  const [component] = ctx.args as [string];
+  const type = componentTypes(ctx.flags.type, "--type")?.[0];
+  const resolved = engine.resolveComponent(stack, component, type);
+  if (!ctx.flags.provenance) return { data: resolved, notes };
+  const build = engine.stack(stack).builds.find((b) => b.defines(resolved.component_type, component))!;
+  const origins = build.provenance(resolved.component_type, component, resolved);
+  return {
+    text: formatWithProvenance(
+      resolved as unknown as Record<string, unknown>,
+      origins,
+      outputFormat(ctx.flags.format),
+    ),
+    notes,
+  };
+}
+
+/** `slipway describe stacks [-s] [--components] [--component-types] [--sections]` */
+export function describeStacksCommand(ctx: CommandContext): CommandResult {
+  const { engine, notes } = openEngine(ctx);
+  const data = engine.describeStacks({
+    stack: typeof ctx.flags.stack === "string" ? ctx.flags.stack : undefined,
+    components: listFlag(ctx.flags.components),
+    componentTypes: componentTypes(ctx.flags["component-types"], "--component-types"),
+    sections: listFlag(ctx.flags.sections),
+  });
+  return { data, notes };
+}

@@ -1,0 +1,117 @@
+import { parseArgs } from "node:util";
+import { SlipwayError, SlipwayErrors } from "../errors.js";
+import { GLOBAL_FLAGS, type CommandDef, type FlagDef } from "./command.js";
+import { COMMANDS } from "./commands.js";
+import { helpFor, topHelp } from "./help.js";
+import { formatData, formatError, outputFormat } from "./output.js";
+
+/** Exit codes: 0 ok, 1 bad input, 2 usage; a wrapped tool's own code when it fails. */
+export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
+
+function optionsOf(flags: Record<string, FlagDef>): ParseOptions {
+  return Object.fromEntries(
+    Object.entries(flags).map(([name, f]) => [
+      name,
+      f.short ? { type: f.type, short: f.short } : { type: f.type },
+    ]),
+  );
+}
+
+/** Finds the command whose words match the leading positionals best. */
+function findCommand(positionals: string[]): CommandDef | undefined {
+  return COMMANDS.filter((c) => c.words.every((w, i) => positionals[i] === w)).sort(
+    (a, b) => b.words.length - a.words.length,
+  )[0];
+}
+
+/** Runs the CLI and returns the exit code; the bin script owns process.exit. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let debug = argv.includes("--debug");
+  try {
+    const loose = parseArgs({
+      args: argv,
+      options: optionsOf(Object.assign({}, GLOBAL_FLAGS, ...COMMANDS.map((c) => c.flags ?? {}))),
+      strict: false,
+      allowPositionals: true,
+    });
+    const cmd = findCommand(loose.positionals);
+    if (!cmd) {
+      if (loose.positionals.length === 0) {
+        io.stdout(topHelp());
+        return loose.values.help ? EXIT.ok : EXIT.usage;
+      }
+      const group = COMMANDS.filter((c) => c.words[0] === loose.positionals[0]);
+      throw new SlipwayError({
+        code: "usage",
+        message: `unknown command "${loose.positionals.join(" ")}"`,
+        hint: group.length
+          ? `try: ${group.map((c) => `slipway ${c.words.join(" ")}`).join(", ")}`
+          : "run `slipway --help` for the list of commands",
+      });
+    }
+    if (loose.values.help) {
+      io.stdout(helpFor(cmd));
+      return EXIT.ok;
+    }
+    const flagDefs = { ...GLOBAL_FLAGS, ...cmd.flags };
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: optionsOf(flagDefs), strict: true, allowPositionals: true });
+    } catch (e) {
+      throw new SlipwayError({
+        code: "usage",
+        message: (e as Error).message,
+        hint: `see \`slipway ${cmd.words.join(" ")} --help\``,
+      });
+    }
+    debug = parsed.values.debug === true;
+    const args = parsed.positionals.slice(cmd.words.length);
+    const required = (cmd.args ?? []).filter((a) => a.required);
+    if (args.length < required.length) {
+      throw new SlipwayError({
+        code: "usage",
+        message: `missing argument <${required[args.length]!.name}>`,
+        hint: `usage: ${helpFor(cmd).split("\n")[0]}`,
+      });
+    }
+    if (args.length > (cmd.args ?? []).length) {
+      throw new SlipwayError({
+        code: "usage",
+        message: `unexpected argument "${args[(cmd.args ?? []).length]}"`,
+        hint: `see \`slipway ${cmd.words.join(" ")} --help\``,
+      });
+    }
+    const format = outputFormat(parsed.values.format);
+    const run = await cmd.load();
+    const result = await run({ args, flags: parsed.values, cwd: io.cwd, env: io.env });
+    for (const note of result.notes ?? []) io.stderr(note + "\n");
+    if (result.text !== undefined) io.stdout(result.text);
+    else if (result.data !== undefined) io.stdout(formatData(result.data, format));
+    return result.exitCode ?? EXIT.ok;
+  } catch (e) {
+    return reportError(e, io, debug);
+  }
+}
+
+function reportError(e: unknown, io: Io, debug: boolean): number {
+  const list = e instanceof SlipwayErrors ? e.errors : e instanceof SlipwayError ? [e] : undefined;
+  if (list) {
+    for (const err of list) io.stderr(formatError(err, io.cwd) + "\n");
+    if (debug) io.stderr(String((e as Error).stack) + "\n");
+    return list.some((x) => x.code === "usage") ? EXIT.usage : EXIT.input;
+  }
+  io.stderr(
+    `error: unexpected failure: ${(e as Error)?.message ?? String(e)}\n  hint: rerun with --debug and report it\n`,
+  );
+  if (debug) io.stderr(String((e as Error)?.stack) + "\n");
+  return EXIT.input;
+}

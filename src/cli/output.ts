@@ -1,0 +1,76 @@
+import { relative } from "node:path";
+import { Document, isMap, isScalar, isSeq, stringify, type Node as YamlNode } from "yaml";
+import { SlipwayError } from "../errors.js";
+import type { Origin } from "../stack/types.js";
+
+export type OutputFormat = "yaml" | "json";
+
+/** Parses `--format`; anything else is a usage error. */
+export function outputFormat(v: string | boolean | undefined): OutputFormat {
+  if (v === undefined) return "yaml";
+  if (v === "yaml" || v === "json") return v;
+  throw new SlipwayError({
+    code: "usage",
+    message: `--format must be yaml or json, not "${String(v)}"`,
+    hint: "use --format yaml or --format json",
+  });
+}
+
+/** Data as YAML or JSON; deterministic for the same input. */
+export function formatData(data: unknown, format: OutputFormat): string {
+  if (format === "json") return JSON.stringify(data, null, 2) + "\n";
+  return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** YAML with each value's origin as a trailing comment; JSON with a `provenance` map beside the data. */
+export function formatWithProvenance(
+  data: Record<string, unknown>,
+  origins: Record<string, Origin>,
+  format: OutputFormat,
+): string {
+  if (format === "json") return formatData({ ...data, provenance: origins }, "json");
+  const doc = new Document(data, { aliasDuplicateObjects: false });
+  const annotate = (node: unknown, path: string) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const p = path ? `${path}.${key}` : key;
+        const o = origins[p];
+        if (o) (pair.value as YamlNode).comment = ` ${describeOrigin(o)}`;
+        else annotate(pair.value, p);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => annotate(item, `${path}[${i}]`));
+    }
+  };
+  annotate(doc.contents, "");
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** `catalog/proxmox.yaml:12 (global) ← deploy/pve-prod` */
+export function describeOrigin(o: Origin): string {
+  const at = o.line ? `${o.file}:${o.line}` : o.file;
+  const via = o.chain.length > 1 ? ` ← ${o.chain.slice(0, -1).reverse().join(" ← ")}` : "";
+  return `${at} (${o.level})${via}`;
+}
+
+/** `file:line:col: message` + `hint:`, paths relative to the working folder. */
+export function formatError(e: SlipwayError, cwd: string): string {
+  const file = e.file ? relative(cwd, e.file) || e.file : "";
+  const where = file
+    ? [file, e.line, e.line ? e.col : undefined].filter((p) => p !== undefined).join(":") + ": "
+    : "";
+  return `${where}error: ${e.message}` + (e.hint ? `\n  hint: ${e.hint}` : "");
+}
+
+/** A warning in the same shape as errors. */
+export function formatWarning(
+  w: { message: string; file?: string; line?: number; col?: number },
+  cwd: string,
+): string {
+  const file = w.file ? relative(cwd, w.file) || w.file : "";
+  const where = file
+    ? [file, w.line, w.line ? w.col : undefined].filter((p) => p !== undefined).join(":") + ": "
+    : "";
+  return `${where}warning: ${w.message}`;
+}

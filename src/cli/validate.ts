@@ -1,0 +1,52 @@
+import { validateComponent } from "../stack/validate-component.js";
+import { validateStacks } from "../stack/validate.js";
+import type { CommandContext, CommandResult } from "./command.js";
+import { openEngine, requireStack } from "./open-engine.js";
+import { formatError, formatWarning } from "./output.js";
+
+/** `slipway validate stacks` — every finding, exit 1 when there is any. */
+export function validateStacksCommand(ctx: CommandContext): CommandResult {
+  const { engine } = openEngine(ctx);
+  const report = validateStacks(engine);
+  const notes = [
+    ...report.warnings.map((w) => formatWarning(w, ctx.cwd)),
+    ...report.errors.map((e) => formatError(e, ctx.cwd)),
+  ];
+  const { files, stacks, components } = report.checked;
+  const summary = `${report.errors.length === 0 ? "ok" : `${report.errors.length} error(s)`}: ${files} files, ${stacks} stacks, ${components} components checked`;
+  if (ctx.flags.format) {
+    return {
+      data: {
+        valid: report.errors.length === 0,
+        checked: report.checked,
+        errors: report.errors.map((e) => ({
+          code: e.code,
+          message: e.message,
+          file: e.file,
+          line: e.line,
+          col: e.col,
+          hint: e.hint,
+        })),
+        warnings: report.warnings,
+      },
+      notes,
+      exitCode: report.errors.length ? 1 : 0,
+    };
+  }
+  return { text: summary + "\n", notes, exitCode: report.errors.length ? 1 : 0 };
+}
+
+/** `slipway validate component <component> -s <stack>` */
+export function validateComponentCommand(ctx: CommandContext): CommandResult {
+  const { engine, notes } = openEngine(ctx);
+  const result = validateComponent(engine, requireStack(ctx), ctx.args[0]!);
+  const failed = result.findings.length > 0;
+  const lines = result.findings.map((f) => `error: ${f.path}: ${f.message} (${f.validation}: ${f.schema})`);
+  if (ctx.flags.format)
+    return { data: { valid: !failed, ...result }, notes: [...notes, ...lines], exitCode: failed ? 1 : 0 };
+  const summary =
+    result.checks.length === 0
+      ? `component "${result.component}" in stack "${result.stack}" has no schemas to check (add settings.validation.<name>.schema_path)\n`
+      : `${failed ? `${result.findings.length} error(s)` : "ok"}: ${result.checks.join(", ")}\n`;
+  return { text: summary, notes: [...notes, ...lines], exitCode: failed ? 1 : 0 };
+}

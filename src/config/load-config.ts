@@ -1,0 +1,144 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { SlipwayError } from "../errors.js";
+import {
+  CliConfigSchema,
+  ATMOS_ONLY_KEYS,
+  type ComponentTypeName,
+  type ListMergeStrategy,
+} from "../schema/cli-config.js";
+import { unknownKeys } from "../schema/zod-walk.js";
+import { locate, parseYaml } from "../stack/yaml.js";
+import type { Warning } from "../stack/types.js";
+
+const CONFIG_NAMES = ["slipway.yaml", "slipway.yml", "atmos.yaml", "atmos.yml"];
+
+const DEFAULT_COMMANDS: Record<ComponentTypeName, string> = {
+  terraform: "tofu",
+  packer: "packer",
+  ansible: "ansible-playbook",
+  kubernetes: "kubectl",
+};
+
+/** The resolved CLI configuration: every path absolute, every default filled in. */
+export interface CliConfig {
+  /** The file it came from. */
+  file: string;
+  basePath: string;
+  components: Record<ComponentTypeName, { basePath: string; command: string }>;
+  stacks: {
+    basePath: string;
+    includedPaths: string[];
+    excludedPaths: string[];
+    namePattern?: string;
+    nameTemplate?: string;
+  };
+  workflowsBasePath: string;
+  listMergeStrategy: ListMergeStrategy;
+  templatesEnabled: boolean;
+  warnings: Warning[];
+}
+
+export interface FindConfigOptions {
+  /** `--config`: a file, or a folder holding one. */
+  explicit?: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Finds the config file: `--config`, then SLIPWAY_CONFIG / ATMOS_CLI_CONFIG_PATH, then cwd up to the git root. */
+export function findConfigFile(opts: FindConfigOptions): string {
+  const explicit = [
+    { value: opts.explicit, source: "--config" },
+    { value: opts.env.SLIPWAY_CONFIG, source: "SLIPWAY_CONFIG" },
+    { value: opts.env.ATMOS_CLI_CONFIG_PATH, source: "ATMOS_CLI_CONFIG_PATH" },
+  ].find((c) => c.value);
+  if (explicit?.value) {
+    const path = resolve(opts.cwd, explicit.value);
+    const found = fileOrFolderConfig(path);
+    if (found) return found;
+    throw new SlipwayError({
+      code: "config",
+      message: `${explicit.source} points at ${path}, which is not a config file or a folder holding slipway.yaml or atmos.yaml`,
+      hint: `fix ${explicit.source} or create ${join(path, "slipway.yaml")}`,
+    });
+  }
+  for (let dir = resolve(opts.cwd); ; dir = dirname(dir)) {
+    const found = fileOrFolderConfig(dir);
+    if (found) return found;
+    if (existsSync(join(dir, ".git")) || dirname(dir) === dir) break;
+  }
+  throw new SlipwayError({
+    code: "config",
+    message: `no slipway.yaml or atmos.yaml in ${opts.cwd} or its parents (up to the git root)`,
+    hint: "run slipway from your platform repository, or pass --config PATH",
+  });
+}
+
+function fileOrFolderConfig(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  if (statSync(path).isFile()) return path;
+  // slipway.yaml wins over atmos.yaml in the same folder.
+  return CONFIG_NAMES.map((n) => join(path, n)).find((p) => existsSync(p));
+}
+
+/** Loads and validates a config file; unknown fields are warnings. */
+export function loadConfig(file: string, env: Record<string, string | undefined> = {}): CliConfig {
+  const text = readText(file);
+  const parseOpts = { file, env, basePath: dirname(file) };
+  const raw = parseYaml(text, parseOpts) ?? {};
+  const result = CliConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const pos = locate(text, issue.path as (string | number)[], parseOpts);
+    throw new SlipwayError({
+      code: "config",
+      message: `${issue.path.join(".") || "config"}: ${issue.message}`,
+      file,
+      ...pos,
+      hint: "see `slipway schema config` for the fields and their types",
+    });
+  }
+  const warnings: Warning[] = unknownKeys(CliConfigSchema, raw)
+    .filter((p) => !ATMOS_ONLY_KEYS.has(p[0] as string) && !ATMOS_ONLY_KEYS.has(p.join(".")))
+    .map((p) => ({
+      message: `unknown config field "${p.join(".")}" is ignored`,
+      file,
+      ...locate(text, p, parseOpts, "key"),
+    }));
+  const c = result.data;
+  const root = resolve(dirname(file), c.base_path ?? ".");
+  const components = Object.fromEntries(
+    (Object.keys(DEFAULT_COMMANDS) as ComponentTypeName[]).map((t) => [
+      t,
+      {
+        basePath: resolve(root, c.components?.[t]?.base_path ?? join("components", t)),
+        command: c.components?.[t]?.command ?? DEFAULT_COMMANDS[t],
+      },
+    ]),
+  ) as CliConfig["components"];
+  return {
+    file,
+    basePath: root,
+    components,
+    stacks: {
+      basePath: resolve(root, c.stacks?.base_path ?? "stacks"),
+      includedPaths: c.stacks?.included_paths ?? ["**/*"],
+      excludedPaths: c.stacks?.excluded_paths ?? [],
+      namePattern: c.stacks?.name_pattern || undefined,
+      nameTemplate: c.stacks?.name_template || undefined,
+    },
+    workflowsBasePath: resolve(root, c.workflows?.base_path ?? "stacks/workflows"),
+    listMergeStrategy: c.settings?.list_merge_strategy ?? "replace",
+    templatesEnabled: c.templates?.settings?.enabled ?? true,
+    warnings,
+  };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new SlipwayError({ code: "io", message: `cannot read ${file}: ${(e as Error).message}`, file });
+  }
+}

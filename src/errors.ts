@@ -1,0 +1,69 @@
+/** Where a problem sits in a file; lines and columns are 1-based. */
+export interface SourcePlace {
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+/** The kinds of failure slipway reports; the CLI maps them to exit codes. */
+export type ErrorCode =
+  | "usage"
+  | "config"
+  | "yaml"
+  | "import"
+  | "import-cycle"
+  | "inheritance"
+  | "schema"
+  | "template"
+  | "unknown-stack"
+  | "unknown-component"
+  | "conflict"
+  | "validation"
+  | "io";
+
+export interface SlipwayErrorInit extends SourcePlace {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  cause?: unknown;
+}
+
+/** A user-facing error with a place and a hint: thrown by the library, printed by the CLI. */
+export class SlipwayError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly hint?: string;
+
+  constructor(init: SlipwayErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "SlipwayError";
+    this.code = init.code;
+    this.file = init.file;
+    this.line = init.line;
+    this.col = init.col;
+    this.hint = init.hint;
+  }
+
+  /** `file:line:col: message` — the form editors and CI annotate. */
+  get where(): string {
+    if (!this.file) return "";
+    return [this.file, this.line, this.line ? this.col : undefined].filter((p) => p !== undefined).join(":");
+  }
+}
+
+/** Several findings at once (validate reports all, not only the first). */
+export class SlipwayErrors extends Error {
+  readonly errors: SlipwayError[];
+  constructor(errors: SlipwayError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+    this.name = "SlipwayErrors";
+    this.errors = errors;
+  }
+}
+
+/** True for errors that carry their own user-facing message. */
+export function isSlipwayError(e: unknown): e is SlipwayError {
+  return e instanceof SlipwayError;
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+const Section = z.record(z.string(), z.unknown());
+
+const ImportEntry = z.union([
+  z.string(),
+  z.object({
+    path: z
+      .string()
+      .describe("File or glob; ./ and ../ are relative to this file, others to the stacks base path"),
+    context: Section.optional().describe("Values for templates in the imported file"),
+    skip_if_missing: z.boolean().optional(),
+    skip_templates_processing: z.boolean().optional(),
+  }),
+]);
+
+const Metadata = z.looseObject({
+  type: z.enum(["abstract", "real"]).optional().describe("abstract: a base only, never deployed"),
+  component: z.string().optional().describe("The component folder, when it differs from the name"),
+  inherits: z.array(z.string()).optional().describe("Base components, merged in order; later wins"),
+  enabled: z.boolean().optional(),
+  locked: z.boolean().optional(),
+  terraform_workspace: z.string().optional(),
+  terraform_workspace_pattern: z.string().optional(),
+  description: z.string().optional(),
+});
+
+const Overrides = z.looseObject({
+  vars: Section.optional(),
+  settings: Section.optional(),
+  env: Section.optional(),
+  command: z.string().optional(),
+});
+
+const Sections = {
+  vars: Section.optional(),
+  settings: Section.optional(),
+  env: Section.optional(),
+  providers: Section.optional(),
+  backend_type: z.string().optional(),
+  backend: Section.optional(),
+  remote_state_backend_type: z.string().optional(),
+  remote_state_backend: Section.optional(),
+  overrides: Overrides.optional(),
+  command: z.string().optional(),
+};
+
+export const ComponentSchema = z.looseObject({
+  ...Sections,
+  metadata: Metadata.optional(),
+  component: z.string().optional().describe("Legacy base component; prefer metadata.inherits"),
+});
+
+const TypeLevel = z.looseObject(Sections);
+const ComponentMap = z.record(z.string(), z.union([ComponentSchema, z.null()]));
+
+/** A stack manifest file (`stacks/**.yaml`). */
+export const ManifestSchema = z.looseObject({
+  name: z.string().optional().describe("The stack's name; wins over name_template and name_pattern"),
+  import: z.array(ImportEntry).optional(),
+  locals: Section.optional().describe("File-scoped values for templates; never inherited through imports"),
+  ...Sections,
+  terraform: TypeLevel.optional(),
+  packer: TypeLevel.optional(),
+  ansible: TypeLevel.optional(),
+  kubernetes: TypeLevel.optional(),
+  components: z
+    .looseObject({
+      terraform: ComponentMap.optional(),
+      packer: ComponentMap.optional(),
+      ansible: ComponentMap.optional(),
+      kubernetes: ComponentMap.optional(),
+    })
+    .optional(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,0 +1,209 @@
+import { readFileSync, statSync } from "node:fs";
+import { dirname, relative } from "node:path";
+import type { CliConfig } from "../config/load-config.js";
+import { SlipwayError } from "../errors.js";
+import { ManifestSchema } from "../schema/manifest.js";
+import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
+import type { Json, ManifestFile } from "./types.js";
+import { locate, parseYaml, type DocPath } from "./yaml.js";
+
+export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"] as const;
+
+/** The stack file name without its manifest extension. */
+export function stripManifestExtension(path: string): string {
+  const ext = MANIFEST_EXTENSIONS.find((e) => path.endsWith(e));
+  return ext ? path.slice(0, -ext.length) : path;
+}
+
+export interface LoadRequest {
+  path: string;
+  context?: Json;
+  skipTemplates?: boolean;
+}
+
+/**
+ * The one place stack files are read. Each (file, context) is read, templated, parsed and checked once
+ * and then shared by every stack that imports it — catalog files are imported by hundreds of stacks.
+ */
+export class ManifestLoader {
+  private readonly texts = new Map<string, string>();
+  private readonly files = new Map<string, ManifestFile>();
+  private readonly stats = new Map<string, boolean>();
+  private readonly templates = new Map<string, CompiledTemplate>();
+
+  constructor(
+    readonly config: CliConfig,
+    readonly env: Record<string, string | undefined>,
+  ) {}
+
+  /** A compiled template, cached: catalog strings repeat across hundreds of components. */
+  template(src: string): CompiledTemplate {
+    let t = this.templates.get(src);
+    if (!t) this.templates.set(src, (t = compileTemplate(src, { env: this.env })));
+    return t;
+  }
+
+  /** True when `path` is a readable file (cached: imports probe several extensions). */
+  isFile(path: string): boolean {
+    let hit = this.stats.get(path);
+    if (hit === undefined) {
+      try {
+        hit = statSync(path).isFile();
+      } catch {
+        hit = false;
+      }
+      this.stats.set(path, hit);
+    }
+    return hit;
+  }
+
+  /** The raw text of a file, read once. */
+  text(path: string): string {
+    let t = this.texts.get(path);
+    if (t === undefined) {
+      try {
+        t = readFileSync(path, "utf8");
+      } catch (e) {
+        throw new SlipwayError({
+          code: "io",
+          message: `cannot read ${path}: ${(e as Error).message}`,
+          file: path,
+        });
+      }
+      this.texts.set(path, t);
+    }
+    return t;
+  }
+
+  /** Loads one manifest; throws SlipwayError for bad YAML, bad templates and sections of the wrong type. */
+  load(req: LoadRequest): ManifestFile {
+    const key = req.context ? `${req.path}\0${JSON.stringify(req.context)}` : req.path;
+    let file = this.files.get(key);
+    if (!file) {
+      file = this.read(req);
+      this.files.set(key, file);
+    }
+    return file;
+  }
+
+  private read(req: LoadRequest): ManifestFile {
+    const raw = this.text(req.path);
+    const templated =
+      this.config.templatesEnabled &&
+      !req.skipTemplates &&
+      (req.context || req.path.endsWith(".tmpl")) &&
+      hasTemplate(raw);
+    const text = templated ? this.render(raw, req.path, { ...req.context }) : raw;
+    let data = this.parse(text, req.path);
+    // `locals` are file-scoped: they feed this file's templates and are never merged anywhere.
+    if (
+      data.locals !== undefined &&
+      !req.skipTemplates &&
+      this.config.templatesEnabled &&
+      hasTemplate(text)
+    ) {
+      const rendered = this.render(text, req.path, { ...req.context, locals: data.locals });
+      data = this.parse(rendered, req.path);
+    }
+    this.check(data, text, req.path);
+    if ("locals" in data) {
+      data = { ...data };
+      delete data.locals;
+    }
+    return {
+      path: req.path,
+      rel: stripManifestExtension(relative(this.config.stacks.basePath, req.path)),
+      text,
+      data,
+      hasMarkers: text.includes("!unset") || text.includes("!append"),
+    };
+  }
+
+  private parse(text: string, file: string): Json {
+    const v = parseYaml(text, { file, env: this.env, basePath: this.config.basePath });
+    if (v === null || v === undefined) return {};
+    if (typeof v !== "object" || Array.isArray(v)) {
+      throw new SlipwayError({
+        code: "schema",
+        message: "a stack manifest must be a mapping of sections (vars:, components:, import: …)",
+        file,
+        line: 1,
+        col: 1,
+        hint: "start the file with a section such as `vars:` or `components:`",
+      });
+    }
+    return v as Json;
+  }
+
+  private render(text: string, file: string, context: Json): string {
+    try {
+      return this.template(text).execute(context);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      throw new SlipwayError({
+        code: "template",
+        message: `template: ${e.message}`,
+        file,
+        line: e.line,
+        col: 1,
+        hint: "see the template reference in the README; import context values are top-level fields ({{ .stage }})",
+      });
+    }
+  }
+
+  private check(data: Json, text: string, file: string): void {
+    const errors = manifestErrors(data, text, file, this.env, this.config.basePath);
+    if (errors[0]) throw errors[0];
+  }
+
+  /** The place of `path` in a loaded file, for errors that arise after loading. */
+  locate(file: ManifestFile, path: DocPath, target: "key" | "value" = "value") {
+    return locate(
+      file.text,
+      path,
+      { file: file.path, env: this.env, basePath: this.config.basePath },
+      target,
+    );
+  }
+
+  /** Folder of a file, for `./` imports. */
+  static dir(file: ManifestFile): string {
+    return dirname(file.path);
+  }
+}
+
+/** Every section-type problem in a parsed manifest, each with its place. */
+export function manifestErrors(
+  data: Json,
+  text: string,
+  file: string,
+  env: Record<string, string | undefined>,
+  basePath: string,
+): SlipwayError[] {
+  const result = ManifestSchema.safeParse(data);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const path = issue.path as (string | number)[];
+    const pos = locate(text, path, { file, env, basePath });
+    return new SlipwayError({
+      code: "schema",
+      message: `${path.join(".") || "manifest"}: ${describeIssue(issue)}`,
+      file,
+      ...pos,
+      hint: sectionHint(path),
+    });
+  });
+}
+
+function describeIssue(issue: { code: string; message: string; expected?: unknown }): string {
+  if (issue.code === "invalid_type" && issue.expected === "record") return "expected a mapping (key: value)";
+  return issue.message;
+}
+
+function sectionHint(path: (string | number)[]): string {
+  const last = String(path.at(-1) ?? "");
+  if (["vars", "settings", "env", "providers", "backend", "locals"].includes(last))
+    return `\`${last}:\` holds key: value pairs, e.g. \`${last}:\\n  key: value\``;
+  if (path[0] === "import") return "each import is a path string or {path, context, skip_if_missing}";
+  return "`slipway schema manifest` prints the JSON Schema of stack manifests";
+}

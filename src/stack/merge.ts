@@ -1,0 +1,60 @@
+import type { ListMergeStrategy } from "../schema/cli-config.js";
+import { Append, isMap, Unset } from "./markers.js";
+
+/**
+ * Deep-merges `over` onto `base` without mutating either: maps merge, lists follow `strategy`,
+ * anything else (type changes and null included) is replaced; `!unset` removes; `!append` appends.
+ * Untouched subtrees are shared, never copied.
+ *
+ * Markers with nothing under them are kept (an `!unset` key stays an Unset, an `!append` with no list
+ * below stays an Append) so that merging is associative: a group of layers can be merged once, cached,
+ * and merged onto different bases with the same result as merging every layer in turn. `stripMarkers`
+ * removes what is left at the end.
+ */
+export function merge(base: unknown, over: unknown, strategy: ListMergeStrategy): unknown {
+  if (over === undefined) return base;
+  if (over instanceof Unset) return over;
+  if (over instanceof Append) {
+    if (Array.isArray(base)) return [...base, ...over.items];
+    if (base instanceof Append) return new Append([...base.items, ...over.items]);
+    return base === undefined ? over : over.items;
+  }
+  if (isMap(over)) {
+    if (!isMap(base)) return over;
+    const out: Record<string, unknown> = { ...base };
+    for (const key in over) out[key] = merge(base[key], over[key], strategy);
+    return out;
+  }
+  if (Array.isArray(over) && Array.isArray(base) && strategy !== "replace") {
+    return strategy === "append" ? [...base, ...over] : mergeByIndex(base, over, strategy);
+  }
+  return over;
+}
+
+function mergeByIndex(base: unknown[], over: unknown[], strategy: ListMergeStrategy): unknown[] {
+  const out = base.slice();
+  over.forEach((item, i) => {
+    out[i] = i < base.length && isMap(item) && isMap(base[i]) ? merge(base[i], item, strategy) : item;
+  });
+  return out;
+}
+
+/** Merges values left to right; later wins. */
+export function mergeAll(values: readonly unknown[], strategy: ListMergeStrategy): unknown {
+  let acc: unknown = undefined;
+  for (const v of values) acc = merge(acc, v, strategy);
+  return acc;
+}
+
+/** Strips merge markers that survived (an `!unset` with nothing under it, an `!append` with no base). */
+export function stripMarkers(v: unknown): unknown {
+  if (v instanceof Append) return v.items.map(stripMarkers);
+  if (Array.isArray(v)) return v.map(stripMarkers);
+  if (!isMap(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const key in v) {
+    const child = v[key];
+    if (!(child instanceof Unset)) out[key] = stripMarkers(child);
+  }
+  return out;
+}

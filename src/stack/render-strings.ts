@@ -1,0 +1,85 @@
+import { SlipwayError } from "../errors.js";
+import { TemplateError } from "../template/index.js";
+import type { ManifestLoader } from "./loader.js";
+import { isMap } from "./markers.js";
+import type { StackBuild } from "./stack-build.js";
+import type { Json, ResolvedComponent } from "./types.js";
+
+const SKIP = new Set([
+  "atmos_component",
+  "atmos_stack",
+  "atmos_stack_file",
+  "stack",
+  "imports",
+  "inheritance",
+  "component_type",
+]);
+
+/**
+ * Renders `{{ … }}` in every string of a resolved component, with the component itself as context
+ * (`.vars.x`, `.atmos_stack`, `.settings…`), as Atmos does after merging. Unchanged parts are shared.
+ */
+export function renderStrings(
+  c: ResolvedComponent,
+  build: StackBuild,
+  loader: ManifestLoader,
+): ResolvedComponent {
+  let out: Json | undefined;
+  for (const key of Object.keys(c)) {
+    if (SKIP.has(key)) continue;
+    const v = (c as unknown as Json)[key];
+    const r = walk(v, [], (s, path) => renderOne(s, c, build, loader, key, path));
+    if (r !== v) (out ??= { ...c })[key] = r;
+  }
+  return (out as unknown as ResolvedComponent) ?? c;
+}
+
+function walk(
+  v: unknown,
+  path: (string | number)[],
+  fn: (s: string, path: (string | number)[]) => string,
+): unknown {
+  if (typeof v === "string") return v.includes("{{") ? fn(v, path) : v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    v.forEach((x, i) => {
+      const r = walk(x, [...path, i], fn);
+      if (r !== x) (out ??= v.slice())[i] = r;
+    });
+    return out ?? v;
+  }
+  if (isMap(v)) {
+    let out: Json | undefined;
+    for (const k in v) {
+      const r = walk(v[k], [...path, k], fn);
+      if (r !== v[k]) (out ??= { ...v })[k] = r;
+    }
+    return out ?? v;
+  }
+  return v;
+}
+
+function renderOne(
+  src: string,
+  c: ResolvedComponent,
+  build: StackBuild,
+  loader: ManifestLoader,
+  section: string,
+  path: (string | number)[],
+): string {
+  try {
+    return loader.template(src).execute(c);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    const place = build.placeOf(c.component_type, c.atmos_component, section, path);
+    throw new SlipwayError({
+      code: "template",
+      message: `template in ${section}.${path.join(".")} of component "${c.atmos_component}" (stack "${c.atmos_stack}"): ${e.message}`,
+      ...place,
+      line: place.line !== undefined ? place.line + e.line - 1 : undefined,
+      hint: e.message.includes("not defined")
+        ? "supported functions: Go's builtins and the Sprig subset listed in the README"
+        : "template fields: .vars, .settings, .env, .atmos_component, .atmos_stack, .workspace",
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import type { ComponentTypeName } from "../schema/cli-config.js";
+import type { Position } from "./yaml.js";
+
+/** Something worth telling the user that does not stop the run. */
+export interface Warning {
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+export type Json = Record<string, unknown>;
+
+/** A manifest file as loaded: parsed data plus what is needed to point into it later. */
+export interface ManifestFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the stacks base path, without extension (Atmos's form in `imports`). */
+  rel: string;
+  /** The text the data was parsed from (after import-time templating). */
+  text: string;
+  data: Json;
+  /** The file holds `!unset` or `!append`, so merged results must be cleaned of markers. */
+  hasMarkers: boolean;
+}
+
+/** One file's place in a stack: imports are flattened depth first, the importing file after its imports. */
+export interface Layer {
+  file: ManifestFile;
+  /** Import chain from the top-level manifest down to this file (rel paths). */
+  chain: string[];
+  /** Indexes (into the stack's layers) of this layer and every layer that imports it. */
+  scope: number[];
+}
+
+/** Where a resolved value came from. */
+export interface Origin extends Partial<Position> {
+  file: string;
+  chain: string[];
+  /** Which merge level set it: global, terraform (type-level), base:<name>, component, overrides. */
+  level: string;
+}
+
+/** A component fully resolved in one stack — Atmos's `describe component` fields. */
+export interface ResolvedComponent {
+  atmos_component: string;
+  atmos_stack: string;
+  atmos_stack_file: string;
+  stack: string;
+  component: string;
+  component_type: ComponentTypeName;
+  metadata: Json;
+  vars: Json;
+  settings: Json;
+  env: Json;
+  backend_type: string;
+  backend: Json;
+  providers: Json;
+  overrides: Json;
+  imports: string[];
+  inheritance: string[];
+  workspace?: string;
+  command: string;
+}
+
+/** The sections that merge along the global → type → bases → component → overrides chain. */
+export const MERGED_SECTIONS = ["vars", "settings", "env", "providers"] as const;
+export type MergedSection = (typeof MERGED_SECTIONS)[number];

@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { SlipwayError } from "../errors.js";
+import { builtinVarsSchema } from "../schema/builtins.js";
+import type { StackEngine } from "./engine.js";
+import { isMap } from "./markers.js";
+import type { ResolvedComponent } from "./types.js";
+
+export interface ComponentFinding {
+  /** Which check: the name under settings.validation, or "builtin". */
+  validation: string;
+  schema: string;
+  path: string;
+  message: string;
+}
+
+export interface ComponentValidation {
+  component: string;
+  stack: string;
+  checks: string[];
+  findings: ComponentFinding[];
+}
+
+// ajv-formats ships CommonJS with a default export; under NodeNext it arrives one level down.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv,
+) => Ajv;
+
+/** `validate component`: the JSON Schemas named in settings.validation, and the built-in schema if any. */
+export function validateComponent(
+  engine: StackEngine,
+  stack: string,
+  component: string,
+): ComponentValidation {
+  const c = engine.resolveComponent(stack, component);
+  const checks: string[] = [];
+  const findings: ComponentFinding[] = [];
+  const validation = isMap(c.settings.validation) ? c.settings.validation : {};
+  for (const [name, spec] of Object.entries(validation)) {
+    if (!isMap(spec) || spec.disabled === true) continue;
+    const type = String(spec.schema_type ?? "jsonschema");
+    if (type !== "jsonschema") {
+      throw new SlipwayError({
+        code: "validation",
+        message: `settings.validation.${name}: schema_type "${type}" is not supported`,
+        hint: "slipway validates with JSON Schema (schema_type: jsonschema); OPA policies are not run",
+      });
+    }
+    const schemaPath = resolveSchemaPath(engine, String(spec.schema_path ?? ""), name);
+    checks.push(`${name} (${schemaPath})`);
+    findings.push(...runSchema(readSchema(schemaPath, name), c, name, schemaPath));
+  }
+  const builtin = builtinVarsSchema(c.component_type, c.component);
+  if (builtin) {
+    checks.push(`builtin (${c.component_type}/${c.component})`);
+    const r = builtin.safeParse(c.vars);
+    if (!r.success) {
+      for (const issue of r.error.issues) {
+        findings.push({
+          validation: "builtin",
+          schema: `${c.component_type}/${c.component}`,
+          path: ["vars", ...issue.path].join("."),
+          message: issue.message,
+        });
+      }
+    }
+  }
+  return { component, stack, checks, findings };
+}
+
+function resolveSchemaPath(engine: StackEngine, path: string, name: string): string {
+  if (!path) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `settings.validation.${name} has no schema_path`,
+      hint: "set schema_path to a JSON Schema file, relative to the repository root",
+    });
+  }
+  const bases = [
+    engine.config.basePath,
+    join(engine.config.basePath, "stacks", "schemas", "jsonschema"),
+    join(engine.config.basePath, "schemas"),
+  ];
+  const found = isAbsolute(path) ? path : bases.map((b) => join(b, path)).find((p) => existsSync(p));
+  if (!found || !existsSync(found)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `settings.validation.${name}.schema_path "${path}" not found`,
+      hint: "schema_path is relative to the repository root (the folder of slipway.yaml)",
+    });
+  }
+  return found;
+}
+
+function readSchema(path: string, name: string): object {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as object;
+  } catch (e) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `settings.validation.${name}: cannot read ${path}: ${(e as Error).message}`,
+      file: path,
+    });
+  }
+}
+
+function runSchema(
+  schema: object,
+  c: ResolvedComponent,
+  name: string,
+  schemaPath: string,
+): ComponentFinding[] {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  // Atmos validates the whole component section; schemas usually start at `vars`.
+  if (validate(c)) return [];
+  return (validate.errors ?? []).map((e: ErrorObject) => ({
+    validation: name,
+    schema: schemaPath,
+    path: e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(root)",
+    message: e.message ?? "invalid",
+  }));
+}

@@ -1,0 +1,110 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { globSync } from "tinyglobby";
+import { SlipwayError } from "../errors.js";
+import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
+import type { StackEngine } from "./engine.js";
+import { manifestErrors, MANIFEST_EXTENSIONS } from "./loader.js";
+import { parseYaml } from "./yaml.js";
+import type { Warning } from "./types.js";
+
+export interface ValidationReport {
+  errors: SlipwayError[];
+  warnings: Warning[];
+  /** How many files, stacks and component instances were checked. */
+  checked: { files: number; stacks: number; components: number };
+}
+
+/** Types whose `metadata.component` must name a folder on disk (kubernetes and ansible may be built-ins). */
+const FOLDER_REQUIRED: Record<ComponentTypeName, boolean> = {
+  terraform: true,
+  packer: true,
+  ansible: false,
+  kubernetes: false,
+};
+
+/** `validate stacks`: every finding in every file and stack, not only the first. */
+export function validateStacks(engine: StackEngine): ValidationReport {
+  const errors: SlipwayError[] = [];
+  const warnings: Warning[] = [...engine.config.warnings];
+  const collect = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof SlipwayError) errors.push(e);
+      else throw e;
+    }
+  };
+  const { loader, config } = engine;
+  // Every manifest under the stacks folder, imported or not, must parse and have sections of the right type.
+  const files = globSync(["**/*"], {
+    cwd: config.stacks.basePath,
+    absolute: true,
+    onlyFiles: true,
+    ignore: ["**/node_modules/**"],
+  })
+    .filter((p) => MANIFEST_EXTENSIONS.some((e) => p.endsWith(e)))
+    .filter((p) => !p.startsWith(config.workflowsBasePath + "/"))
+    .sort();
+  for (const file of files) {
+    collect(() => {
+      const text = loader.text(file);
+      // Templated files are checked once rendered, through the stacks that import them.
+      if (file.endsWith(".tmpl")) return;
+      const data = parseYaml(text, { file, env: loader.env, basePath: config.basePath });
+      if (data && typeof data === "object" && !Array.isArray(data)) {
+        errors.push(
+          ...manifestErrors(data as Record<string, unknown>, text, file, loader.env, config.basePath),
+        );
+      }
+    });
+  }
+  const broken = new Set(errors.map((e) => e.file));
+  let components = 0;
+  let stacks = 0;
+  collect(() => {
+    for (const path of engine.manifestPaths()) {
+      if (broken.has(path)) continue;
+      collect(() => void engine.build(path));
+    }
+    for (const entry of engine.stacks().values()) {
+      stacks++;
+      const seen = new Set<string>();
+      for (const build of entry.builds) {
+        for (const type of COMPONENT_TYPES) {
+          for (const name of build.componentNames(type)) {
+            if (seen.has(`${type}/${name}`)) continue;
+            seen.add(`${type}/${name}`);
+            components++;
+            collect(() => {
+              const c = engine.resolveComponent(entry.name, name, type);
+              const folder = join(config.components[type].basePath, c.component);
+              if (FOLDER_REQUIRED[type] && c.metadata.type !== "abstract" && !existsSync(folder)) {
+                errors.push(
+                  new SlipwayError({
+                    code: "validation",
+                    message: `${type} component "${name}" in stack "${entry.name}" uses folder "${c.component}", which does not exist`,
+                    file: build.top.path,
+                    ...build.componentPlace(type, name),
+                    hint: `create ${folder} or fix metadata.component`,
+                  }),
+                );
+              }
+            });
+          }
+        }
+      }
+    }
+  });
+  return { errors: dedupe(errors), warnings, checked: { files: files.length, stacks, components } };
+}
+
+function dedupe(errors: SlipwayError[]): SlipwayError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}:${e.line}:${e.col}:${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
