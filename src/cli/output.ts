@@ -1,9 +1,14 @@
 import { relative } from "node:path";
-import { Document, isMap, isScalar, isSeq, stringify, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Node as YamlNode } from "yaml";
 import { SlipwayError } from "../errors.js";
 import type { Origin } from "../stack/types.js";
 
 export type OutputFormat = "yaml" | "json";
+
+// Loaded only for YAML output: `--format json` of a large repository should not pay for it.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 /** Parses `--format`; anything else is a usage error. */
 export function outputFormat(v: string | boolean | undefined): OutputFormat {
@@ -19,7 +24,7 @@ export function outputFormat(v: string | boolean | undefined): OutputFormat {
 /** Data as YAML or JSON; deterministic for the same input. */
 export function formatData(data: unknown, format: OutputFormat): string {
   if (format === "json") return JSON.stringify(data, null, 2) + "\n";
-  return stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
+  return yaml().stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** YAML with each value's origin as a trailing comment; JSON with a `provenance` map beside the data. */
@@ -29,6 +34,7 @@ export function formatWithProvenance(
   format: OutputFormat,
 ): string {
   if (format === "json") return formatData({ ...data, provenance: origins }, "json");
+  const { Document, isMap, isScalar, isSeq } = yaml();
   const doc = new Document(data, { aliasDuplicateObjects: false });
   const annotate = (node: unknown, path: string) => {
     if (isMap(node)) {

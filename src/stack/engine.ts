@@ -157,18 +157,18 @@ export class StackEngine {
           ` (\`slipway list components -s ${stackName}\`)`,
       });
     }
-    const resolved = hits.map(({ b, t }) => this.finish(b, b.resolve(t, component), stackName));
-    checkSameDefinition(
-      resolved,
-      hits.map((h) => h.b),
-    );
+    const resolved = hits.map(({ b, t }) => this.finish(b, b.resolve(t, component, stackName)));
+    if (resolved.length > 1)
+      checkSameDefinition(
+        resolved,
+        hits.map((h) => h.b),
+      );
     return resolved[0]!;
   }
 
   /** Templates, marker clean-up and naming: the steps after merging. */
-  finish(build: StackBuild, merged: ResolvedComponent, stackName: string): ResolvedComponent {
-    let c: ResolvedComponent = { ...merged, atmos_stack: stackName, stack: stackName };
-    if (c.workspace !== undefined && c.workspace === "") c.workspace = undefined;
+  finish(build: StackBuild, merged: ResolvedComponent): ResolvedComponent {
+    let c = merged;
     if (build.hasMarkers) c = stripMarkers(c) as ResolvedComponent;
     if (this.config.templatesEnabled) c = renderStrings(c, build, this.loader);
     return c;
@@ -188,7 +188,11 @@ export class StackEngine {
         const names = new Set(entry.builds.flatMap((b) => b.componentNames(type)));
         for (const name of [...names].sort()) {
           if (filter.components && !filter.components.includes(name)) continue;
-          const c = this.resolveComponent(entry.name, name, type);
+          // One manifest per stack is the common case: resolve directly, no conflict check needed.
+          const c =
+            entry.builds.length === 1
+              ? this.finish(entry.builds[0]!, entry.builds[0]!.resolve(type, name, entry.name))
+              : this.resolveComponent(entry.name, name, type);
           (components[type] ??= {})[name] = filter.sections ? pick(c, filter.sections) : c;
         }
       }

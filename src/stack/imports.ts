@@ -36,7 +36,7 @@ function specsOf(file: ManifestFile): ImportSpec[] {
 export function flattenImports(loader: ManifestLoader, top: ManifestFile): Layer[] {
   const layers: Layer[] = [];
   const seen = new Set<string>();
-  const visit = (file: ManifestFile, chain: string[], contextKey: string): void => {
+  const visit = (file: ManifestFile, chain: string[], relChain: string[], contextKey: string): void => {
     seen.add(file.path + contextKey);
     for (const spec of specsOf(file)) {
       const key = spec.context ? `\0${JSON.stringify(spec.context)}` : "";
@@ -44,12 +44,12 @@ export function flattenImports(loader: ManifestLoader, top: ManifestFile): Layer
         if (chain.includes(path)) throw cycleError(loader, file, spec, [...chain, path]);
         if (seen.has(path + key)) continue;
         const child = loader.load({ path, context: spec.context, skipTemplates: spec.skipTemplates });
-        visit(child, [...chain, path], key);
+        visit(child, [...chain, path], [...relChain, child.rel], key);
       }
     }
-    layers.push({ file, chain: chain.map((c) => rel(loader, c)), scope: [] });
+    layers.push({ file, chain: relChain, scope: [] });
   };
-  visit(top, [top.path], "");
+  visit(top, [top.path], [top.rel], "");
   fixScopes(layers);
   return layers;
 }
@@ -74,6 +74,22 @@ function rel(loader: ManifestLoader, path: string): string {
 
 /** The files one import names: a glob (sorted), or a path with an optional manifest extension. */
 function resolveImport(loader: ManifestLoader, from: ManifestFile, spec: ImportSpec): string[] {
+  const local = spec.path.startsWith("./") || spec.path.startsWith("../");
+  // Non-relative imports resolve the same from every file: hundreds of stacks import the same catalog.
+  const key = `${local ? dirname(from.path) : ""}\0${spec.path}\0${spec.skipIfMissing}`;
+  let hit = resolved.get(loader)?.get(key);
+  if (!hit) {
+    hit = findImport(loader, from, spec);
+    let perLoader = resolved.get(loader);
+    if (!perLoader) resolved.set(loader, (perLoader = new Map()));
+    perLoader.set(key, hit);
+  }
+  return hit;
+}
+
+const resolved = new WeakMap<ManifestLoader, Map<string, string[]>>();
+
+function findImport(loader: ManifestLoader, from: ManifestFile, spec: ImportSpec): string[] {
   const local = spec.path.startsWith("./") || spec.path.startsWith("../");
   const base = local ? dirname(from.path) : loader.config.stacks.basePath;
   if (isDynamicPattern(spec.path)) {

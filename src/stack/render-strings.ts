@@ -25,33 +25,35 @@ export function renderStrings(
   loader: ManifestLoader,
 ): ResolvedComponent {
   let out: Json | undefined;
+  // One mutable path, copied only when a template is found: most strings hold none.
+  const path: (string | number)[] = [];
   for (const key of Object.keys(c)) {
     if (SKIP.has(key)) continue;
     const v = (c as unknown as Json)[key];
-    const r = walk(v, [], (s, path) => renderOne(s, c, build, loader, key, path));
+    const r = walk(v, path, (s) => renderOne(s, c, build, loader, key, [...path]));
     if (r !== v) (out ??= { ...c })[key] = r;
   }
   return (out as unknown as ResolvedComponent) ?? c;
 }
 
-function walk(
-  v: unknown,
-  path: (string | number)[],
-  fn: (s: string, path: (string | number)[]) => string,
-): unknown {
-  if (typeof v === "string") return v.includes("{{") ? fn(v, path) : v;
+function walk(v: unknown, path: (string | number)[], fn: (s: string) => string): unknown {
+  if (typeof v === "string") return v.includes("{{") ? fn(v) : v;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
-    v.forEach((x, i) => {
-      const r = walk(x, [...path, i], fn);
-      if (r !== x) (out ??= v.slice())[i] = r;
-    });
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      const r = walk(v[i], path, fn);
+      path.pop();
+      if (r !== v[i]) (out ??= v.slice())[i] = r;
+    }
     return out ?? v;
   }
   if (isMap(v)) {
     let out: Json | undefined;
     for (const k in v) {
-      const r = walk(v[k], [...path, k], fn);
+      path.push(k);
+      const r = walk(v[k], path, fn);
+      path.pop();
       if (r !== v[k]) (out ??= { ...v })[k] = r;
     }
     return out ?? v;

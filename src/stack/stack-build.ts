@@ -2,7 +2,7 @@ import { SlipwayError } from "../errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName, type ListMergeStrategy } from "../schema/cli-config.js";
 import type { StackEngine } from "./engine.js";
 import { isMap } from "./markers.js";
-import { mergeAll } from "./merge.js";
+import { merge, mergeAll } from "./merge.js";
 import type { Json, Layer, ManifestFile, Origin, ResolvedComponent } from "./types.js";
 import { pathKey, positionsOf, type DocPath, type Position } from "./yaml.js";
 
@@ -11,24 +11,50 @@ interface Input {
   value: unknown;
   layer: number;
   path: DocPath;
-  level: string;
 }
 
 /** A run of inputs merged once per list strategy and reused by every component that shares it. */
 class Group {
-  private readonly cache = new Map<ListMergeStrategy, unknown>();
+  private first?: { strategy: ListMergeStrategy; value: unknown };
+  private others?: Map<ListMergeStrategy, unknown>;
   constructor(readonly inputs: Input[]) {}
   merged(strategy: ListMergeStrategy): unknown {
-    if (!this.cache.has(strategy))
-      this.cache.set(
-        strategy,
-        mergeAll(
-          this.inputs.map((i) => i.value),
-          strategy,
-        ),
-      );
-    return this.cache.get(strategy);
+    if (this.first?.strategy === strategy) return this.first.value;
+    if (this.others?.has(strategy)) return this.others.get(strategy);
+    const value =
+      this.inputs.length === 1
+        ? this.inputs[0]!.value
+        : mergeAll(
+            this.inputs.map((i) => i.value),
+            strategy,
+          );
+    if (!this.first) this.first = { strategy, value };
+    else (this.others ??= new Map()).set(strategy, value);
+    return value;
   }
+}
+
+/** What a component needs to resolve, worked out once: bases, list strategy, override scope, groups. */
+interface Plan {
+  type: ComponentTypeName;
+  name: string;
+  chain: string[];
+  /** The plans of `chain`, and the provenance labels of their levels. */
+  bases: Plan[];
+  baseLevels: string[];
+  strategy: ListMergeStrategy;
+  scope: number[];
+  scopeKey: string;
+  groups: Map<string, Group>;
+  overrides: Map<string, Group>;
+  /** Merged global → type → bases → self, per section. */
+  through: Map<string, unknown>;
+}
+
+/** A group and the merge level it stands for, as `--provenance` names it. */
+interface LabelledGroup {
+  group: Group;
+  level: string;
 }
 
 interface Fragment {
@@ -45,9 +71,12 @@ const whole: Selector = (s) => s;
 export class StackBuild {
   readonly hasMarkers: boolean;
   private readonly fragments = new Map<ComponentTypeName, Map<string, Fragment[]>>();
-  private readonly groups = new Map<string, Group>();
-  private readonly raws = new Map<string, Json>();
-  private readonly chains = new Map<string, string[]>();
+  /** Global ("" type) and type-level groups, by type, then section (and backend type). */
+  private readonly shared = new Map<string, Map<string, Group>>();
+  private readonly overrideGroups = new Map<string, Group>();
+  private readonly plans = new Map<ComponentTypeName, Map<string, Plan>>();
+  private readonly raws = new Map<ComponentTypeName, Map<string, Json>>();
+  private readonly chains = new Map<ComponentTypeName, Map<string, string[]>>();
   private importList?: string[];
 
   constructor(
@@ -92,7 +121,7 @@ export class StackBuild {
 
   /** A global section merged across the stack's files (used for stack names). */
   globalValue(section: string): unknown {
-    return this.globalGroup(section, whole, "").merged(this.strategy);
+    return this.sharedGroup("", section, whole, "").merged(this.strategy);
   }
 
   /** Where a component is first defined, for errors. */
@@ -102,79 +131,126 @@ export class StackBuild {
     return this.engine.loader.locate(this.layers[f.layer]!.file, ["components", type, name], "key");
   }
 
-  private group(key: string, make: () => Input[]): Group {
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = new Group(make())));
-    return g;
-  }
-
-  private globalGroup(section: string, select: Selector, selKey: string): Group {
-    return this.group(`g/${section}/${selKey}`, () =>
-      this.layers.flatMap((l, i) => input(select(l.file.data[section]), i, [section, selKey], "global")),
-    );
-  }
-
-  private typeGroup(type: ComponentTypeName, section: string, select: Selector, selKey: string): Group {
-    return this.group(`t/${type}/${section}/${selKey}`, () =>
-      this.layers.flatMap((l, i) => {
-        const t = l.file.data[type];
-        return isMap(t) ? input(select(t[section]), i, [type, section, selKey], type) : [];
-      }),
-    );
-  }
-
-  private componentGroup(
-    type: ComponentTypeName,
-    name: string,
+  /** A global (`type` "") or type-level section across every layer of the stack. */
+  private sharedGroup(
+    type: ComponentTypeName | "",
     section: string,
     select: Selector,
     selKey: string,
-    level: string,
   ): Group {
-    return this.group(`c/${type}/${name}/${section}/${selKey}/${level}`, () =>
-      (this.fragments.get(type)?.get(name) ?? []).flatMap((f) =>
-        input(select(f.def[section]), f.layer, ["components", type, name, section, selKey], level),
-      ),
-    );
+    let byType = this.shared.get(type);
+    if (!byType) this.shared.set(type, (byType = new Map()));
+    const key = selKey ? `${section}\0${selKey}` : section;
+    let g = byType.get(key);
+    if (!g) {
+      const inputs: Input[] = [];
+      this.layers.forEach((l, i) => {
+        const holder = type ? l.file.data[type] : l.file.data;
+        if (!isMap(holder)) return;
+        const value = select(holder[section]);
+        if (value !== undefined)
+          inputs.push({ value, layer: i, path: type ? [type, section, selKey] : [section, selKey] });
+      });
+      byType.set(key, (g = new Group(inputs)));
+    }
+    return g;
+  }
+
+  /** A component's own fragments of one section. */
+  private componentGroup(plan: Plan, section: string, select: Selector, selKey: string): Group {
+    const key = selKey ? `${section}\0${selKey}` : section;
+    let g = plan.groups.get(key);
+    if (!g) {
+      const inputs: Input[] = [];
+      for (const f of this.fragments.get(plan.type)?.get(plan.name) ?? []) {
+        const value = select(f.def[section]);
+        if (value !== undefined)
+          inputs.push({ value, layer: f.layer, path: ["components", plan.type, plan.name, section, selKey] });
+      }
+      plan.groups.set(key, (g = new Group(inputs)));
+    }
+    return g;
   }
 
   /** Overrides reach the components of the file that declares them and of its imports; outer files win. */
-  private overridesGroup(type: ComponentTypeName, name: string, section: string): Group {
-    const scope = new Set<number>();
-    for (const f of this.fragments.get(type)?.get(name) ?? [])
-      for (const i of this.layers[f.layer]!.scope) scope.add(i);
-    const order = [...scope].sort((a, b) => a - b);
-    return this.group(`o/${type}/${section}/${order.join(",")}`, () => [
-      ...order.flatMap((i) => {
+  private overridesGroup(plan: Plan, section: string): Group {
+    let g = plan.overrides.get(section);
+    if (g) return g;
+    const key = `${plan.type}\0${section}\0${plan.scopeKey}`;
+    g = this.overrideGroups.get(key);
+    if (!g) {
+      const inputs: Input[] = [];
+      for (const i of plan.scope) {
         const o = this.layers[i]!.file.data.overrides;
-        return isMap(o) ? input(o[section], i, ["overrides", section], "overrides") : [];
-      }),
-      ...order.flatMap((i) => {
-        const t = this.layers[i]!.file.data[type];
+        if (isMap(o) && o[section] !== undefined)
+          inputs.push({ value: o[section], layer: i, path: ["overrides", section] });
+      }
+      for (const i of plan.scope) {
+        const t = this.layers[i]!.file.data[plan.type];
         const o = isMap(t) ? t.overrides : undefined;
-        return isMap(o) ? input(o[section], i, [type, "overrides", section], "overrides") : [];
-      }),
-    ]);
+        if (isMap(o) && o[section] !== undefined)
+          inputs.push({ value: o[section], layer: i, path: [plan.type, "overrides", section] });
+      }
+      this.overrideGroups.set(key, (g = new Group(inputs)));
+    }
+    plan.overrides.set(section, g);
+    return g;
+  }
+
+  /** Bases, list strategy and override scope of a component, worked out once. */
+  private plan(type: ComponentTypeName, name: string): Plan {
+    let byName = this.plans.get(type);
+    if (!byName) this.plans.set(type, (byName = new Map()));
+    let plan = byName.get(name);
+    if (!plan) {
+      const scopeSet = new Set<number>();
+      for (const f of this.fragments.get(type)?.get(name) ?? [])
+        for (const i of this.layers[f.layer]!.scope) scopeSet.add(i);
+      const scope = [...scopeSet].sort((a, b) => a - b);
+      const chain = this.baseChain(type, name);
+      const bases = chain.map((b) => this.plan(type, b));
+      plan = {
+        type,
+        name,
+        chain,
+        bases,
+        baseLevels: chain.map((b) => `base ${b}`),
+        strategy: this.listStrategy(type, name, chain),
+        scope,
+        scopeKey: scope.join(","),
+        groups: new Map(),
+        overrides: new Map(),
+        through: new Map(),
+      };
+      byName.set(name, plan);
+    }
+    return plan;
   }
 
   /** The component's own fragments merged (no globals, no bases): what a derived component inherits. */
   raw(type: ComponentTypeName, name: string): Json {
-    const key = `${type}/${name}`;
-    let r = this.raws.get(key);
+    let byName = this.raws.get(type);
+    if (!byName) this.raws.set(type, (byName = new Map()));
+    let r = byName.get(name);
     if (!r) {
-      const merged = mergeAll(
-        (this.fragments.get(type)?.get(name) ?? []).map((f) => f.def),
-        this.strategy,
-      );
+      const frags = this.fragments.get(type)?.get(name) ?? [];
+      const merged =
+        frags.length === 1
+          ? frags[0]!.def
+          : mergeAll(
+              frags.map((f) => f.def),
+              this.strategy,
+            );
       r = isMap(merged) ? merged : {};
-      this.raws.set(key, r);
+      byName.set(name, r);
     }
     return r;
   }
-
   /** Bases in merge order: the legacy `component:` first, then `metadata.inherits`, each base's bases first. */
   baseChain(type: ComponentTypeName, name: string, path: string[] = []): string[] {
-    const cached = this.chains.get(`${type}/${name}`);
+    let byName = this.chains.get(type);
+    if (!byName) this.chains.set(type, (byName = new Map()));
+    const cached = byName.get(name);
     if (cached) return cached;
     const raw = this.raw(type, name);
     const meta = isMap(raw.metadata) ? raw.metadata : {};
@@ -194,7 +270,7 @@ export class StackBuild {
       for (const b of [...this.baseChain(type, base, [...path, name]), base])
         if (!out.includes(b)) out.push(b);
     }
-    this.chains.set(`${type}/${name}`, out);
+    byName.set(name, out);
     return out;
   }
 
@@ -249,7 +325,7 @@ export class StackBuild {
   private listStrategy(type: ComponentTypeName, name: string, chain: string[]): ListMergeStrategy {
     const settings = [
       this.globalValue("settings"),
-      this.typeGroup(type, "settings", whole, "").merged(this.strategy),
+      this.sharedGroup(type, "settings", whole, "").merged(this.strategy),
       ...chain.map((b) => this.raw(type, b).settings),
       this.raw(type, name).settings,
     ];
@@ -260,99 +336,107 @@ export class StackBuild {
     return s;
   }
 
-  /** The groups whose merge gives `section` of a component, in precedence order. */
-  private sectionGroups(
-    type: ComponentTypeName,
-    name: string,
-    chain: string[],
-    section: string,
-    select: Selector = whole,
-    selKey = "",
-  ): Group[] {
-    const groups = [
-      this.globalGroup(section, select, selKey),
-      this.typeGroup(type, section, select, selKey),
-      ...chain.map((b) => this.componentGroup(type, b, section, select, selKey, `base:${b}`)),
-      this.componentGroup(type, name, section, select, selKey, "component"),
+  /** The groups whose merge gives `section` of a component, in precedence order, with their levels. */
+  private sectionGroups(plan: Plan, section: string, select: Selector = whole, selKey = ""): LabelledGroup[] {
+    const groups: LabelledGroup[] = [
+      { group: this.sharedGroup("", section, select, selKey), level: "global" },
+      { group: this.sharedGroup(plan.type, section, select, selKey), level: plan.type },
     ];
-    if (OVERRIDABLE.has(section)) groups.push(this.overridesGroup(type, name, section));
+    plan.bases.forEach((b, i) =>
+      groups.push({ group: this.componentGroup(b, section, select, selKey), level: plan.baseLevels[i]! }),
+    );
+    groups.push({ group: this.componentGroup(plan, section, select, selKey), level: "component" });
+    if (OVERRIDABLE.has(section))
+      groups.push({ group: this.overridesGroup(plan, section), level: "overrides" });
     return groups;
   }
 
-  /** Merges a component's configuration: global → type → bases → component → overrides. Templates come later. */
-  resolve(type: ComponentTypeName, name: string): ResolvedComponent {
-    const chain = this.baseChain(type, name);
-    const strategy = this.listStrategy(type, name, chain);
-    const own = this.raw(type, name);
-    const section = (s: string, select: Selector = whole, selKey = ""): Json => {
-      const v = mergeAll(
-        this.sectionGroups(type, name, chain, s, select, selKey).map((g) => g.merged(strategy)),
+  private mergedSection(plan: Plan, section: string, select: Selector = whole, selKey = ""): Json {
+    let acc = this.throughSelf(plan, section, select, selKey);
+    if (OVERRIDABLE.has(section))
+      acc = mergeDefined(acc, this.overridesGroup(plan, section).merged(plan.strategy), plan.strategy);
+    return isMap(acc) ? acc : {};
+  }
+
+  /**
+   * global → type → bases → the component itself, without overrides. Cached per plan: a derived
+   * component whose bases are its last base's bases plus that base starts from the base's result,
+   * so a chain of depth four costs four merges, not ten.
+   */
+  private throughSelf(plan: Plan, section: string, select: Selector, selKey: string): unknown {
+    const key = selKey ? `${section}\0${selKey}` : section;
+    if (plan.through.has(key)) return plan.through.get(key);
+    const strategy = plan.strategy;
+    const last = plan.bases.at(-1);
+    let acc: unknown;
+    if (last && last.strategy === strategy && extendsChain(plan.chain, last)) {
+      acc = this.throughSelf(last, section, select, selKey);
+    } else {
+      acc = this.sharedGroup("", section, select, selKey).merged(strategy);
+      acc = mergeDefined(
+        acc,
+        this.sharedGroup(plan.type, section, select, selKey).merged(strategy),
         strategy,
       );
-      return isMap(v) ? v : {};
-    };
-    const sections = Object.fromEntries(SECTIONS.map((s) => [s, section(s)])) as Record<
-      (typeof SECTIONS)[number],
-      Json
-    >;
+      for (const b of plan.bases)
+        acc = mergeDefined(acc, this.componentGroup(b, section, select, selKey).merged(strategy), strategy);
+    }
+    acc = mergeDefined(acc, this.componentGroup(plan, section, select, selKey).merged(strategy), strategy);
+    plan.through.set(key, acc);
+    return acc;
+  }
+
+  /** Merges a component's configuration: global → type → bases → component → overrides. Templates come later. */
+  resolve(type: ComponentTypeName, name: string, stackName: string): ResolvedComponent {
+    const plan = this.plan(type, name);
+    const { chain, strategy } = plan;
+    const own = this.raw(type, name);
+    const baseRaws = chain.map((b) => this.raw(type, b));
+    const vars = this.mergedSection(plan, "vars");
     const scalar = (key: string): unknown =>
       lastDefined([
         this.globalValue(key),
-        this.typeGroup(type, key, whole, "").merged(strategy),
-        ...chain.map((b) => this.raw(type, b)[key]),
+        this.sharedGroup(type, key, whole, "").merged(strategy),
+        ...baseRaws.map((r) => r[key]),
         own[key],
       ]);
     const backendType = String(scalar("backend_type") ?? "");
-    const backend = backendType
-      ? section("backend", (b) => (isMap(b) ? b[backendType] : undefined), backendType)
-      : {};
     const metadata = mergeAll(
-      [...chain.map((b) => withoutKeys(this.raw(type, b).metadata, ["inherits", "type"])), own.metadata],
+      [...baseRaws.map((r) => withoutKeys(r.metadata, ["inherits", "type"])), own.metadata],
       strategy,
     );
     const meta: Json = isMap(metadata) ? metadata : {};
     const ownMeta = isMap(own.metadata) ? own.metadata : {};
     const folder = String(ownMeta.component ?? own.component ?? meta.component ?? name);
-    const overrides = mergeAll(
-      ["vars", "settings", "env", "command"].map((s) => {
-        const v = this.overridesGroup(type, name, s).merged(strategy);
-        return v === undefined ? undefined : { [s]: v };
-      }),
-      strategy,
-    );
-    const ovr: Json = isMap(overrides) ? overrides : {};
-    const cfg = this.engine.config;
-    const command = String(ovr.command ?? scalar("command") ?? cfg.components[type].command);
+    const ovr: Json = {};
+    for (const s of ["vars", "settings", "env", "command"]) {
+      const v = this.overridesGroup(plan, s).merged(strategy);
+      if (v !== undefined) ovr[s] = v;
+    }
     const resolved: ResolvedComponent = {
       atmos_component: name,
-      atmos_stack: "",
+      atmos_stack: stackName,
       atmos_stack_file: this.top.rel,
-      stack: "",
+      stack: stackName,
       component: folder,
       component_type: type,
       metadata: meta,
-      ...sections,
+      vars,
+      settings: this.mergedSection(plan, "settings"),
+      env: this.mergedSection(plan, "env"),
+      providers: this.mergedSection(plan, "providers"),
       backend_type: backendType,
-      backend,
+      backend: backendType
+        ? this.mergedSection(plan, "backend", (b) => (isMap(b) ? b[backendType] : undefined), backendType)
+        : {},
       overrides: ovr,
       imports: this.imports(),
-      inheritance: chain,
-      command,
+      // Atmos lists the bases nearest first.
+      inheritance: [...chain].reverse(),
+      command: String(ovr.command ?? scalar("command") ?? this.engine.config.components[type].command),
     };
-    if (type === "terraform") resolved.workspace = this.workspace(name, folder, meta, sections.vars);
+    if (type === "terraform") resolved.workspace = workspace(name, folder, meta, vars, stackName);
     return resolved;
-  }
-
-  /** Atmos's workspace rule; the stack name is filled in by the engine, so `{stack}` is a placeholder here. */
-  private workspace(name: string, folder: string, meta: Json, vars: Json): string {
-    if (typeof meta.terraform_workspace === "string") return meta.terraform_workspace;
-    if (typeof meta.terraform_workspace_pattern === "string") {
-      return meta.terraform_workspace_pattern.replace(/\{([a-z_-]+)\}/g, (_m, t: string) =>
-        t === "component" ? name : t === "base-component" ? folder : String(vars[t] ?? ""),
-      );
-    }
-    const stack = this.engine.stackName(this) ?? this.top.rel;
-    return folder === name ? stack : `${stack}-${name.replace(/\//g, "-")}`;
   }
 
   /** Every file the stack imports (not the manifest itself), sorted, as Atmos lists them. */
@@ -361,9 +445,15 @@ export class StackBuild {
     return this.importList;
   }
 
+  private sectionsWithSelectors(backendType: string): [string, Selector, string][] {
+    return [
+      ...SECTIONS.map((s): [string, Selector, string] => [s, whole, ""]),
+      ["backend", (b) => (isMap(b) ? b[backendType] : undefined), backendType],
+    ];
+  }
+
   /** Where each leaf of a component's merged sections came from — `describe component --provenance`. */
   provenance(type: ComponentTypeName, name: string, resolved: ResolvedComponent): Record<string, Origin> {
-    const chain = this.baseChain(type, name);
     const out: Record<string, Origin> = {};
     const positions = new Map<string, Map<string, Position>>();
     const posOf = (file: ManifestFile, path: DocPath): Position | undefined => {
@@ -378,23 +468,18 @@ export class StackBuild {
       }
       return map.get(pathKey(path));
     };
-    const sections: [string, Selector, string][] = [
-      ...SECTIONS.map((s): [string, Selector, string] => [s, whole, ""]),
-      ["backend", (b) => (isMap(b) ? b[resolved.backend_type] : undefined), resolved.backend_type],
-    ];
-    for (const [section, select, selKey] of sections) {
-      const inputs = this.sectionGroups(type, name, chain, section, select, selKey).flatMap((g) => g.inputs);
+    for (const [section, select, selKey] of this.sectionsWithSelectors(resolved.backend_type)) {
+      const groups = this.sectionGroups(this.plan(type, name), section, select, selKey);
       const value = (resolved as unknown as Json)[section];
       for (const leaf of leaves(value)) {
-        const origin = originOf(inputs, leaf);
-        if (!origin) continue;
-        const layer = this.layers[origin.layer]!;
-        const full = [...origin.path.filter((p) => p !== ""), ...leaf];
+        const found = originOf(groups, leaf);
+        if (!found) continue;
+        const layer = this.layers[found.input.layer]!;
         out[pathKey([section, ...leaf])] = {
           file: layer.file.rel,
-          ...posOf(layer.file, full),
+          ...posOf(layer.file, [...found.input.path.filter((p) => p !== ""), ...leaf]),
           chain: layer.chain,
-          level: origin.level,
+          level: found.level,
         };
       }
     }
@@ -408,20 +493,46 @@ export class StackBuild {
     section: string,
     path: DocPath,
   ): { file: string; line?: number; col?: number } {
-    const chain = this.baseChain(type, name);
-    const inputs = this.sectionGroups(type, name, chain, section).flatMap((g) => g.inputs);
-    const origin = originOf(inputs, path);
-    if (!origin) return { file: this.top.path };
-    const file = this.layers[origin.layer]!.file;
+    const found = SECTIONS.includes(section as (typeof SECTIONS)[number])
+      ? originOf(this.sectionGroups(this.plan(type, name), section), path)
+      : undefined;
+    if (!found) {
+      const f = this.fragments.get(type)?.get(name)?.at(-1);
+      const file = this.layers[f?.layer ?? this.layers.length - 1]!.file;
+      return {
+        file: file.path,
+        ...this.engine.loader.locate(file, f ? ["components", type, name, section, ...path] : [section]),
+      };
+    }
+    const file = this.layers[found.input.layer]!.file;
     return {
       file: file.path,
-      ...this.engine.loader.locate(file, [...origin.path.filter((p) => p !== ""), ...path]),
+      ...this.engine.loader.locate(file, [...found.input.path.filter((p) => p !== ""), ...path]),
     };
   }
 }
 
-function input(value: unknown, layer: number, path: DocPath, level: string): Input[] {
-  return value === undefined ? [] : [{ value, layer, path, level }];
+/** Atmos's workspace rule: explicit name, pattern, the stack name, or `<stack>-<component>` for derived ones. */
+function workspace(name: string, folder: string, meta: Json, vars: Json, stack: string): string {
+  if (typeof meta.terraform_workspace === "string") return meta.terraform_workspace;
+  if (typeof meta.terraform_workspace_pattern === "string") {
+    return meta.terraform_workspace_pattern.replace(/\{([a-z_-]+)\}/g, (_m, t: string) =>
+      t === "component" ? name : t === "base-component" ? folder : String(vars[t] ?? ""),
+    );
+  }
+  return folder === name ? stack : `${stack}-${name.replace(/\//g, "-")}`;
+}
+
+function mergeDefined(acc: unknown, v: unknown, strategy: ListMergeStrategy): unknown {
+  if (v === undefined) return acc;
+  return acc === undefined ? v : merge(acc, v, strategy);
+}
+
+/** True when `chain` is `base`'s own chain followed by `base`: then the base's merge is our prefix. */
+function extendsChain(chain: string[], base: Plan): boolean {
+  if (chain.length !== base.chain.length + 1) return false;
+  for (let i = 0; i < base.chain.length; i++) if (chain[i] !== base.chain[i]) return false;
+  return true;
 }
 
 function lastDefined(values: unknown[]): unknown {
@@ -448,11 +559,14 @@ function leaves(v: unknown, prefix: (string | number)[] = []): (string | number)
 }
 
 /** The last input that holds `path`: later inputs win, so it is the one the value came from. */
-function originOf(inputs: Input[], path: DocPath): Input | undefined {
-  for (let i = inputs.length - 1; i >= 0; i--) {
-    let cur: unknown = inputs[i]!.value;
-    for (const seg of path) cur = isMap(cur) ? cur[seg as string] : undefined;
-    if (cur !== undefined) return inputs[i];
+function originOf(groups: LabelledGroup[], path: DocPath): { input: Input; level: string } | undefined {
+  for (let g = groups.length - 1; g >= 0; g--) {
+    const inputs = groups[g]!.group.inputs;
+    for (let i = inputs.length - 1; i >= 0; i--) {
+      let cur: unknown = inputs[i]!.value;
+      for (const seg of path) cur = isMap(cur) ? cur[seg as string] : undefined;
+      if (cur !== undefined) return { input: inputs[i]!, level: groups[g]!.level };
+    }
   }
   return undefined;
 }

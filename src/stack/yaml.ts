@@ -1,18 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
-import {
-  isMap as isYamlMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  YAMLSeq,
-  type Document,
-  type Node as YamlNode,
-  type ScalarTag,
-  type CollectionTag,
-  type YAMLError,
-} from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLError, YAMLSeq } from "yaml";
+import jsyaml from "js-yaml";
 import { SlipwayError } from "../errors.js";
 import { Append, Unset } from "./markers.js";
 
@@ -33,22 +23,33 @@ export interface ParseOptions {
   basePath: string;
 }
 
-class AppendSeq extends YAMLSeq {
-  override toJSON(_?: unknown, ctx?: Parameters<YAMLSeq["toJSON"]>[1]): unknown[] {
-    // The merge needs to see the tag, so the plain value is wrapped in a marker.
-    return new Append(super.toJSON(_, ctx)) as unknown as unknown[];
+type YamlLib = typeof import("yaml");
+const require = createRequire(import.meta.url);
+let loaded: { y: YamlLib; AppendSeq: new () => YAMLSeq } | undefined;
+
+/**
+ * The `yaml` library, loaded on first use: the fast path never needs it, and its load time counts on every
+ * command. It is the parser that knows line and column, used for errors, provenance and edits.
+ */
+function yamlLib(): { y: YamlLib; AppendSeq: new () => YAMLSeq } {
+  if (!loaded) {
+    const y = require("yaml") as YamlLib;
+    class AppendSeq extends y.YAMLSeq {
+      override toJSON(_?: unknown, ctx?: Parameters<YAMLSeq["toJSON"]>[1]): unknown[] {
+        // The merge needs to see the tag, so the plain value is wrapped in a marker.
+        return new Append(super.toJSON(_, ctx)) as unknown as unknown[];
+      }
+    }
+    loaded = { y, AppendSeq };
   }
+  return loaded;
 }
 
 function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
   return [
     {
       tag: "!env",
-      resolve(str: string) {
-        const [name = "", ...rest] = str.trim().split(/\s+/);
-        const value = opts.env[name];
-        return value !== undefined ? value : rest.length ? rest.join(" ") : null;
-      },
+      resolve: (str: string) => resolveEnv(str, opts.env),
     },
     { tag: "!unset", resolve: () => Unset.instance },
     {
@@ -65,9 +66,9 @@ function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
     {
       tag: "!append",
       collection: "seq",
-      nodeClass: AppendSeq,
+      nodeClass: yamlLib().AppendSeq,
       resolve(seq: YAMLSeq) {
-        return Object.assign(new AppendSeq(), seq);
+        return Object.assign(new (yamlLib().AppendSeq)(), seq);
       },
     } as CollectionTag,
   ];
@@ -88,14 +89,14 @@ function includeFile(ref: string, opts: ParseOptions): unknown {
     }
     const ext = extname(path);
     if (ext === ".json") return JSON.parse(text);
-    if (ext === ".yaml" || ext === ".yml") return parseYaml(text, { ...opts, file: path });
+    if (ext === ".yaml" || ext === ".yml") return parseYamlWithPositions(text, { ...opts, file: path });
     return text;
   }
   throw new Error(`!include: file not found: ${ref} (looked in ${candidates.join(", ")})`);
 }
 
 /** The parser options every slipway YAML read uses, so plain and positioned parses agree. */
-function docOptions(opts: ParseOptions, lineCounter?: LineCounter) {
+function docOptions(opts: ParseOptions, lineCounter?: InstanceType<YamlLib["LineCounter"]>) {
   return {
     customTags: tagsFor(opts),
     merge: true,
@@ -105,10 +106,24 @@ function docOptions(opts: ParseOptions, lineCounter?: LineCounter) {
   };
 }
 
-/** Parses one YAML document into plain values; a syntax error becomes a SlipwayError with its place. */
+/**
+ * Parses one YAML document into plain values. The fast path is js-yaml (no source positions, about four
+ * times faster); when it fails, the file is parsed again with `yaml`, which knows line and column, so
+ * errors are reported the same way whichever parser saw them first.
+ */
 export function parseYaml(text: string, opts: ParseOptions): unknown {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, docOptions(opts, lc));
+  try {
+    return jsyaml.load(text, { filename: opts.file, schema: fastSchema(text, opts) });
+  } catch {
+    return parseYamlWithPositions(text, opts);
+  }
+}
+
+/** The slow path: the `yaml` library, whose errors carry line and column. */
+export function parseYamlWithPositions(text: string, opts: ParseOptions): unknown {
+  const { y } = yamlLib();
+  const lc = new y.LineCounter();
+  const doc = y.parseDocument(text, docOptions(opts, lc));
   throwFirstError(doc, opts.file, lc);
   try {
     return doc.toJS({ maxAliasCount: 1000 });
@@ -122,7 +137,49 @@ export function parseYaml(text: string, opts: ParseOptions): unknown {
   }
 }
 
-function throwFirstError(doc: Document, file: string, lc: LineCounter): void {
+const schemas = new WeakMap<object, Map<string, jsyaml.Schema>>();
+// @types/js-yaml does not declare the built-in types that js-yaml exports.
+const mergeKeys = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
+
+/**
+ * js-yaml's YAML 1.2 core schema plus merge keys and slipway's tags, matching what `yaml` is told.
+ * `!include` needs the including file, so a file that uses it gets a schema of its own.
+ */
+function fastSchema(text: string, opts: ParseOptions): jsyaml.Schema {
+  const perFile = text.includes("!include");
+  let byBase = schemas.get(opts.env);
+  if (!byBase) schemas.set(opts.env, (byBase = new Map()));
+  const cached = perFile ? undefined : byBase.get(opts.basePath);
+  if (cached) return cached;
+  const schema = jsyaml.CORE_SCHEMA.extend([
+    mergeKeys,
+    new jsyaml.Type("!env", {
+      kind: "scalar",
+      construct: (data: unknown) => resolveEnv(String(data ?? ""), opts.env),
+    }),
+    new jsyaml.Type("!unset", { kind: "scalar", construct: () => Unset.instance }),
+    new jsyaml.Type("!unset", { kind: "mapping", construct: () => Unset.instance }),
+    new jsyaml.Type("!append", {
+      kind: "sequence",
+      construct: (data: unknown) => new Append((data as unknown[]) ?? []),
+    }),
+    new jsyaml.Type("!include", {
+      kind: "scalar",
+      construct: (data: unknown) => includeFile(String(data ?? "").trim(), opts),
+    }),
+  ]);
+  if (!perFile) byBase.set(opts.basePath, schema);
+  return schema;
+}
+
+/** `!env NAME [default]`: the variable, else the default, else null. */
+function resolveEnv(str: string, env: Record<string, string | undefined>): unknown {
+  const [name = "", ...rest] = str.trim().split(/\s+/);
+  const value = env[name];
+  return value !== undefined ? value : rest.length ? rest.join(" ") : null;
+}
+
+function throwFirstError(doc: Document, file: string, lc: InstanceType<YamlLib["LineCounter"]>): void {
   const err: YAMLError | undefined = doc.errors[0];
   if (!err) return;
   const pos = lc.linePos(err.pos[0]);
@@ -153,10 +210,11 @@ export function locate(
   opts: ParseOptions,
   target: "key" | "value" = "value",
 ): Position {
-  const lc = new LineCounter();
+  const { y } = yamlLib();
+  const lc = new y.LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, docOptions(opts, lc));
+    doc = y.parseDocument(text, docOptions(opts, lc));
   } catch {
     return { line: 1, col: 1 };
   }
@@ -165,13 +223,13 @@ export function locate(
   for (const seg of path) {
     let next: YamlNode | undefined;
     let nextKey: YamlNode | undefined;
-    if (isYamlMap(node)) {
+    if (y.isMap(node)) {
       const pair = node.items.find(
-        (p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg),
+        (p) => (y.isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg),
       );
       nextKey = pair?.key as YamlNode | undefined;
       next = (pair?.value ?? pair?.key) as YamlNode | undefined;
-    } else if (isSeq(node) && typeof seg === "number") {
+    } else if (y.isSeq(node) && typeof seg === "number") {
       next = node.items[seg] as YamlNode | undefined;
     }
     if (!next) break;
@@ -185,19 +243,20 @@ export function locate(
 
 /** Every scalar and collection place in a document, keyed by JSON path — for `--provenance`. */
 export function positionsOf(text: string, opts: ParseOptions): Map<string, Position> {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, docOptions(opts, lc));
+  const { y } = yamlLib();
+  const lc = new y.LineCounter();
+  const doc = y.parseDocument(text, docOptions(opts, lc));
   const out = new Map<string, Position>();
   const walk = (node: unknown, path: string) => {
-    if (isYamlMap(node)) {
+    if (y.isMap(node)) {
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const key = y.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const p = path ? `${path}.${key}` : key;
         const keyNode = pair.key as YamlNode | undefined;
         if (keyNode?.range) out.set(p, lc.linePos(keyNode.range[0]));
         walk(pair.value, p);
       }
-    } else if (isSeq(node)) {
+    } else if (y.isSeq(node)) {
       node.items.forEach((item, i) => {
         const p = `${path}[${i}]`;
         const r = (item as YamlNode | undefined)?.range;
