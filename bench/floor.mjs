@@ -1,13 +1,19 @@
 // The floor for the describe benchmark: read and parse the same manifest files with the same YAML
-// parser (yaml's parseDocument + toJS, as slipway's loader), and nothing else.
+// parser, and nothing else. `js-yaml` is slipway's parsing path; `yaml` (full documents with source
+// positions) is printed for comparison.
 import { readFileSync } from "node:fs";
 import { globSync } from "tinyglobby";
-import { LineCounter, parseDocument } from "yaml";
 
-const root = process.argv[2];
-let n = 0;
-for (const file of globSync(["stacks/**/*.yaml"], { cwd: root, absolute: true })) {
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: new LineCounter() });
-  if (doc.toJS()) n++;
+const [root, parser = "js-yaml"] = process.argv.slice(2);
+const files = globSync(["stacks/**/*.yaml"], { cwd: root, absolute: true });
+let parse;
+if (parser === "yaml") {
+  const { LineCounter, parseDocument } = await import("yaml");
+  parse = (text) => parseDocument(text, { lineCounter: new LineCounter() }).toJS();
+} else {
+  const { default: jsyaml } = await import("js-yaml");
+  parse = (text) => jsyaml.load(text);
 }
+let n = 0;
+for (const file of files) if (parse(readFileSync(file, "utf8"))) n++;
 process.stdout.write(`${n}\n`);

@@ -1,0 +1,93 @@
+// `npm run bench`: slipway at the scale of the largest Atmos repositories, against floors measured in
+// the same run. Prints figures; asserts nothing (speed is measured here, never in tests).
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generate } from "./generate.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, ".out", "repo");
+const bin = join(here, "..", "bin", "slipway.js");
+const probe = join(here, "rss-probe.mjs");
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function run(args, cwd) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ["--import", probe, ...args], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  const rss = Number(/maxrss_kib=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  return { ms, rss, bytes: r.stdout.length };
+}
+
+function measure(label, args, cwd) {
+  run(args, cwd); // warm the file cache
+  const runs = Array.from({ length: RUNS }, () => run(args, cwd));
+  const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {
+    label,
+    ms: med(runs.map((r) => r.ms)),
+    rss: Math.max(...runs.map((r) => r.rss)),
+    bytes: runs[0].bytes,
+  };
+}
+
+const counts = generate(root);
+console.log(
+  `synthetic repository: ${counts.files} manifest files, ${counts.stacks} stacks, ${counts.instances} component instances`,
+);
+console.log(
+  `(imports three levels deep, inheritance chains of depth four; median of ${RUNS} runs, peak RSS is the max)\n`,
+);
+
+const floor = measure(
+  "floor: read + parse with js-yaml (slipway's parser)",
+  [join(here, "floor.mjs"), root, "js-yaml"],
+  root,
+);
+const floorPos = measure(
+  "floor: read + parse with yaml, positions",
+  [join(here, "floor.mjs"), root, "yaml"],
+  root,
+);
+const describe = measure(
+  "slipway describe stacks --format json",
+  [bin, "describe", "stacks", "--format", "json"],
+  root,
+);
+const nodeNull = measure("node -e 0", ["-e", "0"], root);
+const version = measure("slipway --version", [bin, "--version"], root);
+
+const rows = [floor, floorPos, describe, nodeNull, version];
+for (const r of rows)
+  console.log(`${r.label.padEnd(56)} ${r.ms.toFixed(0).padStart(6)} ms  ${r.rss.toFixed(0).padStart(5)} MB`);
+console.log(`\noutput of describe stacks: ${(describe.bytes / 1e6).toFixed(1)} MB of JSON`);
+
+const checks = [
+  ["describe wall ≤ 1000 ms", describe.ms, 1000, describe.ms <= 1000],
+  ["describe peak RSS ≤ 250 MB", describe.rss, 250, describe.rss <= 250],
+  [
+    `describe ≤ 2× js-yaml floor (${(describe.ms / floor.ms).toFixed(2)}×)`,
+    describe.ms / floor.ms,
+    2,
+    describe.ms / floor.ms <= 2,
+  ],
+  [
+    `describe vs yaml-with-positions floor (${(describe.ms / floorPos.ms).toFixed(2)}×)`,
+    describe.ms / floorPos.ms,
+    2,
+    describe.ms / floorPos.ms <= 2,
+  ],
+  [
+    `--version ≤ 2× node -e 0 (${(version.ms / nodeNull.ms).toFixed(2)}×)`,
+    version.ms / nodeNull.ms,
+    2,
+    version.ms / nodeNull.ms <= 2,
+  ],
+];
+console.log("");
+for (const [label, , , ok] of checks) console.log(`${ok ? "meets " : "MISSES"}  ${label}`);
