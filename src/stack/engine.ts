@@ -60,13 +60,26 @@ export class StackEngine {
     return b;
   }
 
-  /** Every stack by name; manifests that yield no name (no components, pattern vars missing) are skipped. */
-  stacks(): Map<string, StackEntry> {
+  /**
+   * Every stack by name; manifests that yield no name (no components, pattern vars missing) are skipped.
+   * With `onError`, a manifest that fails to load is reported there and left out instead of stopping.
+   */
+  stacks(onError?: (e: SlipwayError) => void): Map<string, StackEntry> {
     if (!this.entries) {
       const entries = new Map<string, StackEntry>();
       for (const path of this.manifestPaths()) {
-        const build = this.build(path);
-        const name = this.stackName(build);
+        let build: StackBuild;
+        let name: string | undefined;
+        try {
+          build = this.build(path);
+          name = this.stackName(build);
+        } catch (e) {
+          if (onError && e instanceof SlipwayError) {
+            onError(e);
+            continue;
+          }
+          throw e;
+        }
         if (name === undefined) continue;
         const entry = entries.get(name);
         if (entry) entry.builds.push(build);
@@ -81,6 +94,9 @@ export class StackEngine {
   stack(name: string): StackEntry {
     const entry = this.stacks().get(name);
     if (entry) return entry;
+    // Atmos also accepts the manifest's path under the stacks folder.
+    const byFile = [...this.stacks().values()].find((e) => e.builds.some((b) => b.top.rel === name));
+    if (byFile) return byFile;
     const names = [...this.stacks().keys()];
     throw new SlipwayError({
       code: "unknown-stack",

@@ -6,17 +6,17 @@ import { Append, isMap, Unset } from "./markers.js";
  * anything else (type changes and null included) is replaced; `!unset` removes; `!append` appends.
  * Untouched subtrees are shared, never copied.
  *
- * Markers with nothing under them are kept (an `!unset` key stays an Unset, an `!append` with no list
- * below stays an Append) so that merging is associative: a group of layers can be merged once, cached,
- * and merged onto different bases with the same result as merging every layer in turn. `stripMarkers`
- * removes what is left at the end.
+ * The engine only ever folds layers left to right (a cached prefix plus the next layer), so merge
+ * need not be associative. A marker with nothing under it stays in the result (an `!unset` key, an
+ * `!append` list) and `stripMarkers` removes it at the end.
  */
 export function merge(base: unknown, over: unknown, strategy: ListMergeStrategy): unknown {
   if (over === undefined) return base;
+  if (base instanceof Append) base = base.items;
+  else if (base instanceof Unset) base = undefined;
   if (over instanceof Unset) return over;
   if (over instanceof Append) {
     if (Array.isArray(base)) return [...base, ...over.items];
-    if (base instanceof Append) return new Append([...base.items, ...over.items]);
     return base === undefined ? over : over.items;
   }
   if (isMap(over)) {

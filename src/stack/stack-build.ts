@@ -13,7 +13,10 @@ interface Input {
   path: DocPath;
 }
 
-/** A run of inputs merged once per list strategy and reused by every component that shares it. */
+/**
+ * A run of inputs (one per file that sets the section). `merged` folds them from nothing — valid as a
+ * prefix, cached per list strategy; `foldOnto` folds them onto an accumulator one by one.
+ */
 class Group {
   private first?: { strategy: ListMergeStrategy; value: unknown };
   private others?: Map<ListMergeStrategy, unknown>;
@@ -31,6 +34,12 @@ class Group {
     if (!this.first) this.first = { strategy, value };
     else (this.others ??= new Map()).set(strategy, value);
     return value;
+  }
+
+  foldOnto(acc: unknown, strategy: ListMergeStrategy): unknown {
+    for (const input of this.inputs)
+      acc = acc === undefined ? input.value : merge(acc, input.value, strategy);
+    return acc;
   }
 }
 
@@ -74,6 +83,7 @@ export class StackBuild {
   /** Global ("" type) and type-level groups, by type, then section (and backend type). */
   private readonly shared = new Map<string, Map<string, Group>>();
   private readonly overrideGroups = new Map<string, Group>();
+  private readonly prefixes = new Map<string, unknown>();
   private readonly plans = new Map<ComponentTypeName, Map<string, Plan>>();
   private readonly raws = new Map<ComponentTypeName, Map<string, Json>>();
   private readonly chains = new Map<ComponentTypeName, Map<string, string[]>>();
@@ -154,6 +164,22 @@ export class StackBuild {
       byType.set(key, (g = new Group(inputs)));
     }
     return g;
+  }
+
+  /** global → type-level for one section: the prefix every component of the type starts from. */
+  private typePrefix(
+    type: ComponentTypeName,
+    section: string,
+    select: Selector,
+    selKey: string,
+    strategy: ListMergeStrategy,
+  ): unknown {
+    const key = `${type}\0${section}\0${selKey}\0${strategy}`;
+    if (this.prefixes.has(key)) return this.prefixes.get(key);
+    const global = this.sharedGroup("", section, select, selKey).merged(strategy);
+    const value = this.sharedGroup(type, section, select, selKey).foldOnto(global, strategy);
+    this.prefixes.set(key, value);
+    return value;
   }
 
   /** A component's own fragments of one section. */
@@ -353,8 +379,7 @@ export class StackBuild {
 
   private mergedSection(plan: Plan, section: string, select: Selector = whole, selKey = ""): Json {
     let acc = this.throughSelf(plan, section, select, selKey);
-    if (OVERRIDABLE.has(section))
-      acc = mergeDefined(acc, this.overridesGroup(plan, section).merged(plan.strategy), plan.strategy);
+    if (OVERRIDABLE.has(section)) acc = this.overridesGroup(plan, section).foldOnto(acc, plan.strategy);
     return isMap(acc) ? acc : {};
   }
 
@@ -372,16 +397,11 @@ export class StackBuild {
     if (last && last.strategy === strategy && extendsChain(plan.chain, last)) {
       acc = this.throughSelf(last, section, select, selKey);
     } else {
-      acc = this.sharedGroup("", section, select, selKey).merged(strategy);
-      acc = mergeDefined(
-        acc,
-        this.sharedGroup(plan.type, section, select, selKey).merged(strategy),
-        strategy,
-      );
+      acc = this.typePrefix(plan.type, section, select, selKey, strategy);
       for (const b of plan.bases)
-        acc = mergeDefined(acc, this.componentGroup(b, section, select, selKey).merged(strategy), strategy);
+        acc = this.componentGroup(b, section, select, selKey).foldOnto(acc, strategy);
     }
-    acc = mergeDefined(acc, this.componentGroup(plan, section, select, selKey).merged(strategy), strategy);
+    acc = this.componentGroup(plan, section, select, selKey).foldOnto(acc, strategy);
     plan.through.set(key, acc);
     return acc;
   }
@@ -521,11 +541,6 @@ function workspace(name: string, folder: string, meta: Json, vars: Json, stack: 
     );
   }
   return folder === name ? stack : `${stack}-${name.replace(/\//g, "-")}`;
-}
-
-function mergeDefined(acc: unknown, v: unknown, strategy: ListMergeStrategy): unknown {
-  if (v === undefined) return acc;
-  return acc === undefined ? v : merge(acc, v, strategy);
 }
 
 /** True when `chain` is `base`'s own chain followed by `base`: then the base's merge is our prefix. */

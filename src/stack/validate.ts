@@ -59,15 +59,15 @@ export function validateStacks(engine: StackEngine): ValidationReport {
       }
     });
   }
-  const broken = new Set(errors.map((e) => e.file));
   let components = 0;
   let stacks = 0;
+  const broken = new Set(errors.map((e) => e.file));
   collect(() => {
-    for (const path of engine.manifestPaths()) {
-      if (broken.has(path)) continue;
-      collect(() => void engine.build(path));
-    }
-    for (const entry of engine.stacks().values()) {
+    // Files already reported broken are not reported again through every stack that imports them.
+    const entries = engine.stacks((e) => {
+      if (!broken.has(e.file)) errors.push(e);
+    });
+    for (const entry of entries.values()) {
       stacks++;
       const seen = new Set<string>();
       for (const build of entry.builds) {

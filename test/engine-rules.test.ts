@@ -1,0 +1,257 @@
+// One fixture folder per stack-engine rule (test/fixtures/engine/<rule>), with the resolved output pinned.
+import { describe, expect, it } from "vitest";
+import { engineAt, fixture, slipwayErrorOf } from "./helpers.js";
+
+const at = (rule: string, env: Record<string, string> = {}) => engineAt(fixture("engine", rule), env);
+
+describe("imports", () => {
+  const engine = at("imports");
+  it("resolves relative, base-relative, globbed (sorted), optional and templated imports in order", () => {
+    const c = engine.resolveComponent("deploy/prod", "vpc");
+    expect({ vars: c.vars, imports: c.imports }).toMatchInlineSnapshot(`
+      {
+        "imports": [
+          "catalog/base",
+          "catalog/mixins/a-first",
+          "catalog/mixins/b-second",
+          "catalog/templated",
+          "deploy/local-extra",
+        ],
+        "vars": {
+          "az": "eu-west-1a",
+          "cidr": "10.0.0.0/16",
+          "from_local": true,
+          "level": "b-second",
+          "mixin_a": true,
+          "name": "vpc-prod",
+          "order": [
+            "base",
+          ],
+          "region": "eu-west-1",
+          "stage": "prod",
+        },
+      }
+    `);
+  });
+  it("lists only included, non-excluded manifests as stacks", () => {
+    expect([...engine.stacks().keys()]).toEqual(["deploy/prod"]);
+  });
+});
+
+describe("merge", () => {
+  const engine = at("merge");
+  it("merges maps deeply, keeps null, removes !unset, appends !append and replaces lists and type changes", () => {
+    expect(engine.resolveComponent("prod", "replace-lists").vars).toMatchInlineSnapshot(`
+      {
+        "extra_zones": [
+          "a",
+          "b",
+          "c",
+        ],
+        "kept": 1,
+        "nullable": null,
+        "rules": [
+          {
+            "port": 80,
+            "proto": "tcp",
+          },
+          {
+            "port": 443,
+            "proto": "tcp",
+          },
+        ],
+        "shape": [
+          1,
+          2,
+        ],
+        "tags": {
+          "cost": "prod",
+          "team": "platform",
+        },
+        "zones": [
+          "c",
+        ],
+      }
+    `);
+  });
+  it("appends lists when the component sets list_merge_strategy: append", () => {
+    const vars = engine.resolveComponent("prod", "append-lists").vars;
+    expect({ zones: vars.zones, extra_zones: vars.extra_zones }).toMatchInlineSnapshot(`
+      {
+        "extra_zones": [
+          "a",
+          "b",
+          "c",
+        ],
+        "zones": [
+          "a",
+          "b",
+          "c",
+          "d",
+        ],
+      }
+    `);
+  });
+  it("merges lists index by index, maps deep-merged, with list_merge_strategy: merge", () => {
+    expect(engine.resolveComponent("prod", "merge-lists").vars.rules).toMatchInlineSnapshot(`
+      [
+        {
+          "port": 8080,
+          "proto": "tcp",
+        },
+        {
+          "port": 443,
+          "proto": "tcp",
+        },
+      ]
+    `);
+  });
+});
+
+describe("inheritance", () => {
+  const engine = at("inheritance");
+  it("applies the legacy component: first, then metadata.inherits in order, bases' bases first", () => {
+    const c = engine.resolveComponent("prod", "app-prod");
+    expect({ vars: c.vars, metadata: c.metadata, inheritance: c.inheritance, component: c.component })
+      .toMatchInlineSnapshot(`
+      {
+        "component": "legacy-base",
+        "inheritance": [
+          "mixin/logging",
+          "base/big",
+          "base/defaults",
+          "legacy-base",
+        ],
+        "metadata": {
+          "component": "app",
+          "inherits": [
+            "base/big",
+            "mixin/logging",
+          ],
+          "locked": true,
+        },
+        "vars": {
+          "from_defaults": true,
+          "legacy": true,
+          "logging": true,
+          "name": "app-prod",
+          "size": "logging-size",
+          "who": [
+            "big",
+          ],
+        },
+      }
+    `);
+  });
+  it("marks abstract and disabled components and keeps metadata.component as the folder", () => {
+    const rows = ["base/defaults", "app-disabled", "app"].map((n) => {
+      const c = engine.resolveComponent("prod", n);
+      return {
+        n,
+        type: c.metadata.type,
+        enabled: c.metadata.enabled,
+        folder: c.component,
+        workspace: c.workspace,
+      };
+    });
+    expect(rows).toMatchInlineSnapshot(`
+      [
+        {
+          "enabled": undefined,
+          "folder": "app",
+          "n": "base/defaults",
+          "type": "abstract",
+          "workspace": "prod-base-defaults",
+        },
+        {
+          "enabled": false,
+          "folder": "app",
+          "n": "app-disabled",
+          "type": undefined,
+          "workspace": "prod-app-disabled",
+        },
+        {
+          "enabled": undefined,
+          "folder": "app",
+          "n": "app",
+          "type": undefined,
+          "workspace": "prod",
+        },
+      ]
+    `);
+  });
+});
+
+describe("overrides", () => {
+  const engine = at("overrides");
+  it("apply to components of the declaring file and its imports", () => {
+    const c = engine.resolveComponent("prod", "a-service");
+    expect({ vars: c.vars, env: c.env, command: c.command, overrides: c.overrides }).toMatchInlineSnapshot(`
+      {
+        "command": "tofu-team-a",
+        "env": {
+          "TEAM": "a",
+        },
+        "overrides": {
+          "command": "tofu-team-a",
+          "env": {
+            "TEAM": "a",
+          },
+          "vars": {
+            "owner": "team-a",
+          },
+        },
+        "vars": {
+          "owner": "team-a",
+        },
+      }
+    `);
+  });
+  it("do not reach components of sibling imports or of the importing file", () => {
+    expect(engine.resolveComponent("prod", "shared-service").vars.owner).toBe("shared");
+    expect(engine.resolveComponent("prod", "top").vars.owner).toBe("nobody");
+    expect(engine.resolveComponent("prod", "top").command).toBe("tofu");
+  });
+});
+
+describe("stack names and workspaces", () => {
+  const engine = at("names");
+  it("uses name: over name_pattern, and skips manifests that are not stacks", () => {
+    expect([...engine.stacks().keys()]).toEqual(["acme-ue2-dev", "explicitly-named"]);
+  });
+  it("computes workspaces as Atmos does", () => {
+    const ws = ["vpc", "vpc-2", "pinned", "patterned"].map(
+      (n) => engine.resolveComponent("acme-ue2-dev", n).workspace,
+    );
+    expect(ws).toEqual(["acme-ue2-dev", "acme-ue2-dev-vpc-2", "fixed-ws", "acme-dev-patterned"]);
+  });
+  it("finds a stack by name or by manifest path, and suggests the closest names otherwise", () => {
+    expect(engine.stack("orgs/acme/ue2-dev").name).toBe("acme-ue2-dev");
+    const e = slipwayErrorOf(() => engine.stack("acme-ue2-deb"));
+    expect(e.message).toBe('stack "acme-ue2-deb" not found');
+    expect(e.hint).toMatch(/did you mean "acme-ue2-dev"/);
+  });
+});
+
+describe("templates", () => {
+  const engine = at("templates");
+  it("names the stack with name_template and renders component templates with the component as context", () => {
+    expect([...engine.stacks().keys()]).toEqual(["acme-prod"]);
+    expect(engine.resolveComponent("acme-prod", "app").vars).toMatchInlineSnapshot(`
+      {
+        "fallback": "none",
+        "fqdn": "app.prod.example.com",
+        "label": "acme-007",
+        "stack": "acme-prod",
+        "stage": "PROD",
+        "tenant": "acme",
+        "tier": "ha",
+        "zone_list": "a,b",
+        "zones": [
+          "a",
+          "b",
+        ],
+      }
+    `);
+  });
+});

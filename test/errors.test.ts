@@ -1,0 +1,136 @@
+// Bad input: every case is a SlipwayError with file, line, column and a hint — never a raw exception.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { engineAt, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { validateStacks } from "../src/stack/validate.js";
+
+const config = 'stacks:\n  included_paths: ["deploy/*"]\n';
+
+function errorFor(
+  files: Record<string, string>,
+  fn: (e: ReturnType<typeof engineAt>) => unknown = (e) => e.describeStacks(),
+) {
+  const dir = writeRepo({ "slipway.yaml": config, ...files });
+  return { dir, error: slipwayErrorOf(() => fn(engineAt(dir))) };
+}
+
+describe("bad input", () => {
+  it("malformed YAML points at the line and column", () => {
+    const { dir, error } = errorFor({ "stacks/deploy/a.yaml": "vars:\n  a: 1\n   b: 2\n" });
+    expect(error.code).toBe("yaml");
+    expect(error.file).toBe(join(dir, "stacks/deploy/a.yaml"));
+    expect(error.message).toMatch(/Nested mappings are not allowed in compact mappings/);
+    expect([error.line, error.col]).toEqual([2, 6]);
+    expect(error.hint).toBeTruthy();
+  });
+
+  it("a duplicate key is named with its place", () => {
+    const { error } = errorFor({ "stacks/deploy/a.yaml": "vars:\n  a: 1\n  a: 2\n" });
+    expect(error.message).toMatch(/unique/);
+    expect(error.line).toBe(3);
+  });
+
+  it("a missing import names the import line and suggests the closest file", () => {
+    const { dir, error } = errorFor({
+      "stacks/deploy/a.yaml": "import:\n  - catalog/networking\n",
+      "stacks/catalog/network.yaml": "vars: {}\n",
+    });
+    expect(error.code).toBe("import");
+    expect(error.file).toBe(join(dir, "stacks/deploy/a.yaml"));
+    expect([error.line, error.col]).toEqual([2, 5]);
+    expect(error.hint).toMatch(/did you mean "catalog\/network.yaml"/);
+  });
+
+  it("an import cycle prints the whole chain", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml": "import: [catalog/b]\n",
+      "stacks/catalog/b.yaml": "import: [catalog/c]\n",
+      "stacks/catalog/c.yaml": "import:\n  - catalog/b\n",
+    });
+    expect(error.code).toBe("import-cycle");
+    expect(error.message).toBe(
+      "import cycle: deploy/a.yaml → catalog/b.yaml → catalog/c.yaml → catalog/b.yaml",
+    );
+    expect(error.line).toBe(2);
+  });
+
+  it("an inheritance cycle is found and printed", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    x:\n      metadata:\n        inherits: [y]\n    y:\n      metadata:\n        inherits: [x]\n",
+    });
+    expect(error.code).toBe("inheritance");
+    expect(error.message).toMatch(/inheritance cycle: (x → y → x|y → x → y)/);
+    expect(error.line).toBeGreaterThan(0);
+  });
+
+  it("inherits naming an undefined component points at the entry", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    vpc-defaults: {}\n    vpc:\n      metadata:\n        inherits:\n          - vpc-default\n",
+    });
+    expect(error.message).toBe(
+      'component "vpc" inherits from "vpc-default", which is not defined in this stack',
+    );
+    expect([error.line, error.col]).toEqual([7, 13]);
+    expect(error.hint).toMatch(/vpc-defaults/);
+  });
+
+  it("an unknown component suggests the closest name", () => {
+    const { error } = errorFor(
+      { "stacks/deploy/a.yaml": "components:\n  terraform:\n    vpc-flow-logs: {}\n" },
+      (e) => e.resolveComponent("deploy/a", "vpc-flowlogs"),
+    );
+    expect(error.code).toBe("unknown-component");
+    expect(error.hint).toMatch(/did you mean "vpc-flow-logs"/);
+  });
+
+  it("a section of the wrong type is a schema error at the section", () => {
+    const { error } = errorFor({ "stacks/deploy/a.yaml": "vars: [1]\n" });
+    expect(error.code).toBe("schema");
+    expect(error.message).toBe("vars: expected a mapping (key: value)");
+    expect([error.line, error.col]).toEqual([1, 7]);
+  });
+
+  it("an unknown template function names the function, the file and the line", () => {
+    const { dir, error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    app:\n      vars:\n        a: ok\n        b: '{{ .vars.a | shout }}'\n",
+    });
+    expect(error.code).toBe("template");
+    expect(error.message).toMatch(/function "shout" not defined/);
+    expect(error.file).toBe(join(dir, "stacks/deploy/a.yaml"));
+    expect(error.line).toBe(6);
+  });
+
+  it("a component defined differently by two manifests of one stack is a conflict", () => {
+    const { error } = errorFor({
+      "slipway.yaml": 'stacks:\n  included_paths: ["deploy/*"]\n  name_pattern: "{stage}"\n',
+      "stacks/deploy/a.yaml":
+        "vars: {stage: prod}\ncomponents:\n  terraform:\n    vpc: {vars: {cidr: 10.0.0.0/16}}\n",
+      "stacks/deploy/b.yaml":
+        "vars: {stage: prod}\ncomponents:\n  terraform:\n    vpc: {vars: {cidr: 10.1.0.0/16}}\n",
+    });
+    expect(error.code).toBe("conflict");
+    expect(error.message).toMatch(/defined differently by deploy\/a and deploy\/b/);
+  });
+
+  it("validate stacks reports every finding, not only the first", () => {
+    const dir = writeRepo({
+      "slipway.yaml": config,
+      "stacks/deploy/a.yaml": "vars: [1]\n",
+      "stacks/deploy/b.yaml": "import: [catalog/missing]\n",
+      "stacks/deploy/c.yaml": "components:\n  terraform:\n    x:\n      metadata: {inherits: [nope]}\n",
+      "stacks/deploy/d.yaml": "settings: 3\nenv: [x]\n",
+    });
+    const report = validateStacks(engineAt(dir));
+    const found = report.errors.map((e) => `${e.code}@${e.file!.slice(dir.length + 1)}:${e.line}`).sort();
+    expect(found).toEqual([
+      "import@stacks/deploy/b.yaml:1",
+      "inheritance@stacks/deploy/c.yaml:4",
+      "schema@stacks/deploy/a.yaml:1",
+      "schema@stacks/deploy/d.yaml:1",
+      "schema@stacks/deploy/d.yaml:2",
+    ]);
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../src/config/load-config.js";
+import { SlipwayError } from "../src/errors.js";
+import { StackEngine } from "../src/stack/engine.js";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const fixture = (...parts: string[]) => join(repoRoot, "test", "fixtures", ...parts);
+
+/** A stack engine on a folder holding slipway.yaml (or atmos.yaml). */
+export function engineAt(
+  dir: string,
+  env: Record<string, string | undefined> = {},
+  configName = "slipway.yaml",
+): StackEngine {
+  return new StackEngine({ config: loadConfig(join(dir, configName), env), env });
+}
+
+/** Writes a repository of files into a fresh temp folder and returns it. */
+export function writeRepo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-test-"));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** Runs `fn` and returns the SlipwayError it throws; fails the test when it throws nothing else. */
+export function slipwayErrorOf(fn: () => unknown): SlipwayError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SlipwayError) return e;
+    throw e;
+  }
+  throw new Error("expected a SlipwayError, but nothing was thrown");
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { compileTemplate, renderTemplate, TemplateError } from "../src/template/index.js";
+
+const data = {
+  vars: { stage: "prod", n: 3, zones: ["a", "b"], tags: { team: "platform", env: "prod" }, empty: "" },
+  atmos_component: "vpc",
+  atmos_stack: "acme-prod",
+};
+const r = (src: string) => renderTemplate(src, data, { env: { HOME: "/home/ops" } });
+
+describe("Go text/template subset", () => {
+  it.each([
+    ["{{ .vars.stage }}-{{ .atmos_component }}", "prod-vpc"],
+    ['{{ .vars.stage | upper | printf "%s!" }}', "PROD!"],
+    ['{{ if eq .vars.stage "prod" }}P{{ else if eq .vars.stage "dev" }}D{{ else }}?{{ end }}', "P"],
+    ["{{ range $i, $z := .vars.zones }}{{ $i }}:{{ $z }} {{ end }}", "0:a 1:b "],
+    ["{{ range .vars.zones }}[{{ . }}]{{ else }}none{{ end }}", "[a][b]"],
+    ["{{ range .vars.missing }}x{{ else }}none{{ end }}", "none"],
+    ["{{ range $k, $v := .vars.tags }}{{ $k }}={{ $v }};{{ end }}", "env=prod;team=platform;"],
+    ["{{ with .vars.tags }}{{ .team }}{{ end }}", "platform"],
+    ["{{ with .vars.empty }}x{{ else }}empty{{ end }}", "empty"],
+    ['{{ $x := "a" }}{{ $x = "b" }}{{ $x }}', "b"],
+    ['{{ (index .vars.zones 1) }}-{{ index .vars.tags "team" }}', "b-platform"],
+    ["{{ len .vars.zones }} {{ len .vars.stage }}", "2 4"],
+    ['{{ and .vars.n .vars.stage }} {{ or .vars.empty "x" }} {{ not .vars.n }}', "prod x false"],
+    [
+      "{{ lt 1 2 }} {{ le 2 2 }} {{ gt .vars.n 5 }} {{ ge .vars.n 3 }} {{ ne .vars.n 3 }}",
+      "true true false true false",
+    ],
+    ['{{ print "a" 1 2 "b" }}', "a1 2b"],
+    ['{{ printf "%s-%03d-%v-%q-%t" "x" 7 .vars.zones "q" true }}', 'x-007-[a b]-"q"-true'],
+    ["{{ .vars.tags }}", "map[env:prod team:platform]"],
+    ["{{ .vars.nothing }}", "<no value>"],
+    ["a  {{- .vars.stage -}}  b", "aprodb"],
+    ["{{/* a comment */}}x", "x"],
+    ['{{ default "d" .vars.empty }} {{ default "d" .vars.stage }}', "d prod"],
+    ['{{ coalesce .vars.empty "" "c" }} {{ empty .vars.empty }}', "c true"],
+    ['{{ "Hello world" | lower | title }} {{ trim "  x  " }}', "Hello World x"],
+    [
+      '{{ trimPrefix "v" "v1.2" }} {{ trimSuffix ".yaml" "a.yaml" }} {{ replace "-" "_" "a-b-c" }}',
+      "1.2 a a_b_c",
+    ],
+    [
+      '{{ contains "od" .vars.stage }} {{ hasPrefix "pr" .vars.stage }} {{ hasSuffix "x" .vars.stage }}',
+      "true true false",
+    ],
+    ['{{ (split "-" "a-b-c")._2 }} {{ join "," .vars.zones }} {{ list 1 "a" | toJson }}', 'c a,b [1,"a"]'],
+    ['{{ dict "a" 1 "b" (list 2 3) | toJson }}', '{"a":1,"b":[2,3]}'],
+    ["{{ .vars.tags | toYaml }}", "team: platform\nenv: prod"],
+    ['{{ quote .vars.stage }} {{ squote .vars.stage }} {{ env "HOME" }}', "\"prod\" 'prod' /home/ops"],
+    ['{{ required "stage is needed" .vars.stage }}', "prod"],
+  ])("%s", (src, want) => {
+    expect(r(src)).toBe(want);
+  });
+
+  it.each([
+    ["{{ .vars.stage | shout }}", 'function "shout" not defined', 1],
+    ["line1\n{{ if .vars.n }}", "unclosed {{if}}: missing {{end}}", 2],
+    ["{{ .vars.missing.deeper }}", "nil pointer evaluating interface {}.deeper", 1],
+    ['a\nb\n{{ required "stage is needed" .vars.nope }}', "error calling required: stage is needed", 3],
+    ["{{ $undefined }}", 'undefined variable "$undefined"', 1],
+    ["{{ end }}", "unexpected {{end}}", 1],
+    ['{{ define "x" }}{{ end }}', "{{define}} is not supported by slipway templates", 1],
+    ["{{ .vars.stage", "unclosed action", 1],
+  ])("%s fails with its line", (src, message, line) => {
+    let err: unknown;
+    try {
+      r(src);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as TemplateError).message).toBe(message);
+    expect((err as TemplateError).line).toBe(line);
+  });
+
+  it("compiles once and executes against different data", () => {
+    const t = compileTemplate("{{ .name }}");
+    expect([t.execute({ name: "a" }), t.execute({ name: "b" })]).toEqual(["a", "b"]);
+  });
+});
