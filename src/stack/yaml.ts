@@ -151,23 +151,25 @@ function fastSchema(text: string, opts: ParseOptions): jsyaml.Schema {
   if (!byBase) schemas.set(opts.env, (byBase = new Map()));
   const cached = perFile ? undefined : byBase.get(opts.basePath);
   if (cached) return cached;
-  const schema = jsyaml.CORE_SCHEMA.extend([
-    mergeKeys,
-    new jsyaml.Type("!env", {
-      kind: "scalar",
-      construct: (data: unknown) => resolveEnv(String(data ?? ""), opts.env),
-    }),
-    new jsyaml.Type("!unset", { kind: "scalar", construct: () => Unset.instance }),
-    new jsyaml.Type("!unset", { kind: "mapping", construct: () => Unset.instance }),
-    new jsyaml.Type("!append", {
-      kind: "sequence",
-      construct: (data: unknown) => new Append((data as unknown[]) ?? []),
-    }),
-    new jsyaml.Type("!include", {
-      kind: "scalar",
-      construct: (data: unknown) => includeFile(String(data ?? "").trim(), opts),
-    }),
-  ]);
+  const schema = jsyaml.CORE_SCHEMA.extend({
+    implicit: [mergeKeys],
+    explicit: [
+      new jsyaml.Type("!env", {
+        kind: "scalar",
+        construct: (data: unknown) => resolveEnv(String(data ?? ""), opts.env),
+      }),
+      new jsyaml.Type("!unset", { kind: "scalar", construct: () => Unset.instance }),
+      new jsyaml.Type("!unset", { kind: "mapping", construct: () => Unset.instance }),
+      new jsyaml.Type("!append", {
+        kind: "sequence",
+        construct: (data: unknown) => new Append((data as unknown[]) ?? []),
+      }),
+      new jsyaml.Type("!include", {
+        kind: "scalar",
+        construct: (data: unknown) => includeFile(String(data ?? "").trim(), opts),
+      }),
+    ],
+  });
   if (!perFile) byBase.set(opts.basePath, schema);
   return schema;
 }

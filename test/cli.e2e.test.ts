@@ -1,0 +1,179 @@
+// End-to-end: the built CLI (npm test builds first) on examples/homelab and on broken repositories.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot, writeRepo } from "./helpers.js";
+
+const bin = join(repoRoot, "bin", "slipway.js");
+const homelab = join(repoRoot, "examples", "homelab");
+
+function slipway(args: string[], cwd = homelab, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("slipway CLI on examples/homelab", () => {
+  it("is built", () => {
+    expect(existsSync(join(repoRoot, "dist", "cli", "main.js"))).toBe(true);
+  });
+
+  it("validates every stack", () => {
+    const r = slipway(["validate", "stacks"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 6 components checked\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  it("lists stacks and components, abstract ones marked", () => {
+    expect(slipway(["list", "stacks"]).stdout).toBe("pve-dev\npve-prod\n");
+    const comps = slipway(["list", "components", "-s", "pve-prod"]).stdout;
+    expect(comps).toMatch(/pve-prod\s+k3s-cluster\/defaults\s+terraform\s+k3s-cluster\s+abstract/);
+    expect(comps).toMatch(/pve-prod\s+alma9-k3s-optimized\s+packer/);
+  });
+
+  it("describes a component with Atmos's field names, in YAML and JSON", () => {
+    const json = JSON.parse(
+      slipway(["describe", "component", "k3s-cluster", "-s", "pve-prod", "--format", "json"]).stdout,
+    );
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining([
+        "atmos_component",
+        "atmos_stack",
+        "atmos_stack_file",
+        "stack",
+        "component",
+        "component_type",
+        "metadata",
+        "vars",
+        "settings",
+        "env",
+        "backend_type",
+        "backend",
+        "providers",
+        "overrides",
+        "imports",
+        "inheritance",
+        "workspace",
+        "command",
+      ]),
+    );
+    expect(json.vars.servers).toEqual({ count: 3, cores: 2, memory_mb: 8192, disk_gb: 40 });
+    expect(json.vars.cluster_name).toBe("pve-prod");
+    expect(json.vars.tags).toEqual(["k3s", "prod"]);
+    expect(json.backend).toMatchObject({ bucket: "homelab-tofu-state", key: "pve-prod/terraform.tfstate" });
+    expect([json.workspace, json.command, json.inheritance]).toEqual([
+      "pve-prod",
+      "tofu",
+      ["k3s-cluster/defaults"],
+    ]);
+    const yaml = slipway(["describe", "component", "k3s-cluster", "-s", "pve-dev"]).stdout;
+    expect(yaml).toMatch(/^atmos_component: k3s-cluster\n/);
+    expect(yaml).toMatch(/\n {4}node: pve2\n/);
+  });
+
+  it("shows provenance next to each value", () => {
+    const out = slipway(["describe", "component", "k3s-cluster", "-s", "pve-prod", "--provenance"]).stdout;
+    expect(out).toMatch(/count: 3 # deploy\/pve-prod:\d+ \(component\)/);
+    expect(out).toMatch(
+      /disk_gb: 40 # catalog\/proxmox:\d+ \(base k3s-cluster\/defaults\) ← deploy\/pve-prod/,
+    );
+    expect(out).toMatch(/stage: prod # deploy\/pve-prod:\d+ \(global\)/);
+    const json = JSON.parse(
+      slipway(["describe", "component", "k3s-cluster", "-s", "pve-prod", "--provenance", "--format", "json"])
+        .stdout,
+    );
+    expect(json.provenance["vars.network.gateway"]).toMatchObject({
+      file: "catalog/proxmox",
+      chain: ["deploy/pve-prod", "catalog/proxmox"],
+      level: "global",
+    });
+  });
+
+  it("describes stacks with filters", () => {
+    const out = JSON.parse(
+      slipway([
+        "describe",
+        "stacks",
+        "-s",
+        "pve-dev",
+        "--components",
+        "k3s-cluster",
+        "--sections",
+        "vars,workspace",
+        "--format",
+        "json",
+      ]).stdout,
+    );
+    expect(Object.keys(out)).toEqual(["pve-dev"]);
+    expect(Object.keys(out["pve-dev"].components.terraform["k3s-cluster"])).toEqual(["vars", "workspace"]);
+    expect(out["pve-dev"].components.packer).toBeUndefined();
+  });
+
+  it("is byte-identical run to run", () => {
+    const a = slipway(["describe", "stacks", "--format", "json"]).stdout;
+    expect(a.length).toBeGreaterThan(1000);
+    expect(slipway(["describe", "stacks", "--format", "json"]).stdout).toBe(a);
+  });
+
+  it("prints the version and help", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    expect(slipway(["--version"]).stdout).toBe(`slipway ${pkg.version}\n`);
+    expect(slipway(["--help"]).stdout).toMatch(/describe component/);
+    expect(slipway(["describe", "component", "--help"]).stdout).toMatch(/--provenance/);
+  });
+});
+
+describe("slipway CLI errors", () => {
+  it("an unknown stack exits 1 with a suggestion and no stack trace", () => {
+    const r = slipway(["describe", "component", "k3s-cluster", "-s", "pve-prd"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: stack "pve-prd" not found\n  hint: did you mean "pve-prod" or "pve-dev"? (`slipway list stacks` lists them)\n',
+    );
+  });
+
+  it("usage errors exit 2", () => {
+    expect(slipway(["describe", "component"]).code).toBe(2);
+    expect(slipway(["describe", "component", "x", "-s", "pve-dev", "--bogus"]).code).toBe(2);
+    const r = slipway(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it("bad input prints file:line:col, the message and a hint, exit 1; --debug adds the trace", () => {
+    const dir = writeRepo({
+      "slipway.yaml": "stacks:\n  included_paths: ['deploy/*']\n",
+      "stacks/deploy/a.yaml": "import:\n  - catalog/a\n",
+      "stacks/catalog/a.yaml": "import:\n  - deploy/a\n",
+    });
+    const r = slipway(["validate", "stacks"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "stacks/catalog/a.yaml:2:5: error: import cycle: deploy/a.yaml → catalog/a.yaml → deploy/a.yaml\n" +
+        "  hint: remove one of these imports; shared settings belong in a file both can import\n",
+    );
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(slipway(["describe", "stacks", "--debug"], dir).stderr).toMatch(/at .*\.js:\d+/);
+  });
+
+  it("validate --format json lists every error as data", () => {
+    const dir = writeRepo({
+      "slipway.yaml": "stacks:\n  included_paths: ['deploy/*']\n",
+      "stacks/deploy/a.yaml": "vars: [1]\n",
+      "stacks/deploy/b.yaml": "vars:\n  a: [1, 2\n",
+    });
+    const r = slipway(["validate", "stacks", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.valid).toBe(false);
+    expect(out.errors.map((e: { code: string; line: number }) => `${e.code}:${e.line}`).sort()).toEqual([
+      "schema:1",
+      "yaml:3",
+    ]);
+  });
+});

@@ -1,0 +1,60 @@
+import fc from "fast-check";
+import { stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { parseYaml, parseYamlWithPositions, positionsOf, locate } from "../src/stack/yaml.js";
+
+const opts = { file: "/virtual/x.yaml", env: {}, basePath: "/virtual" };
+
+describe("the two YAML parsers agree", () => {
+  // js-yaml is the fast path and yaml the one with positions; they must give the same values.
+  const scalar = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double({ noNaN: true }),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const doc = fc.letrec((tie) => ({
+    v: fc.oneof(
+      { depthSize: "small" },
+      scalar,
+      fc.array(tie("v"), { maxLength: 3 }),
+      fc.dictionary(fc.string({ minLength: 1 }), tie("v"), { maxKeys: 4, noNullPrototype: true }),
+    ),
+  })).v;
+
+  it("on any document the yaml library writes", () => {
+    fc.assert(
+      fc.property(doc, (value) => {
+        const text = stringify({ root: value });
+        expect(parseYaml(text, opts)).toEqual(parseYamlWithPositions(text, opts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ["dates stay strings", "d: 2024-01-02\n", { d: "2024-01-02" }],
+    ["merge keys", "a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n", { a: { x: 1 }, b: { x: 1, y: 2 } }],
+    ["YAML 1.2 booleans", "a: yes\nb: on\nc: true\n", { a: "yes", b: "on", c: true }],
+    ["octal and hex", "a: 0o17\nb: 0x1f\nc: 017\n", { a: 15, b: 31, c: 17 }],
+  ])("%s", (_name, text, want) => {
+    expect(parseYaml(text, opts)).toEqual(want);
+    expect(parseYamlWithPositions(text, opts)).toEqual(want);
+  });
+});
+
+describe("positions", () => {
+  const text = "vars:\n  a: 1\n  list:\n    - x\n    - y: 2\n";
+  it("locates values, list items and keys", () => {
+    expect(locate(text, ["vars", "a"], opts)).toEqual({ line: 2, col: 6 });
+    expect(locate(text, ["vars", "a"], opts, "key")).toEqual({ line: 2, col: 3 });
+    expect(locate(text, ["vars", "list", 1, "y"], opts)).toEqual({ line: 5, col: 10 });
+    expect(locate(text, ["vars", "missing", "deeper"], opts)).toEqual({ line: 2, col: 3 });
+  });
+  it("maps every key to its line", () => {
+    const p = positionsOf(text, opts);
+    expect(p.get("vars.a")).toEqual({ line: 2, col: 3 });
+    expect(p.get("vars.list[1].y")).toEqual({ line: 5, col: 7 });
+  });
+});
