@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { SlipwayError } from "../errors.js";
 import { builtinVarsSchema } from "../schema/builtins.js";
@@ -49,8 +50,9 @@ export function validateComponent(
       });
     }
     const schemaPath = resolveSchemaPath(engine, String(spec.schema_path ?? ""), name);
-    checks.push(`${name} (${schemaPath})`);
-    findings.push(...runSchema(readSchema(schemaPath, name), c, name, schemaPath));
+    const shown = relative(engine.config.basePath, schemaPath);
+    checks.push(`${name} (${shown})`);
+    findings.push(...runSchema(readSchema(schemaPath, name), c, name, shown));
   }
   const builtin = builtinVarsSchema(c.component_type, c.component);
   if (builtin) {
@@ -112,9 +114,23 @@ function runSchema(
   name: string,
   schemaPath: string,
 ): ComponentFinding[] {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+  // Draft 2020-12 schemas need Ajv's 2020 build; draft-07 (Atmos's examples) the default one.
+  const is2020 = String((schema as { $schema?: string }).$schema ?? "").includes("2020-12");
+  const ajv = is2020
+    ? new Ajv2020({ allErrors: true, strict: false })
+    : new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv as Ajv);
+  let validate: ReturnType<Ajv["compile"]>;
+  try {
+    validate = ajv.compile(schema);
+  } catch (e) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `settings.validation.${name}: ${schemaPath} is not a valid JSON Schema: ${(e as Error).message}`,
+      file: schemaPath,
+      hint: "check the schema's $schema and keywords",
+    });
+  }
   // Atmos validates the whole component section; schemas usually start at `vars`.
   if (validate(c)) return [];
   return (validate.errors ?? []).map((e: ErrorObject) => ({

@@ -142,7 +142,7 @@ build {
   sources = ["source.proxmox-iso.alma9"]
 
   provisioner "shell" {
-    execute_command = "sudo -E bash '{{ .Path }}'"
+    execute_command  = "sudo -E bash '{{ .Path }}'"
     environment_vars = ["K3S_VERSION=${var.k3s.version}"]
     scripts = [
       "${path.root}/scripts/base.sh",
