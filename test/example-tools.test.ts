@@ -15,7 +15,10 @@ describe("examples/homelab Packer template", () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(has("packer"))("is checked with packer fmt (skipped: packer is not on PATH; `apt-get install packer`)", () => {
-    expect(has("packer")).toBe(false);
-  });
+  it.skipIf(has("packer"))(
+    "is checked with packer fmt (skipped: packer is not on PATH; `apt-get install packer`)",
+    () => {
+      expect(has("packer")).toBe(false);
+    },
+  );
 });
