@@ -101,6 +101,21 @@ describe("loading the config", () => {
     ]);
   });
 
+  it("loads an atmos.yaml full of Atmos-only settings without warnings", () => {
+    const dir = writeRepo({
+      "atmos.yaml": [
+        "components:",
+        "  terraform: {base_path: tf, apply_auto_approve: false, deploy_run_init: true, init_run_reconfigure: true, auto_generate_backend_file: false}",
+        "  helmfile: {base_path: hf}",
+        "stacks: {base_path: stacks, name_template: '{{ .vars.stage }}'}",
+        "auth: {providers: {}}",
+        "settings: {experimental: warn}",
+        "schemas: {jsonschema: {base_path: stacks/schemas/jsonschema}}",
+      ].join("\n"),
+    });
+    expect(loadConfig(join(dir, "atmos.yaml")).warnings).toEqual([]);
+  });
+
   it("rejects a field of the wrong type with file, line and column", () => {
     const dir = writeRepo({ "slipway.yaml": "settings:\n  list_merge_strategy: sideways\n" });
     const e = slipwayErrorOf(() => loadConfig(join(dir, "slipway.yaml")));

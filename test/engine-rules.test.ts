@@ -255,3 +255,39 @@ describe("templates", () => {
     `);
   });
 });
+
+describe("locals", () => {
+  const engine = at("locals");
+  it("resolve in dependency order with the file's vars and settings, per scope, and never leave their file", () => {
+    const c = engine.resolveComponent("deploy/dev", "app");
+    expect(c.vars).toMatchInlineSnapshot(`
+      {
+        "bucket": "acme-platform-dev-tfstate",
+        "from_mixin": "mixin-only",
+        "later": "deploy/dev",
+        "name": "acme-platform-dev-web",
+        "stage": "dev",
+        "tags": {
+          "ManagedBy": "slipway",
+          "Namespace": "acme",
+        },
+      }
+    `);
+  });
+});
+
+describe("stack names per component", () => {
+  const engine = at("names-per-component");
+  it("name each component's stack from its own vars when the manifest's globals cannot", () => {
+    expect([...engine.stacks().keys()]).toEqual(["acme-dev", "acme-prod"]);
+    expect(engine.stack("acme-dev").componentNames("terraform")).toEqual(["app-dev"]);
+    expect(engine.resolveComponent("acme-prod", "app-prod").vars).toEqual({
+      tenant: "acme",
+      size: 1,
+      stage: "prod",
+    });
+    expect(() => engine.resolveComponent("acme-dev", "app-prod")).toThrowError(
+      /not defined in stack "acme-dev"/,
+    );
+  });
+});

@@ -115,6 +115,41 @@ describe("bad input", () => {
     expect(error.message).toMatch(/defined differently by deploy\/a and deploy\/b/);
   });
 
+  it("a local from an imported file is not visible, and says so", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml": "import: [mixins/m]\nvars:\n  x: '{{ .locals.from_mixin.deeper }}'\n",
+      "stacks/mixins/m.yaml": "locals:\n  from_mixin: {deeper: 1}\n",
+    });
+    expect(error.code).toBe("template");
+    expect(error.line).toBe(3);
+    expect(error.hint).toMatch(/file-scoped/);
+  });
+
+  it("locals that use each other in a cycle are named", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml": "locals:\n  a: '{{ .locals.b }}'\n  b: '{{ .locals.a }}'\n",
+    });
+    expect(error.message).toBe("locals refer to each other in a cycle: a, b");
+    expect(error.line).toBe(2);
+  });
+
+  it("a component that must be a mapping says which part is wrong, not just 'invalid input'", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml": "components:\n  terraform:\n    vpc:\n      vars: some text\n",
+    });
+    expect(error.message).toBe("components.terraform.vpc.vars: expected a mapping (key: value)");
+    expect([error.line, error.col]).toEqual([4, 13]);
+  });
+
+  it("Atmos and gomplate functions get a hint that names what is unsupported", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    app:\n      vars:\n        b: '{{ strings.Quote .vars.a }}'\n",
+    });
+    expect(error.message).toMatch(/function "strings" not defined/);
+    expect(error.hint).toMatch(/gomplate/);
+  });
+
   it("validate stacks reports every finding, not only the first", () => {
     const dir = writeRepo({
       "slipway.yaml": config,

@@ -62,6 +62,7 @@ describe("Go text/template subset", () => {
     ["{{ end }}", "unexpected {{end}}", 1],
     ['{{ define "x" }}{{ end }}', "{{define}} is not supported by slipway templates", 1],
     ["{{ .vars.stage", "unclosed action", 1],
+    ['{{ fail "stop here" }}', "error calling fail: stop here", 1],
   ])("%s fails with its line", (src, message, line) => {
     let err: unknown;
     try {

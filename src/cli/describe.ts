@@ -10,7 +10,7 @@ export function describeComponentCommand(ctx: CommandContext): CommandResult {
   const type = componentTypes(ctx.flags.type, "--type")?.[0];
   const resolved = engine.resolveComponent(stack, component, type);
   if (!ctx.flags.provenance) return { data: resolved, notes };
-  const build = engine.stack(stack).builds.find((b) => b.defines(resolved.component_type, component))!;
+  const build = engine.stack(stack).buildsDefining(resolved.component_type, component)[0]!;
   const origins = build.provenance(resolved.component_type, component, resolved);
   return {
     text: formatWithProvenance(

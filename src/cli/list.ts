@@ -26,8 +26,7 @@ export function listComponentsCommand(ctx: CommandContext): CommandResult {
   const rows: ComponentListing[] = [];
   for (const entry of entries) {
     for (const type of COMPONENT_TYPES) {
-      const names = [...new Set(entry.builds.flatMap((b) => b.componentNames(type)))].sort();
-      for (const name of names) {
+      for (const name of entry.componentNames(type)) {
         const c = engine.resolveComponent(entry.name, name, type);
         rows.push({
           stack: entry.name,

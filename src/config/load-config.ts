@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { SlipwayError } from "../errors.js";
 import {
   CliConfigSchema,
-  ATMOS_ONLY_KEYS,
+  isAtmosOnlyField,
   type ComponentTypeName,
   type ListMergeStrategy,
 } from "../schema/cli-config.js";
@@ -100,7 +100,7 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
     });
   }
   const warnings: Warning[] = unknownKeys(CliConfigSchema, raw)
-    .filter((p) => !ATMOS_ONLY_KEYS.has(p[0] as string) && !ATMOS_ONLY_KEYS.has(p.join(".")))
+    .filter((p) => !isAtmosOnlyField(p))
     .map((p) => ({
       message: `unknown config field "${p.join(".")}" is ignored`,
       file,

@@ -37,26 +37,89 @@ export const CliConfigSchema = z.object({
 });
 export type CliConfigFile = z.infer<typeof CliConfigSchema>;
 
-/** Top-level keys of atmos.yaml that slipway knows and deliberately ignores (no warning). */
-export const ATMOS_ONLY_KEYS = new Set([
+/** Top-level sections of atmos.yaml that slipway does not use; they are accepted without a warning. */
+const ATMOS_TOP_LEVEL = new Set([
+  "edition",
+  "cast",
+  "imports",
+  "import",
   "logs",
-  "schemas",
-  "integrations",
+  "diagnostics",
+  "errors",
   "commands",
   "aliases",
-  "validate",
+  "command_aliases",
+  "integrations",
+  "schemas",
   "describe",
+  "stores",
+  "secrets",
   "vendor",
   "version",
-  "errors",
+  "validate",
   "docs",
+  "auth",
+  "container",
+  "compositions",
+  "env",
+  "profiler",
+  "track_provenance",
   "toolchain",
-  "settings.terminal",
-  "settings.inject_github_token",
-  "settings.docs",
-  "components.helmfile",
-  "templates.settings.sprig",
-  "templates.settings.gomplate",
-  "templates.settings.evaluations",
-  "templates.settings.delimiters",
+  "git",
+  "devcontainer",
+  "profiles",
+  "metadata",
+  "list",
+  "ci",
+  "ai",
+  "aws",
+  "mcp",
+  "lsp",
+  "scaffold",
+  "cli",
 ]);
+
+/** Atmos settings for each component type that slipway does not use. */
+const ATMOS_COMPONENT_KEYS = new Set([
+  "apply_auto_approve",
+  "deploy_run_init",
+  "init_run_reconfigure",
+  "auto_generate_backend_file",
+  "apply_auto_generated_backend_file",
+  "auto_generate_files",
+  "append_user_agent",
+  "shell",
+  "init",
+  "plan",
+  "plugin_cache",
+  "plugin_cache_dir",
+  "planfiles",
+  "workspace",
+  "ci",
+  "lint",
+  "platforms",
+  "provider",
+  "use_eks",
+  "kubeconfig_path",
+  "helm_aws_profile_pattern",
+  "cluster_name_pattern",
+  "cluster_name_template",
+  "cluster_name",
+  "auto_provision_workdir_for_outputs",
+]);
+
+/**
+ * True for a config path that Atmos defines and slipway ignores on purpose: an existing atmos.yaml should
+ * load without a wall of warnings, while a typo in a field slipway reads still gets one.
+ */
+export function isAtmosOnlyField(path: readonly (string | number)[]): boolean {
+  const [top, second, third] = path.map(String);
+  if (path.length === 1) return ATMOS_TOP_LEVEL.has(top!);
+  if (top === "settings" || top === "templates")
+    return !(top === "settings" && second === "list_merge_strategy");
+  if (top === "components" && path.length === 2)
+    return !["terraform", "packer", "ansible", "kubernetes"].includes(second!);
+  if (top === "components" && path.length === 3) return ATMOS_COMPONENT_KEYS.has(third!);
+  if (top === "stacks") return second === "list" || second === "inherit";
+  return false;
+}

@@ -43,6 +43,9 @@ const Sections = {
   remote_state_backend: Section.optional(),
   overrides: Overrides.optional(),
   command: z.string().optional(),
+  locals: Section.optional().describe(
+    "File-scoped values for this file's templates (.locals.x); never inherited through imports",
+  ),
 };
 
 export const ComponentSchema = z.looseObject({
@@ -58,7 +61,6 @@ const ComponentMap = z.record(z.string(), z.union([ComponentSchema, z.null()]));
 export const ManifestSchema = z.looseObject({
   name: z.string().optional().describe("The stack's name; wins over name_template and name_pattern"),
   import: z.array(ImportEntry).optional(),
-  locals: Section.optional().describe("File-scoped values for templates; never inherited through imports"),
   ...Sections,
   terraform: TypeLevel.optional(),
   packer: TypeLevel.optional(),

@@ -3,24 +3,21 @@ import { globSync } from "tinyglobby";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName, type ListMergeStrategy } from "../schema/cli-config.js";
-import { TemplateError } from "../template/index.js";
 import { flattenImports } from "./imports.js";
 import { MANIFEST_EXTENSIONS, ManifestLoader } from "./loader.js";
 import { isMap } from "./markers.js";
 import { mergeAll, stripMarkers } from "./merge.js";
 import { StackBuild } from "./stack-build.js";
 import { renderStrings } from "./render-strings.js";
+import { StackEntry } from "./stack-entry.js";
+import { nameManifest, type ManifestNames } from "./stack-names.js";
 import type { Json, ResolvedComponent } from "./types.js";
+
+export { StackEntry } from "./stack-entry.js";
 
 export interface StackEngineOptions {
   config: CliConfig;
   env: Record<string, string | undefined>;
-}
-
-/** All top-level manifests that carry one stack name. */
-export interface StackEntry {
-  name: string;
-  builds: StackBuild[];
 }
 
 /** The stack engine: finds manifests, names stacks, resolves components. Pure apart from reading files. */
@@ -29,7 +26,7 @@ export class StackEngine {
   readonly config: CliConfig;
   private entries?: Map<string, StackEntry>;
   private readonly builds = new Map<string, StackBuild>();
-  private readonly names = new Map<StackBuild, string | undefined>();
+  private readonly names = new Map<StackBuild, ManifestNames>();
 
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
@@ -61,18 +58,23 @@ export class StackEngine {
   }
 
   /**
-   * Every stack by name; manifests that yield no name (no components, pattern vars missing) are skipped.
+   * Every stack by name; manifests that yield no name (no components, name vars missing) are skipped.
    * With `onError`, a manifest that fails to load is reported there and left out instead of stopping.
    */
   stacks(onError?: (e: SlipwayError) => void): Map<string, StackEntry> {
     if (!this.entries) {
       const entries = new Map<string, StackEntry>();
+      const entry = (name: string) => {
+        let e = entries.get(name);
+        if (!e) entries.set(name, (e = new StackEntry(name)));
+        return e;
+      };
       for (const path of this.manifestPaths()) {
         let build: StackBuild;
-        let name: string | undefined;
+        let names: ManifestNames;
         try {
           build = this.build(path);
-          name = this.stackName(build);
+          names = this.manifestNames(build);
         } catch (e) {
           if (onError && e instanceof SlipwayError) {
             onError(e);
@@ -80,21 +82,20 @@ export class StackEngine {
           }
           throw e;
         }
-        if (name === undefined) continue;
-        const entry = entries.get(name);
-        if (entry) entry.builds.push(build);
-        else entries.set(name, { name, builds: [build] });
+        if (names.kind === "one") entry(names.name).add(build);
+        else if (names.kind === "per-component") {
+          for (const [key, name] of names.names) entry(name).add(build, new Set([key]));
+        }
       }
       this.entries = new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     return this.entries;
   }
 
-  /** One stack by name; an unknown name suggests the closest ones. */
+  /** One stack by name (or by manifest path, as Atmos accepts); an unknown name suggests the closest ones. */
   stack(name: string): StackEntry {
     const entry = this.stacks().get(name);
     if (entry) return entry;
-    // Atmos also accepts the manifest's path under the stacks folder.
     const byFile = [...this.stacks().values()].find((e) => e.builds.some((b) => b.top.rel === name));
     if (byFile) return byFile;
     const names = [...this.stacks().keys()];
@@ -105,66 +106,28 @@ export class StackEngine {
     });
   }
 
-  /** Manifest `name:` > `name_template` > `name_pattern` > the path under the stacks folder. */
-  stackName(build: StackBuild): string | undefined {
-    if (!this.names.has(build)) this.names.set(build, this.computeStackName(build));
-    return this.names.get(build);
+  /** The stack name(s) of a manifest, worked out once. */
+  manifestNames(build: StackBuild): ManifestNames {
+    let n = this.names.get(build);
+    if (!n) this.names.set(build, (n = nameManifest(build, this.config, (src) => this.loader.template(src))));
+    return n;
   }
 
-  private computeStackName(build: StackBuild): string | undefined {
-    const own = build.top.data.name;
-    if (typeof own === "string" && own) return own;
-    const { nameTemplate, namePattern } = this.config.stacks;
-    if (nameTemplate) {
-      const ctx = {
-        vars: build.globalValue("vars"),
-        settings: build.globalValue("settings"),
-        env: build.globalValue("env"),
-      };
-      try {
-        const name = this.loader.template(nameTemplate).execute(ctx).trim();
-        if (name && name !== "<no value>") return name;
-      } catch (e) {
-        if (!(e instanceof TemplateError)) throw e;
-        throw new SlipwayError({
-          code: "template",
-          message: `stacks.name_template: ${e.message}`,
-          file: this.config.file,
-          hint: `it is evaluated with the stack's global vars of ${build.top.rel}`,
-        });
-      }
-      return build.hasComponents() ? build.top.rel : undefined;
-    }
-    if (namePattern) {
-      const vars = (build.globalValue("vars") ?? {}) as Json;
-      const missing: string[] = [];
-      const name = namePattern.replace(/\{([a-z_-]+)\}/g, (_m, token: string) => {
-        const v = vars[token];
-        if (v === undefined || v === null || v === "") missing.push(token);
-        return String(v ?? "");
-      });
-      if (missing.length === 0) return name;
-      if (!build.hasComponents()) return undefined;
-      throw new SlipwayError({
-        code: "config",
-        message: `stacks.name_pattern "${namePattern}" needs vars ${missing.join(", ")}, which ${build.top.rel} does not set`,
-        file: build.top.path,
-        line: 1,
-        col: 1,
-        hint: `set vars.${missing[0]} in this manifest or a file it imports, give it a \`name:\`, or exclude it with stacks.excluded_paths`,
-      });
-    }
-    return build.top.rel;
+  /** The stack a component of a manifest belongs to. */
+  stackNameOf(build: StackBuild, type: ComponentTypeName, component: string): string | undefined {
+    const n = this.manifestNames(build);
+    if (n.kind === "one") return n.name;
+    return n.kind === "per-component" ? n.names.get(`${type}/${component}`) : undefined;
   }
 
   /** A component resolved in a stack; conflicting definitions across the stack's manifests are an error. */
   resolveComponent(stackName: string, component: string, type?: ComponentTypeName): ResolvedComponent {
     const entry = this.stack(stackName);
-    const hits = entry.builds.flatMap((b) =>
-      (type ? [type] : COMPONENT_TYPES).filter((t) => b.defines(t, component)).map((t) => ({ b, t })),
+    const hits = (type ? [type] : COMPONENT_TYPES).flatMap((t) =>
+      entry.buildsDefining(t, component).map((b) => ({ b, t })),
     );
     if (hits.length === 0) {
-      const known = entry.builds.flatMap((b) => COMPONENT_TYPES.flatMap((t) => b.componentNames(t)));
+      const known = COMPONENT_TYPES.flatMap((t) => entry.componentNames(t));
       throw new SlipwayError({
         code: "unknown-component",
         message: `component "${component}" is not defined in stack "${stackName}"`,
@@ -173,7 +136,7 @@ export class StackEngine {
           ` (\`slipway list components -s ${stackName}\`)`,
       });
     }
-    const resolved = hits.map(({ b, t }) => this.finish(b, b.resolve(t, component, stackName)));
+    const resolved = hits.map(({ b, t }) => this.finish(b, b.resolve(t, component, entry.name)));
     if (resolved.length > 1)
       checkSameDefinition(
         resolved,
@@ -201,13 +164,13 @@ export class StackEngine {
       const components: Partial<Record<ComponentTypeName, Record<string, unknown>>> = {};
       for (const type of COMPONENT_TYPES) {
         if (filter.componentTypes && !filter.componentTypes.includes(type)) continue;
-        const names = new Set(entry.builds.flatMap((b) => b.componentNames(type)));
-        for (const name of [...names].sort()) {
+        for (const name of entry.componentNames(type)) {
           if (filter.components && !filter.components.includes(name)) continue;
           // One manifest per stack is the common case: resolve directly, no conflict check needed.
+          const builds = entry.buildsDefining(type, name);
           const c =
-            entry.builds.length === 1
-              ? this.finish(entry.builds[0]!, entry.builds[0]!.resolve(type, name, entry.name))
+            builds.length === 1
+              ? this.finish(builds[0]!, builds[0]!.resolve(type, name, entry.name))
               : this.resolveComponent(entry.name, name, type);
           (components[type] ??= {})[name] = filter.sections ? pick(c, filter.sections) : c;
         }

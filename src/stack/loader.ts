@@ -4,6 +4,7 @@ import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
 import { ManifestSchema } from "../schema/manifest.js";
 import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
+import { applyLocals } from "./locals.js";
 import type { Json, ManifestFile } from "./types.js";
 import { locate, parseYaml, type DocPath } from "./yaml.js";
 
@@ -95,20 +96,14 @@ export class ManifestLoader {
       hasTemplate(raw);
     const text = templated ? this.render(raw, req.path, { ...req.context }) : raw;
     let data = this.parse(text, req.path);
-    // `locals` are file-scoped: they feed this file's templates and are never merged anywhere.
-    if (
-      data.locals !== undefined &&
-      !req.skipTemplates &&
-      this.config.templatesEnabled &&
-      hasTemplate(text)
-    ) {
-      const rendered = this.render(text, req.path, { ...req.context, locals: data.locals });
-      data = this.parse(rendered, req.path);
-    }
     this.check(data, text, req.path);
-    if ("locals" in data) {
-      data = { ...data };
-      delete data.locals;
+    if (this.config.templatesEnabled && !req.skipTemplates && text.includes("locals")) {
+      data = applyLocals(data, {
+        file: req.path,
+        template: (src) => this.template(src),
+        locate: (path) =>
+          locate(text, path, { file: req.path, env: this.env, basePath: this.config.basePath }),
+      });
     }
     return {
       path: req.path,
@@ -182,17 +177,44 @@ export function manifestErrors(
 ): SlipwayError[] {
   const result = ManifestSchema.safeParse(data);
   if (result.success) return [];
-  return result.error.issues.map((issue) => {
+  return result.error.issues.map(innermost).map((issue) => {
     const path = issue.path as (string | number)[];
     const pos = locate(text, path, { file, env, basePath });
+    const line = text.split("\n")[pos.line - 1] ?? "";
     return new SlipwayError({
       code: "schema",
       message: `${path.join(".") || "manifest"}: ${describeIssue(issue)}`,
       file,
       ...pos,
-      hint: sectionHint(path),
+      hint: line.includes("!include")
+        ? "!include parses .yaml, .yml and .json files; any other file (HCL .tfvars included) comes in as text"
+        : sectionHint(path),
     });
   });
+}
+
+interface Issue {
+  code: string;
+  message: string;
+  path: PropertyKey[];
+  expected?: unknown;
+  errors?: Issue[][];
+}
+
+/**
+ * A union failure ("Invalid input") says nothing useful; report the branch that got furthest instead —
+ * e.g. for a component that must be a mapping or null, why it is not a valid mapping.
+ */
+function innermost(issue: Issue): Issue {
+  if (issue.code !== "invalid_union" || !issue.errors?.length) return issue;
+  const branches = issue.errors.filter(
+    (b) => b.length > 0 && !b.every((i) => i.code === "invalid_type" && i.expected === "null"),
+  );
+  const best = (branches.length ? branches : issue.errors)
+    .map((b) => b[0]!)
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (!best) return issue;
+  return innermost({ ...best, path: [...issue.path, ...best.path] });
 }
 
 function describeIssue(issue: { code: string; message: string; expected?: unknown }): string {
@@ -203,7 +225,7 @@ function describeIssue(issue: { code: string; message: string; expected?: unknow
 function sectionHint(path: (string | number)[]): string {
   const last = String(path.at(-1) ?? "");
   if (["vars", "settings", "env", "providers", "backend", "locals"].includes(last))
-    return `\`${last}:\` holds key: value pairs, e.g. \`${last}:\\n  key: value\``;
+    return `\`${last}:\` holds key: value pairs, e.g. \`${last}: {key: value}\``;
   if (path[0] === "import") return "each import is a path string or {path, context, skip_if_missing}";
   return "`slipway schema manifest` prints the JSON Schema of stack manifests";
 }

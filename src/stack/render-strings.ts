@@ -79,9 +79,41 @@ function renderOne(
       message: `template in ${section}.${path.join(".")} of component "${c.atmos_component}" (stack "${c.atmos_stack}"): ${e.message}`,
       ...place,
       line: place.line !== undefined ? place.line + e.line - 1 : undefined,
-      hint: e.message.includes("not defined")
-        ? "supported functions: Go's builtins and the Sprig subset listed in the README"
-        : "template fields: .vars, .settings, .env, .atmos_component, .atmos_stack, .workspace",
+      hint: templateHint(e.message),
     });
   }
+}
+
+/** Gomplate's function namespaces, which Atmos offers and slipway does not. */
+const GOMPLATE = new Set([
+  "strings",
+  "conv",
+  "data",
+  "math",
+  "sockaddr",
+  "crypto",
+  "file",
+  "net",
+  "path",
+  "regexp",
+  "test",
+  "time",
+  "coll",
+  "aws",
+  "gcp",
+  "base64",
+  "filepath",
+  "random",
+  "uuid",
+  "semver",
+]);
+
+function templateHint(message: string): string {
+  const fn = /function "([^"]+)" not defined/.exec(message)?.[1];
+  if (fn === "atmos")
+    return "atmos.Component / atmos.Store read other components' state; slipway does not run them";
+  if (fn && GOMPLATE.has(fn))
+    return `gomplate functions (${fn}.*) are not supported; use the Sprig functions listed in the README`;
+  if (fn) return "supported functions: Go's builtins and the Sprig subset listed in the README";
+  return "template fields: .vars, .settings, .env, .atmos_component, .atmos_stack, .workspace";
 }

@@ -427,7 +427,17 @@ export class StackBuild {
     );
     const meta: Json = isMap(metadata) ? metadata : {};
     const ownMeta = isMap(own.metadata) ? own.metadata : {};
-    const folder = String(ownMeta.component ?? own.component ?? meta.component ?? name);
+    // The legacy `component:` names a base (and its folder) only when that component is defined in the
+    // stack; otherwise Atmos ignores it, and so do we.
+    const legacy =
+      typeof own.component === "string" && own.component !== name && this.defines(type, own.component)
+        ? own.component
+        : undefined;
+    const legacyMeta = legacy ? this.raw(type, legacy).metadata : undefined;
+    const legacyFolder = legacy
+      ? ((isMap(legacyMeta) ? legacyMeta.component : undefined) ?? legacy)
+      : undefined;
+    const folder = String(ownMeta.component ?? legacyFolder ?? meta.component ?? name);
     const ovr: Json = {};
     for (const s of ["vars", "settings", "env", "command"]) {
       const v = this.overridesGroup(plan, s).merged(strategy);

@@ -69,29 +69,25 @@ export function validateStacks(engine: StackEngine): ValidationReport {
     });
     for (const entry of entries.values()) {
       stacks++;
-      const seen = new Set<string>();
-      for (const build of entry.builds) {
-        for (const type of COMPONENT_TYPES) {
-          for (const name of build.componentNames(type)) {
-            if (seen.has(`${type}/${name}`)) continue;
-            seen.add(`${type}/${name}`);
-            components++;
-            collect(() => {
-              const c = engine.resolveComponent(entry.name, name, type);
-              const folder = join(config.components[type].basePath, c.component);
-              if (FOLDER_REQUIRED[type] && c.metadata.type !== "abstract" && !existsSync(folder)) {
-                errors.push(
-                  new SlipwayError({
-                    code: "validation",
-                    message: `${type} component "${name}" in stack "${entry.name}" uses folder "${c.component}", which does not exist`,
-                    file: build.top.path,
-                    ...build.componentPlace(type, name),
-                    hint: `create ${folder} or fix metadata.component`,
-                  }),
-                );
-              }
-            });
-          }
+      for (const type of COMPONENT_TYPES) {
+        for (const name of entry.componentNames(type)) {
+          const build = entry.buildsDefining(type, name)[0]!;
+          components++;
+          collect(() => {
+            const c = engine.resolveComponent(entry.name, name, type);
+            const folder = join(config.components[type].basePath, c.component);
+            if (FOLDER_REQUIRED[type] && c.metadata.type !== "abstract" && !existsSync(folder)) {
+              errors.push(
+                new SlipwayError({
+                  code: "validation",
+                  message: `${type} component "${name}" in stack "${entry.name}" uses folder "${c.component}", which does not exist`,
+                  file: build.top.path,
+                  ...build.componentPlace(type, name),
+                  hint: `create ${folder} or fix metadata.component`,
+                }),
+              );
+            }
+          });
         }
       }
     }

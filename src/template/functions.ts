@@ -137,5 +137,20 @@ export function builtinFunctions(env: Record<string, string | undefined>): Recor
         .map((x) => `'${str(x)}'`)
         .join(" "),
     env: (name) => env[str(name)] ?? "",
+    expandenv: (s) =>
+      str(s).replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a?: string, b?: string) => env[(a ?? b)!] ?? ""),
+    fail: (msg) => {
+      throw new Error(str(msg));
+    },
+    toString: (v: unknown) => str(v),
+    hasKey: (m, k) =>
+      m !== null && typeof m === "object" && !Array.isArray(m) ? Object.hasOwn(m, str(k)) : false,
+    keys: (...maps) => maps.flatMap((m) => (m && typeof m === "object" ? Object.keys(m) : [])).sort(),
+    get: (m, k) => (m && typeof m === "object" ? ((m as Record<string, unknown>)[str(k)] ?? "") : ""),
+    ternary: (a, b, cond) => (truthy(cond) ? a : b),
+    splitList: (sep, s) => str(s).split(str(sep)),
+    int: (v) => Math.trunc(Number(v) || 0),
+    add: (...a) => a.reduce((x: number, y) => x + Number(y), 0),
+    sub: (a, b) => Number(a) - Number(b),
   };
 }
