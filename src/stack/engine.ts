@@ -149,7 +149,7 @@ export class StackEngine {
   finish(build: StackBuild, merged: ResolvedComponent): ResolvedComponent {
     let c = merged;
     if (build.hasMarkers) c = stripMarkers(c) as ResolvedComponent;
-    if (this.config.templatesEnabled) c = renderStrings(c, build, this.loader);
+    if (this.config.templatesEnabled && build.hasTemplates) c = renderStrings(c, build, this.loader);
     return c;
   }
 

@@ -111,6 +111,8 @@ export class ManifestLoader {
       text,
       data,
       hasMarkers: text.includes("!unset") || text.includes("!append"),
+      // An `!include`d file may hold templates the including text does not show.
+      hasTemplates: hasTemplate(text) || text.includes("!include"),
     };
   }
 

@@ -79,6 +79,8 @@ const whole: Selector = (s) => s;
 /** One top-level manifest with its imports flattened: the unit every component of a stack resolves in. */
 export class StackBuild {
   readonly hasMarkers: boolean;
+  /** Some file of the stack holds `{{`: only then are resolved components walked for templates. */
+  readonly hasTemplates: boolean;
   private readonly fragments = new Map<ComponentTypeName, Map<string, Fragment[]>>();
   /** Global ("" type) and type-level groups, by type, then section (and backend type). */
   private readonly shared = new Map<string, Map<string, Group>>();
@@ -95,6 +97,7 @@ export class StackBuild {
     readonly layers: Layer[],
   ) {
     this.hasMarkers = layers.some((l) => l.file.hasMarkers);
+    this.hasTemplates = layers.some((l) => l.file.hasTemplates);
     layers.forEach((layer, i) => {
       const comps = layer.file.data.components;
       if (!isMap(comps)) return;

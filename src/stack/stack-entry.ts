@@ -4,6 +4,7 @@ import type { StackBuild } from "./stack-build.js";
 /** One stack: the top-level manifests that carry its name, each with the components it gives the stack. */
 export class StackEntry {
   private readonly parts: { build: StackBuild; only?: Set<string> }[] = [];
+  private readonly names = new Map<ComponentTypeName, string[]>();
 
   constructor(readonly name: string) {}
 
@@ -12,6 +13,7 @@ export class StackEntry {
     const part = this.parts.find((p) => p.build === build);
     if (part?.only && only) for (const k of only) part.only.add(k);
     else if (!part) this.parts.push({ build, only });
+    this.names.clear();
   }
 
   get builds(): StackBuild[] {
@@ -27,9 +29,13 @@ export class StackEntry {
 
   /** The stack's component names of one type, sorted. */
   componentNames(type: ComponentTypeName): string[] {
+    const cached = this.names.get(type);
+    if (cached) return cached;
     const names = new Set<string>();
     for (const p of this.parts)
       for (const n of p.build.componentNames(type)) if (!p.only || p.only.has(`${type}/${n}`)) names.add(n);
-    return [...names].sort();
+    const sorted = [...names].sort();
+    this.names.set(type, sorted);
+    return sorted;
   }
 }

@@ -22,6 +22,8 @@ export interface ManifestFile {
   data: Json;
   /** The file holds `!unset` or `!append`, so merged results must be cleaned of markers. */
   hasMarkers: boolean;
+  /** The file holds `{{`, so resolved components may need their templates rendered. */
+  hasTemplates: boolean;
 }
 
 /** One file's place in a stack: imports are flattened depth first, the importing file after its imports. */
