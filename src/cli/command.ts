@@ -25,6 +25,8 @@ export interface CommandContext {
 export interface CommandResult {
   data?: unknown;
   text?: string;
+  /** Output produced piece by piece (large data written as it is made). */
+  chunks?: Iterable<string>;
   /** Lines printed to stderr (warnings, findings). */
   notes?: string[];
   exitCode?: number;

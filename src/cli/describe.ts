@@ -1,6 +1,6 @@
 import type { CommandContext, CommandResult } from "./command.js";
 import { componentTypes, listFlag, openEngine, requireStack } from "./open-engine.js";
-import { formatWithProvenance, outputFormat } from "./output.js";
+import { formatWithProvenance, mapChunks, outputFormat } from "./output.js";
 
 /** `slipway describe component <component> -s <stack> [--provenance]` */
 export function describeComponentCommand(ctx: CommandContext): CommandResult {
@@ -25,11 +25,12 @@ export function describeComponentCommand(ctx: CommandContext): CommandResult {
 /** `slipway describe stacks [-s] [--components] [--component-types] [--sections]` */
 export function describeStacksCommand(ctx: CommandContext): CommandResult {
   const { engine, notes } = openEngine(ctx);
-  const data = engine.describeStacks({
+  const stacks = engine.describeStacksEach({
     stack: typeof ctx.flags.stack === "string" ? ctx.flags.stack : undefined,
     components: listFlag(ctx.flags.components),
     componentTypes: componentTypes(ctx.flags["component-types"], "--component-types"),
     sections: listFlag(ctx.flags.sections),
   });
-  return { data, notes };
+  // Written one stack at a time, so a large repository never holds its whole output in memory.
+  return { chunks: mapChunks(stacks, outputFormat(ctx.flags.format)), notes };
 }

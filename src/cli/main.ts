@@ -94,6 +94,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const run = await cmd.load();
     const result = await run({ args, flags: parsed.values, cwd: io.cwd, env: io.env });
     for (const note of result.notes ?? []) io.stderr(note + "\n");
+    if (result.chunks) for (const chunk of result.chunks) io.stdout(chunk);
     if (result.text !== undefined) io.stdout(result.text);
     else if (result.data !== undefined) io.stdout(formatData(result.data, format));
     return result.exitCode ?? EXIT.ok;

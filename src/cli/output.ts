@@ -27,6 +27,24 @@ export function formatData(data: unknown, format: OutputFormat): string {
   return yaml().stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
+/**
+ * A map written entry by entry, byte-identical to formatting the whole map at once: JSON gets the same
+ * two-space indentation, YAML the same top-level block mapping.
+ */
+export function* mapChunks(entries: Iterable<[string, unknown]>, format: OutputFormat): Generator<string> {
+  let first = true;
+  for (const [key, value] of entries) {
+    if (format === "json") {
+      yield `${first ? "{\n" : ",\n"}  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")}`;
+    } else {
+      yield formatData({ [key]: value }, "yaml");
+    }
+    first = false;
+  }
+  if (format === "json") yield first ? "{}\n" : "\n}\n";
+  else if (first) yield "{}\n";
+}
+
 /** YAML with each value's origin as a trailing comment; JSON with a `provenance` map beside the data. */
 export function formatWithProvenance(
   data: Record<string, unknown>,

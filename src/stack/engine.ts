@@ -154,14 +154,22 @@ export class StackEngine {
   }
 
   /** `describe stacks`: every stack, every component, optionally filtered. */
-  describeStacks(
-    filter: DescribeStacksFilter = {},
-  ): Record<string, { components: Partial<Record<ComponentTypeName, Record<string, unknown>>> }> {
-    const out: Record<string, { components: Partial<Record<ComponentTypeName, Record<string, unknown>>> }> =
-      {};
+  describeStacks(filter: DescribeStacksFilter = {}): Record<string, DescribedStack> {
+    const out: Record<string, DescribedStack> = {};
+    for (const [name, stack] of this.describeStacksEach(filter)) out[name] = stack;
+    return out;
+  }
+
+  /**
+   * `describe stacks` one stack at a time, in name order. A caller that writes each stack out and drops it
+   * (the CLI does) keeps memory flat: the merge caches of a manifest are released once its stack is done.
+   */
+  *describeStacksEach(filter: DescribeStacksFilter = {}): Generator<[string, DescribedStack]> {
     const entries = filter.stack ? [this.stack(filter.stack)] : [...this.stacks().values()];
+    const pending = new Map<StackBuild, number>();
+    for (const entry of entries) for (const b of entry.builds) pending.set(b, (pending.get(b) ?? 0) + 1);
     for (const entry of entries) {
-      const components: Partial<Record<ComponentTypeName, Record<string, unknown>>> = {};
+      const components: DescribedStack["components"] = {};
       for (const type of COMPONENT_TYPES) {
         if (filter.componentTypes && !filter.componentTypes.includes(type)) continue;
         for (const name of entry.componentNames(type)) {
@@ -175,10 +183,19 @@ export class StackEngine {
           (components[type] ??= {})[name] = filter.sections ? pick(c, filter.sections) : c;
         }
       }
-      out[entry.name] = { components };
+      for (const b of entry.builds) {
+        const left = pending.get(b)! - 1;
+        pending.set(b, left);
+        if (left === 0) b.release();
+      }
+      yield [entry.name, { components }];
     }
-    return out;
   }
+}
+
+/** One stack in `describe stacks`: its resolved components by type and name. */
+export interface DescribedStack {
+  components: Partial<Record<ComponentTypeName, Record<string, unknown>>>;
 }
 
 export interface DescribeStacksFilter {

@@ -132,6 +132,15 @@ export class StackBuild {
     return [...(this.fragments.get(type)?.keys() ?? [])];
   }
 
+  /** Drops the merge caches (they are rebuilt on demand): for callers done with this stack. */
+  release(): void {
+    this.shared.clear();
+    this.overrideGroups.clear();
+    this.prefixes.clear();
+    this.plans.clear();
+    this.raws.clear();
+  }
+
   /** A global section merged across the stack's files (used for stack names). */
   globalValue(section: string): unknown {
     return this.sharedGroup("", section, whole, "").merged(this.strategy);
