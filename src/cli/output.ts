@@ -35,7 +35,9 @@ export function* mapChunks(entries: Iterable<[string, unknown]>, format: OutputF
   let first = true;
   for (const [key, value] of entries) {
     if (format === "json") {
-      yield `${first ? "{\n" : ",\n"}  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")}`;
+      // Stringifying {key: value} indents the value as the whole map would; drop the braces around it.
+      const one = JSON.stringify({ [key]: value }, null, 2);
+      yield (first ? "{\n" : ",\n") + one.slice(2, -2);
     } else {
       yield formatData({ [key]: value }, "yaml");
     }
