@@ -6,7 +6,7 @@ const at = (rule: string, env: Record<string, string> = {}) => engineAt(fixture(
 
 describe("imports", () => {
   const engine = at("imports");
-  it("resolves relative, base-relative, globbed (sorted), optional and templated imports in order", () => {
+  it("resolves relative, base-relative, globbed (sorted), optional, templated, .tmpl and skip-templates imports in order", () => {
     const c = engine.resolveComponent("deploy/prod", "vpc");
     expect({ vars: c.vars, imports: c.imports }).toMatchInlineSnapshot(`
       {
@@ -14,6 +14,8 @@ describe("imports", () => {
           "catalog/base",
           "catalog/mixins/a-first",
           "catalog/mixins/b-second",
+          "catalog/raw",
+          "catalog/rendered",
           "catalog/templated",
           "deploy/local-extra",
         ],
@@ -21,6 +23,7 @@ describe("imports", () => {
           "az": "eu-west-1a",
           "cidr": "10.0.0.0/16",
           "from_local": true,
+          "kept_raw": "{{ .region }}",
           "level": "b-second",
           "mixin_a": true,
           "name": "vpc-prod",
@@ -28,6 +31,7 @@ describe("imports", () => {
             "base",
           ],
           "region": "eu-west-1",
+          "rendered": "ALWAYS",
           "stage": "prod",
         },
       }

@@ -97,6 +97,9 @@ export class ManifestLoader {
     const text = templated ? this.render(raw, req.path, { ...req.context }) : raw;
     let data = this.parse(text, req.path);
     this.check(data, text, req.path);
+    // skip_templates_processing: the file's `{{ }}` belong to another tool, so they are escaped here and
+    // come out of the component-stage rendering as the literal text.
+    if (this.config.templatesEnabled && req.skipTemplates && hasTemplate(text)) data = escapeTemplates(data) as Json;
     if (this.config.templatesEnabled && !req.skipTemplates && text.includes("locals")) {
       data = applyLocals(data, {
         file: req.path,
@@ -230,4 +233,14 @@ function sectionHint(path: (string | number)[]): string {
     return `\`${last}:\` holds key: value pairs, e.g. \`${last}: {key: value}\``;
   if (path[0] === "import") return "each import is a path string or {path, context, skip_if_missing}";
   return "`slipway schema manifest` prints the JSON Schema of stack manifests";
+}
+
+/** Rewrites `{{` in every string as an action that prints `{{`, so rendering gives the text back. */
+function escapeTemplates(v: unknown): unknown {
+  if (typeof v === "string") return v.includes("{{") ? v.replaceAll("{{", '{{"{{"}}') : v;
+  if (Array.isArray(v)) return v.map(escapeTemplates);
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeTemplates(x)]));
+  }
+  return v;
 }
