@@ -52,18 +52,3 @@ export class SlipwayError extends Error {
     return [this.file, this.line, this.line ? this.col : undefined].filter((p) => p !== undefined).join(":");
   }
 }
-
-/** Several findings at once (validate reports all, not only the first). */
-export class SlipwayErrors extends Error {
-  readonly errors: SlipwayError[];
-  constructor(errors: SlipwayError[]) {
-    super(errors.map((e) => e.message).join("\n"));
-    this.name = "SlipwayErrors";
-    this.errors = errors;
-  }
-}
-
-/** True for errors that carry their own user-facing message. */
-export function isSlipwayError(e: unknown): e is SlipwayError {
-  return e instanceof SlipwayError;
-}

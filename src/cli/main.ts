@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { SlipwayError, SlipwayErrors } from "../errors.js";
+import { SlipwayError } from "../errors.js";
 import { GLOBAL_FLAGS, type CommandDef, type FlagDef } from "./command.js";
 import { COMMANDS } from "./commands.js";
 import { helpFor, topHelp } from "./help.js";
@@ -104,11 +104,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 function reportError(e: unknown, io: Io, debug: boolean): number {
-  const list = e instanceof SlipwayErrors ? e.errors : e instanceof SlipwayError ? [e] : undefined;
-  if (list) {
-    for (const err of list) io.stderr(formatError(err, io.cwd) + "\n");
-    if (debug) io.stderr(String((e as Error).stack) + "\n");
-    return list.some((x) => x.code === "usage") ? EXIT.usage : EXIT.input;
+  if (e instanceof SlipwayError) {
+    io.stderr(formatError(e, io.cwd) + "\n");
+    if (debug) io.stderr(String(e.stack) + "\n");
+    return e.code === "usage" ? EXIT.usage : EXIT.input;
   }
   io.stderr(
     `error: unexpected failure: ${(e as Error)?.message ?? String(e)}\n  hint: rerun with --debug and report it\n`,

@@ -2,11 +2,10 @@ import { closest, distance } from "fastest-levenshtein";
 import { globSync } from "tinyglobby";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
-import { COMPONENT_TYPES, type ComponentTypeName, type ListMergeStrategy } from "../schema/cli-config.js";
+import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { flattenImports } from "./imports.js";
 import { MANIFEST_EXTENSIONS, ManifestLoader } from "./loader.js";
-import { isMap } from "./markers.js";
-import { mergeAll, stripMarkers } from "./merge.js";
+import { stripMarkers } from "./merge.js";
 import { StackBuild } from "./stack-build.js";
 import { renderStrings } from "./render-strings.js";
 import { StackEntry } from "./stack-entry.js";
@@ -242,10 +241,4 @@ function checkSameDefinition(resolved: ResolvedComponent[], builds: StackBuild[]
       hint: "define the component in one of them, or give the manifests different stack names",
     });
   });
-}
-
-/** Merges a list of maps with one strategy; exported for callers that build their own chains. */
-export function mergeMaps(values: unknown[], strategy: ListMergeStrategy): Json {
-  const v = mergeAll(values, strategy);
-  return isMap(v) ? v : {};
 }

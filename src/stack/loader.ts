@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { relative } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
 import { ManifestSchema } from "../schema/manifest.js";
@@ -99,7 +99,8 @@ export class ManifestLoader {
     this.check(data, text, req.path);
     // skip_templates_processing: the file's `{{ }}` belong to another tool, so they are escaped here and
     // come out of the component-stage rendering as the literal text.
-    if (this.config.templatesEnabled && req.skipTemplates && hasTemplate(text)) data = escapeTemplates(data) as Json;
+    if (this.config.templatesEnabled && req.skipTemplates && hasTemplate(text))
+      data = escapeTemplates(data) as Json;
     if (this.config.templatesEnabled && !req.skipTemplates && text.includes("locals")) {
       data = applyLocals(data, {
         file: req.path,
@@ -164,11 +165,6 @@ export class ManifestLoader {
       { file: file.path, env: this.env, basePath: this.config.basePath },
       target,
     );
-  }
-
-  /** Folder of a file, for `./` imports. */
-  static dir(file: ManifestFile): string {
-    return dirname(file.path);
   }
 }
 

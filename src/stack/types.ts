@@ -64,7 +64,3 @@ export interface ResolvedComponent {
   workspace?: string;
   command: string;
 }
-
-/** The sections that merge along the global → type → bases → component → overrides chain. */
-export const MERGED_SECTIONS = ["vars", "settings", "env", "providers"] as const;
-export type MergedSection = (typeof MERGED_SECTIONS)[number];
