@@ -114,7 +114,7 @@ export class ManifestLoader {
       rel: stripManifestExtension(relative(this.config.stacks.basePath, req.path)),
       text,
       data,
-      hasMarkers: text.includes("!unset") || text.includes("!append"),
+      hasMarkers: text.includes("!unset") || text.includes("!append") || text.includes("!include"),
       // An `!include`d file may hold templates the including text does not show.
       hasTemplates: hasTemplate(text) || text.includes("!include"),
     };
