@@ -1,6 +1,7 @@
 // `npm run bench`: slipway at the scale of the largest Atmos repositories, against floors measured in
 // the same run. Prints figures; asserts nothing (speed is measured here, never in tests).
 import { spawnSync } from "node:child_process";
+import { closeSync, openSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.mjs";
