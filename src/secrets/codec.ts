@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { SlipwayError } from "../errors.js";
+import { decryptValue, encryptValue, isEncrypted, plainBytes, valueError, ValueError } from "./cipher.js";
+import type { RuleCheck } from "./rules.js";
+import type { Comment, Node, Scalar } from "./tree.js";
+
+/** What the walk hands each leaf: the keys on its path, its AAD, and whether the rules encrypt it. */
+type Leaf = (value: Scalar | Comment, path: string[], aad: string) => Scalar | Comment;
+
+/** AAD as sops builds it: the mapping keys of the path joined with `:`, plus a trailing `:`. */
+const aadOf = (path: string[]) => path.join(":") + ":";
+
+function walk(node: Node, path: string[], leaf: Leaf): Node {
+  if (node.kind === "scalar") return leaf(node, path, aadOf(path)) as Scalar;
+  if (node.kind === "seq") {
+    return {
+      kind: "seq",
+      items: node.items.map((i) =>
+        i.kind === "comment" ? leaf(i, path, aadOf(path)) : walk(i, path, leaf),
+      ) as (Node | Comment)[],
+    };
+  }
+  return {
+    kind: "map",
+    items: node.items.map((i) =>
+      i.kind === "comment"
+        ? (leaf(i, path, aadOf(path)) as Comment)
+        : { ...i, value: walk(i.value, [...path, i.key], leaf) },
+    ),
+  };
+}
+
+/** Encrypts every value the rules select; returns the new documents and the MAC (upper-case hex) over all values. */
+export function encryptDocs(docs: Node[], key: Uint8Array, rules: RuleCheck): { docs: Node[]; mac: string } {
+  const hash = createHash("sha512");
+  const out = docs.map((doc) =>
+    walk(doc, [], (v, path, aad) => {
+      const on = rules.encrypts(path);
+      if (v.kind === "scalar") {
+        if (isEncrypted(v.value))
+          throw new SlipwayError({
+            code: "validation",
+            message: `${path.join(".")}: already encrypted`,
+            hint: "decrypt the file first; slipway does not encrypt a value twice",
+          });
+        if (!rules.macOnlyEncrypted || on) hash.update(plainBytes(v));
+        // Empty strings and nulls stay as they are, as sops leaves them.
+        if (!on || v.type === "null" || v.value === "") return v;
+      } else if (!on) return v;
+      return { kind: "scalar", type: "str", value: encryptValue(v, key, aad) } satisfies Scalar;
+    }),
+  );
+  return { docs: out, mac: hash.digest("hex").toUpperCase() };
+}
+
+/** Decrypts every encrypted value; returns the documents and the MAC recomputed over the plaintext. */
+export function decryptDocs(
+  docs: Node[],
+  key: Uint8Array,
+  rules: RuleCheck,
+  file?: string,
+): { docs: Node[]; mac: string } {
+  const hash = createHash("sha512");
+  const out = docs.map((doc) =>
+    walk(doc, [], (v, path, aad) => {
+      const on = rules.encrypts(path);
+      let plain: Scalar | Comment = v;
+      const raw = v.kind === "comment" ? v.text : v.value;
+      if (on && isEncrypted(raw)) {
+        try {
+          plain = decryptValue(raw as string, key, aad);
+        } catch (e) {
+          if (e instanceof ValueError) throw valueError(file, path.join("."), e);
+          throw e;
+        }
+      }
+      if (plain.kind === "scalar" && (!rules.macOnlyEncrypted || on)) hash.update(plainBytes(plain));
+      return plain;
+    }),
+  );
+  return { docs: out, mac: hash.digest("hex").toUpperCase() };
+}
