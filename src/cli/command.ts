@@ -12,6 +12,8 @@ export interface ArgDef {
   name: string;
   description: string;
   required?: boolean;
+  /** The last argument may repeat (FILE…). */
+  variadic?: boolean;
 }
 
 export interface CommandContext {

@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         hint: `usage: ${helpFor(cmd).split("\n")[0]}`,
       });
     }
-    if (args.length > (cmd.args ?? []).length) {
+    if (!cmd.args?.at(-1)?.variadic && args.length > (cmd.args ?? []).length) {
       throw new SlipwayError({
         code: "usage",
         message: `unexpected argument "${args[(cmd.args ?? []).length]}"`,

@@ -30,8 +30,13 @@ function walk(node: Node, path: string[], leaf: Leaf): Node {
   };
 }
 
+/** Old ciphertexts by AAD, type and plaintext: `edit` keeps the ciphertext (and IV) of values it did not change. */
+export type Reuse = Map<string, string[]>;
+
+const reuseKey = (aad: string, v: Scalar | Comment) => `${aad}\0${v.kind === "comment" ? "comment" : v.type}\0${plainBytes(v).toString("base64")}`;
+
 /** Encrypts every value the rules select; returns the new documents and the MAC (upper-case hex) over all values. */
-export function encryptDocs(docs: Node[], key: Uint8Array, rules: RuleCheck): { docs: Node[]; mac: string } {
+export function encryptDocs(docs: Node[], key: Uint8Array, rules: RuleCheck, reuse?: Reuse): { docs: Node[]; mac: string } {
   const hash = createHash("sha512");
   const out = docs.map((doc) =>
     walk(doc, [], (v, path, aad) => {
@@ -47,7 +52,8 @@ export function encryptDocs(docs: Node[], key: Uint8Array, rules: RuleCheck): { 
         // Empty strings and nulls stay as they are, as sops leaves them.
         if (!on || v.type === "null" || v.value === "") return v;
       } else if (!on) return v;
-      return { kind: "scalar", type: "str", value: encryptValue(v, key, aad) } satisfies Scalar;
+      const old = reuse?.get(reuseKey(aad, v))?.shift();
+      return { kind: "scalar", type: "str", value: old ?? encryptValue(v, key, aad) } satisfies Scalar;
     }),
   );
   return { docs: out, mac: hash.digest("hex").toUpperCase() };
@@ -59,6 +65,7 @@ export function decryptDocs(
   key: Uint8Array,
   rules: RuleCheck,
   file?: string,
+  reuse?: Reuse,
 ): { docs: Node[]; mac: string } {
   const hash = createHash("sha512");
   const out = docs.map((doc) =>
@@ -69,6 +76,10 @@ export function decryptDocs(
       if (on && isEncrypted(raw)) {
         try {
           plain = decryptValue(raw as string, key, aad);
+          if (reuse) {
+            const k = reuseKey(aad, plain);
+            reuse.set(k, [...(reuse.get(k) ?? []), raw as string]);
+          }
         } catch (e) {
           if (e instanceof ValueError) throw valueError(file, path.join("."), e);
           throw e;

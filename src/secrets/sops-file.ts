@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { extname } from "node:path";
 import { SlipwayError } from "../errors.js";
 import { decryptValue, encryptValue, sameMac, ValueError } from "./cipher.js";
-import { decryptDocs, encryptDocs } from "./codec.js";
+import { decryptDocs, encryptDocs, type Reuse } from "./codec.js";
 import { emitDotenv, parseDotenv } from "./formats/dotenv-format.js";
 import { emitJson, parseJson } from "./formats/json-format.js";
 import { emitYamlDocs, parseYamlDocs } from "./formats/yaml-format.js";
@@ -115,8 +115,10 @@ export interface EncryptOptions {
   threshold?: number;
   rules?: EncryptionRules;
   now?: Date;
-  /** Reuse this data key (updatekeys keeps it; encrypt and rotate make a new one). */
+  /** Reuse this data key (edit keeps it; encrypt and rotate make a new one). */
   dataKey?: Uint8Array;
+  /** Ciphertexts to keep for unchanged values (edit). */
+  reuse?: Reuse;
 }
 
 /** sops's lastmodified: RFC 3339, UTC, no fraction. */
@@ -140,7 +142,7 @@ export async function encryptDocument(
   }
   const rules = normalizeRules(opts.rules ?? {});
   const dataKey = opts.dataKey ?? new Uint8Array(randomBytes(32));
-  const { docs, mac } = encryptDocs(plain.docs, dataKey, compileRules(rules));
+  const { docs, mac } = encryptDocs(plain.docs, dataKey, compileRules(rules), opts.reuse);
   const lastmodified = timestamp(opts.now ?? new Date());
   const wrapped = await wrapDataKey(dataKey, opts.groups, opts.threshold);
   const meta: SopsMetadata = {
@@ -158,6 +160,7 @@ export async function decryptDocument(
   enc: SopsDocument,
   ids: Identities,
   file?: string,
+  reuse?: Reuse,
 ): Promise<{ plain: SopsDocument; dataKey: Uint8Array }> {
   const meta = enc.meta;
   if (!meta)
@@ -169,7 +172,7 @@ export async function decryptDocument(
     });
   const dataKey = await unwrapDataKey(meta, ids, file);
   const rules = compileRules(meta.rules);
-  const { docs, mac } = decryptDocs(enc.docs, dataKey, rules, file);
+  const { docs, mac } = decryptDocs(enc.docs, dataKey, rules, file, reuse);
   let stored: string;
   try {
     const m = decryptValue(meta.mac, dataKey, meta.lastmodified);

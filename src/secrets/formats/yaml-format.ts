@@ -121,6 +121,8 @@ function yamlNode(n: Node): YNode {
   if (n.kind === "scalar") {
     const s = new YScalar(n.type === "bytes" ? Buffer.from(n.value as Uint8Array).toString("utf8") : n.value);
     if (n.type === "float" && Number.isInteger(n.value)) s.minFractionDigits = 1;
+    // YAML 1.1 readers (sops's own among them) take an unquoted date for a timestamp: quote it.
+    if (n.type === "str" && /^\d{4}-\d\d-\d\d([Tt ]|$)/.test(n.value as string)) s.type = "QUOTE_DOUBLE";
     return s;
   }
   if (n.kind === "seq") {

@@ -1,0 +1,256 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { SlipwayError } from "../errors.js";
+import { writeFileAtomic } from "../fs-atomic.js";
+import { isEncrypted } from "./cipher.js";
+import type { Reuse } from "./codec.js";
+import { findIdentities, newIdentity, wrapDataKey } from "./keys.js";
+import { chooseRule, findSopsConfig, type ChosenRule } from "./sops-config.js";
+import { decryptDocument, encryptDocument, formatOf, readDocument, writeDocument, type SecretsFormat, type SopsDocument } from "./sops-file.js";
+import type { MapNode, Node, Pair } from "./tree.js";
+
+export interface SecretsContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+function read(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new SlipwayError({ code: "io", message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: path });
+  }
+}
+
+/** `secrets keygen`: a new age identity; written 0600 to `out` (never over an existing file) or returned. */
+export async function keygen(out: string | undefined, ctx: SecretsContext): Promise<{ recipient: string; identityText: string; file?: string }> {
+  const { identity, recipient } = await newIdentity();
+  const identityText = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}\n# public key: ${recipient}\n${identity}\n`;
+  if (!out) return { recipient, identityText };
+  const file = resolve(ctx.cwd, out);
+  try {
+    writeFileSync(file, identityText, { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new SlipwayError({ code: "validation", message: `${file} exists; keygen never overwrites an identity`, file, hint: "choose another --out, or move the old file away yourself" });
+    }
+    throw e;
+  }
+  return { recipient, identityText, file };
+}
+
+/** The creation rule for a file, or recipients from `--age`. */
+function recipientsFor(path: string, age: string[] | undefined): { groups: string[][]; threshold?: number; rules: ChosenRule["rules"] } {
+  if (age?.length) return { groups: [age], rules: {} };
+  const config = findSopsConfig(dirname(path));
+  if (!config) throw new SlipwayError({ code: "config", message: `no .sops.yaml above ${dirname(path)} and no --age given`, file: path, hint: "pass --age age1…, or create .sops.yaml with creation_rules" });
+  const rule = chooseRule(config, path);
+  if (!rule) throw new SlipwayError({ code: "config", message: `no creation rule in ${config} matches ${path}`, file: config, hint: "add a rule whose path_regex matches this file, or pass --age" });
+  return rule;
+}
+
+function formatFor(path: string): SecretsFormat {
+  return formatOf(path);
+}
+
+/** `secrets encrypt`: returns the encrypted text; with `inPlace`, replaces the file atomically. */
+export async function encryptFile(path: string, opts: { inPlace?: boolean; age?: string[] }, ctx: SecretsContext): Promise<string> {
+  const file = resolve(ctx.cwd, path);
+  const doc = readDocument(read(file), formatFor(file), file);
+  if (doc.meta) throw new SlipwayError({ code: "validation", message: "the file is already encrypted", file, hint: "use `slipway secrets edit`, `updatekeys` or `rotate` on encrypted files" });
+  const { groups, threshold, rules } = recipientsFor(file, opts.age);
+  const text = writeDocument(await encryptDocument(doc, { groups, threshold, rules }, file));
+  if (opts.inPlace) writeFileAtomic(file, text);
+  return text;
+}
+
+/** `secrets decrypt`: the plaintext (or one value with `extract`); with `inPlace`, written over the file. */
+export async function decryptFile(path: string, opts: { inPlace?: boolean; extract?: string }, ctx: SecretsContext): Promise<string> {
+  const file = resolve(ctx.cwd, path);
+  const enc = readDocument(read(file), formatFor(file), file);
+  const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
+  if (opts.extract) return extract(plain, opts.extract, file);
+  const text = writeDocument(plain);
+  if (opts.inPlace) writeFileAtomic(file, text);
+  return text;
+}
+
+/** `--extract '["a"]["b"]'` (sops's syntax): one value, or a subtree in the file's format. */
+function extract(doc: SopsDocument, expr: string, file: string): string {
+  const parts = [...expr.matchAll(/\[(?:"((?:[^"\\]|\\.)*)"|(\d+))\]/g)];
+  if (parts.length === 0 || parts.map((m) => m[0]).join("") !== expr.trim()) {
+    throw new SlipwayError({ code: "usage", message: `--extract "${expr}" is not a path`, hint: `write it as sops does: '["key"]["nested"]' or '["list"][0]'` });
+  }
+  let cur: Node | undefined = doc.docs[0];
+  for (const m of parts) {
+    if (m[1] !== undefined && cur?.kind === "map") {
+      const key = JSON.parse(`"${m[1]}"`) as string;
+      const items: MapNode["items"] = cur.items;
+      const pair = items.find((i): i is Pair => i.kind === "pair" && i.key === key);
+      cur = pair?.value;
+    }
+    else if (m[2] !== undefined && cur?.kind === "seq") cur = cur.items.filter((i) => i.kind !== "comment")[Number(m[2])] as Node | undefined;
+    else cur = undefined;
+    if (!cur) throw new SlipwayError({ code: "validation", message: `--extract ${expr}: no value at ${m[0]}`, file });
+  }
+  if (cur!.kind === "scalar") return String(cur!.value ?? "");
+  const sub: SopsDocument = { format: doc.format === "yaml" ? "yaml" : "json", docs: [cur!.kind === "map" ? cur! : { kind: "map", items: [{ kind: "pair", key: "value", value: cur! }] }] };
+  return writeDocument(sub);
+}
+
+/** `secrets edit`: $EDITOR on the plaintext in a private temp dir; writes back only a changed file, keeping unchanged ciphertexts. */
+export async function editFile(path: string, ctx: SecretsContext): Promise<{ changed: boolean }> {
+  const file = resolve(ctx.cwd, path);
+  const enc = readDocument(read(file), formatFor(file), file);
+  const reuse: Reuse = new Map();
+  const { plain, dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file, reuse);
+  const before = writeDocument(plain);
+  const editor = ctx.env.SOPS_EDITOR || ctx.env.EDITOR || "vi";
+  const dir = mkdtempSync(join(tmpdir(), "slipway-edit-"));
+  const tmp = join(dir, basename(file));
+  // The editor takes Ctrl-C; slipway must survive it to remove the plaintext.
+  const ignore = () => {};
+  process.on("SIGINT", ignore);
+  process.on("SIGTERM", ignore);
+  try {
+    writeFileSync(tmp, before, { mode: 0o600 });
+    const r = spawnSync("sh", ["-c", `${editor} "$1"`, "slipway-edit", tmp], { stdio: "inherit", env: ctx.env as NodeJS.ProcessEnv });
+    if (r.status !== 0) {
+      throw new SlipwayError({ code: "validation", message: `the editor (${editor}) exited with ${r.status ?? r.signal}; the file is unchanged`, file, hint: "set EDITOR (or SOPS_EDITOR) to an editor that waits until you close the file" });
+    }
+    const after = readFileSync(tmp, "utf8");
+    if (after === before) return { changed: false };
+    const edited = readDocument(after, enc.format, file);
+    const meta = enc.meta!;
+    // Same data key, recipients and rules; unchanged values keep their ciphertext.
+    const again = await encryptDocument(edited, { groups: meta.groups.map((g) => g.map((s) => s.recipient)), threshold: meta.threshold, rules: meta.rules, dataKey, reuse }, file);
+    writeFileAtomic(file, writeDocument(again));
+    return { changed: true };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    process.off("SIGINT", ignore);
+    process.off("SIGTERM", ignore);
+  }
+}
+
+/** `secrets updatekeys`: recipients as the matching creation rule says, same data key and values. */
+export async function updateKeys(paths: string[], ctx: SecretsContext): Promise<{ file: string; recipients: string[] }[]> {
+  const out: { file: string; recipients: string[] }[] = [];
+  for (const p of paths) {
+    const file = resolve(ctx.cwd, p);
+    const enc = readDocument(read(file), formatFor(file), file);
+    const { dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file);
+    const { groups, threshold } = recipientsFor(file, undefined);
+    const wrapped = await wrapDataKey(dataKey, groups, threshold);
+    writeFileAtomic(file, writeDocument({ ...enc, meta: { ...enc.meta!, ...wrapped } }));
+    out.push({ file, recipients: groups.flat() });
+  }
+  return out;
+}
+
+/** `secrets rotate`: a new data key, every value re-encrypted, the same recipients. */
+export async function rotate(paths: string[], ctx: SecretsContext): Promise<string[]> {
+  const done: string[] = [];
+  for (const p of paths) {
+    const file = resolve(ctx.cwd, p);
+    const enc = readDocument(read(file), formatFor(file), file);
+    const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
+    const meta = enc.meta!;
+    const again = await encryptDocument(plain, { groups: meta.groups.map((g) => g.map((s) => s.recipient)), threshold: meta.threshold, rules: meta.rules }, file);
+    writeFileAtomic(file, writeDocument(again));
+    done.push(file);
+  }
+  return done;
+}
+
+export interface CheckFinding {
+  file: string;
+  line?: number;
+  rule: "plaintext-secret" | "not-encrypted" | "mac" | "unverified";
+  message: string;
+}
+
+const SKIP_DIRS = new Set([".git", "node_modules", ".slipway", "dist"]);
+
+function filesUnder(path: string): string[] {
+  const st = statSync(path);
+  if (st.isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((d) => !SKIP_DIRS.has(d.name))
+    .flatMap((d) => (d.isDirectory() ? filesUnder(join(path, d.name)) : d.isFile() ? [join(path, d.name)] : []))
+    .sort();
+}
+
+/** `secrets check`: plaintext Kubernetes Secrets, files a creation rule covers that are not encrypted, MACs that do not verify. */
+export async function check(paths: string[], ctx: SecretsContext): Promise<CheckFinding[]> {
+  const findings: CheckFinding[] = [];
+  const ids = findIdentities(ctx.env);
+  for (const p of paths.length ? paths : ["."]) {
+    const root = resolve(ctx.cwd, p);
+    if (!existsSync(root)) throw new SlipwayError({ code: "usage", message: `${p} does not exist` });
+    for (const file of filesUnder(root)) {
+      const format = formatFor(file);
+      if (format === "binary" && !/\.(txt|ini|conf|crt|key|pem)$/.test(file) && !isSopsBinary(file)) continue;
+      const text = readFileSync(file, "utf8");
+      const encrypted = /(^|\n)\s*"?sops"?\s*:|(^|\n)sops_mac=/.test(text) && text.includes("ENC[AES256_GCM");
+      if (format === "yaml" && !encrypted) findings.push(...plaintextSecrets(text, file));
+      const config = findSopsConfig(dirname(file));
+      const rule = config && !file.endsWith(".sops.yaml") ? safeRule(config, file) : undefined;
+      if (rule?.pathRegex !== undefined && !encrypted) {
+        findings.push({ file, rule: "not-encrypted", message: `creation rule ${rule.index} of ${rule.configFile} (path_regex ${rule.pathRegex}) covers this file, but it is not encrypted` });
+      }
+      if (encrypted) {
+        try {
+          await decryptDocument(readDocument(text, format, file), ids, file);
+        } catch (e) {
+          if (!(e instanceof SlipwayError)) throw e;
+          const noKey = e.message.startsWith("no age identity");
+          findings.push({ file, rule: noKey ? "unverified" : "mac", message: noKey ? "cannot verify: no identity opens it" : e.message });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+function isSopsBinary(file: string): boolean {
+  return file.endsWith(".enc") || file.endsWith(".sops");
+}
+
+function safeRule(config: string, file: string): ChosenRule | undefined {
+  try {
+    return chooseRule(config, file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kubernetes Secrets whose data/stringData hold values that are not sops-encrypted. */
+function plaintextSecrets(text: string, file: string): CheckFinding[] {
+  const out: CheckFinding[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text);
+  } catch {
+    return out;
+  }
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    if (doc.errors.length) continue;
+    const v = doc.toJS() as Record<string, unknown> | null;
+    if (!v || v.kind !== "Secret") continue;
+    for (const section of ["data", "stringData"]) {
+      const values = v[section];
+      if (!values || typeof values !== "object") continue;
+      const plain = Object.entries(values).filter(([, x]) => !isEncrypted(x));
+      if (plain.length === 0) continue;
+      const offset = doc.range[0];
+      const line = text.slice(0, offset).split("\n").length;
+      const name = (v.metadata as Record<string, unknown> | undefined)?.name ?? "(unnamed)";
+      out.push({ file, line, rule: "plaintext-secret", message: `Secret ${String(name)} has plaintext ${section} (${plain.map(([k]) => k).join(", ")})` });
+    }
+  }
+  return out;
+}
