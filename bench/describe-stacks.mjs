@@ -12,17 +12,22 @@ const bin = join(here, "..", "bin", "slipway.js");
 const probe = join(here, "rss-probe.mjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
+const outFile = join(here, ".out", "stdout");
+
+/** Runs one command with stdout to a file (as `> out.json` would): wall time, peak RSS, bytes written. */
 function run(args, cwd) {
+  const fd = openSync(outFile, "w");
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ["--import", probe, ...args], {
     cwd,
     encoding: "utf8",
-    maxBuffer: 1 << 30,
+    stdio: ["ignore", fd, "pipe"],
   });
   const ms = performance.now() - t0;
+  closeSync(fd);
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
   const rss = Number(/maxrss_kib=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
-  return { ms, rss, bytes: r.stdout.length };
+  return { ms, rss, bytes: statSync(outFile).size };
 }
 
 function measure(label, args, cwd) {

@@ -77,17 +77,32 @@ export const COMMANDS: CommandDef[] = [
   {
     words: ["secrets", "keygen"],
     summary: "Make a new age identity (file mode 0600, never overwritten) and print its recipient",
-    flags: { out: { type: "string", description: "Write the identity to this file instead of stdout", value: "FILE" } },
+    flags: {
+      out: {
+        type: "string",
+        description: "Write the identity to this file instead of stdout",
+        value: "FILE",
+      },
+    },
     load: async () => (await import("./secrets.js")).keygenCommand,
   },
   {
     words: ["secrets", "encrypt"],
     summary: "Encrypt a YAML, JSON, dotenv or binary file SOPS-compatibly with age",
-    description: "Recipients and encryption rules come from the first matching creation rule of the nearest .sops.yaml, unless --age is given. Refuses a file that is already encrypted.",
+    description:
+      "Recipients and encryption rules come from the first matching creation rule of the nearest .sops.yaml, unless --age is given. Refuses a file that is already encrypted.",
     args: [{ name: "file", description: "The plaintext file", required: true }],
     flags: {
-      "in-place": { type: "boolean", short: "i", description: "Replace the file (atomically) instead of printing" },
-      age: { type: "string", description: "Age recipients, comma-separated (overrides .sops.yaml)", value: "R,…" },
+      "in-place": {
+        type: "boolean",
+        short: "i",
+        description: "Replace the file (atomically) instead of printing",
+      },
+      age: {
+        type: "string",
+        description: "Age recipients, comma-separated (overrides .sops.yaml)",
+        value: "R,…",
+      },
     },
     examples: ["slipway secrets encrypt -i clusters/pve-prod/secrets/k3s-token.yaml"],
     load: async () => (await import("./secrets.js")).encryptCommand,
@@ -105,7 +120,8 @@ export const COMMANDS: CommandDef[] = [
   {
     words: ["secrets", "edit"],
     summary: "Edit an encrypted file in $EDITOR; unchanged values keep their ciphertext",
-    description: "The plaintext lives only in a private 0700 temporary folder, removed on every exit path (Ctrl-C included). The file is rewritten only when the content changed.",
+    description:
+      "The plaintext lives only in a private 0700 temporary folder, removed on every exit path (Ctrl-C included). The file is rewritten only when the content changed.",
     args: [{ name: "file", description: "The encrypted file", required: true }],
     load: async () => (await import("./secrets.js")).editCommand,
   },
@@ -123,8 +139,10 @@ export const COMMANDS: CommandDef[] = [
   },
   {
     words: ["secrets", "check"],
-    summary: "Fail on plaintext Kubernetes Secrets, unencrypted files a creation rule covers, and MACs that do not verify",
-    description: "For pre-commit hooks and CI: exits 1 when it finds anything. Files it cannot verify for lack of an identity are noted, not failed.",
+    summary:
+      "Fail on plaintext Kubernetes Secrets, unencrypted files a creation rule covers, and MACs that do not verify",
+    description:
+      "For pre-commit hooks and CI: exits 1 when it finds anything. Files it cannot verify for lack of an identity are noted, not failed.",
     args: [{ name: "paths", description: "Files or folders (default: the current folder)", variadic: true }],
     dataOutput: true,
     load: async () => (await import("./secrets.js")).checkCommand,

@@ -2,7 +2,9 @@ import { GLOBAL_FLAGS, type CommandDef, type FlagDef } from "./command.js";
 import { COMMANDS } from "./commands.js";
 
 function usage(cmd: CommandDef): string {
-  const args = (cmd.args ?? []).map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`) + (a.variadic ? "…" : ""));
+  const args = (cmd.args ?? []).map(
+    (a) => (a.required ? `<${a.name}>` : `[${a.name}]`) + (a.variadic ? "…" : ""),
+  );
   return ["slipway", ...cmd.words, ...args, "[flags]"].join(" ");
 }
 

@@ -37,7 +37,8 @@ export function plainBytes(v: Scalar | Comment): Buffer {
     case "str":
       return Buffer.from(v.value as string, "utf8");
     case "int":
-      return Buffer.from(String(v.value), "utf8");
+      // Go's strconv.Itoa never writes an exponent; String(1e21) would.
+      return Buffer.from(BigInt(v.value as number).toString(), "utf8");
     case "float":
       return Buffer.from(formatFloat(v.value as number), "utf8");
     case "bool":

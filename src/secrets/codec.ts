@@ -33,10 +33,16 @@ function walk(node: Node, path: string[], leaf: Leaf): Node {
 /** Old ciphertexts by AAD, type and plaintext: `edit` keeps the ciphertext (and IV) of values it did not change. */
 export type Reuse = Map<string, string[]>;
 
-const reuseKey = (aad: string, v: Scalar | Comment) => `${aad}\0${v.kind === "comment" ? "comment" : v.type}\0${plainBytes(v).toString("base64")}`;
+const reuseKey = (aad: string, v: Scalar | Comment) =>
+  `${aad}\0${v.kind === "comment" ? "comment" : v.type}\0${plainBytes(v).toString("base64")}`;
 
 /** Encrypts every value the rules select; returns the new documents and the MAC (upper-case hex) over all values. */
-export function encryptDocs(docs: Node[], key: Uint8Array, rules: RuleCheck, reuse?: Reuse): { docs: Node[]; mac: string } {
+export function encryptDocs(
+  docs: Node[],
+  key: Uint8Array,
+  rules: RuleCheck,
+  reuse?: Reuse,
+): { docs: Node[]; mac: string } {
   const hash = createHash("sha512");
   const out = docs.map((doc) =>
     walk(doc, [], (v, path, aad) => {
@@ -52,8 +58,11 @@ export function encryptDocs(docs: Node[], key: Uint8Array, rules: RuleCheck, reu
         // Empty strings and nulls stay as they are, as sops leaves them.
         if (!on || v.type === "null" || v.value === "") return v;
       } else if (!on) return v;
-      const old = reuse?.get(reuseKey(aad, v))?.shift();
-      return { kind: "scalar", type: "str", value: old ?? encryptValue(v, key, aad) } satisfies Scalar;
+      const enc = reuse?.get(reuseKey(aad, v))?.shift() ?? encryptValue(v, key, aad);
+      // An encrypted comment stays a comment: `#ENC[…,type:comment]`.
+      return v.kind === "comment"
+        ? ({ kind: "comment", text: enc } satisfies Comment)
+        : ({ kind: "scalar", type: "str", value: enc } satisfies Scalar);
     }),
   );
   return { docs: out, mac: hash.digest("hex").toUpperCase() };

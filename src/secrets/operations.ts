@@ -2,14 +2,22 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { isMap, isScalar, parseAllDocuments } from "yaml";
 import { SlipwayError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { isEncrypted } from "./cipher.js";
 import type { Reuse } from "./codec.js";
 import { findIdentities, newIdentity, wrapDataKey } from "./keys.js";
 import { chooseRule, findSopsConfig, type ChosenRule } from "./sops-config.js";
-import { decryptDocument, encryptDocument, formatOf, readDocument, writeDocument, type SecretsFormat, type SopsDocument } from "./sops-file.js";
+import {
+  decryptDocument,
+  encryptDocument,
+  formatOf,
+  readDocument,
+  writeDocument,
+  type SecretsFormat,
+  type SopsDocument,
+} from "./sops-file.js";
 import type { MapNode, Node, Pair } from "./tree.js";
 
 export interface SecretsContext {
@@ -21,12 +29,19 @@ function read(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new SlipwayError({ code: "io", message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file: path });
+    throw new SlipwayError({
+      code: "io",
+      message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      file: path,
+    });
   }
 }
 
 /** `secrets keygen`: a new age identity; written 0600 to `out` (never over an existing file) or returned. */
-export async function keygen(out: string | undefined, ctx: SecretsContext): Promise<{ recipient: string; identityText: string; file?: string }> {
+export async function keygen(
+  out: string | undefined,
+  ctx: SecretsContext,
+): Promise<{ recipient: string; identityText: string; file?: string }> {
   const { identity, recipient } = await newIdentity();
   const identityText = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}\n# public key: ${recipient}\n${identity}\n`;
   if (!out) return { recipient, identityText };
@@ -35,7 +50,12 @@ export async function keygen(out: string | undefined, ctx: SecretsContext): Prom
     writeFileSync(file, identityText, { mode: 0o600, flag: "wx" });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new SlipwayError({ code: "validation", message: `${file} exists; keygen never overwrites an identity`, file, hint: "choose another --out, or move the old file away yourself" });
+      throw new SlipwayError({
+        code: "validation",
+        message: `${file} exists; keygen never overwrites an identity`,
+        file,
+        hint: "choose another --out, or move the old file away yourself",
+      });
     }
     throw e;
   }
@@ -43,12 +63,27 @@ export async function keygen(out: string | undefined, ctx: SecretsContext): Prom
 }
 
 /** The creation rule for a file, or recipients from `--age`. */
-function recipientsFor(path: string, age: string[] | undefined): { groups: string[][]; threshold?: number; rules: ChosenRule["rules"] } {
+function recipientsFor(
+  path: string,
+  age: string[] | undefined,
+): { groups: string[][]; threshold?: number; rules: ChosenRule["rules"] } {
   if (age?.length) return { groups: [age], rules: {} };
   const config = findSopsConfig(dirname(path));
-  if (!config) throw new SlipwayError({ code: "config", message: `no .sops.yaml above ${dirname(path)} and no --age given`, file: path, hint: "pass --age age1…, or create .sops.yaml with creation_rules" });
+  if (!config)
+    throw new SlipwayError({
+      code: "config",
+      message: `no .sops.yaml above ${dirname(path)} and no --age given`,
+      file: path,
+      hint: "pass --age age1…, or create .sops.yaml with creation_rules",
+    });
   const rule = chooseRule(config, path);
-  if (!rule) throw new SlipwayError({ code: "config", message: `no creation rule in ${config} matches ${path}`, file: config, hint: "add a rule whose path_regex matches this file, or pass --age" });
+  if (!rule)
+    throw new SlipwayError({
+      code: "config",
+      message: `no creation rule in ${config} matches ${path}`,
+      file: config,
+      hint: "add a rule whose path_regex matches this file, or pass --age",
+    });
   return rule;
 }
 
@@ -57,10 +92,20 @@ function formatFor(path: string): SecretsFormat {
 }
 
 /** `secrets encrypt`: returns the encrypted text; with `inPlace`, replaces the file atomically. */
-export async function encryptFile(path: string, opts: { inPlace?: boolean; age?: string[] }, ctx: SecretsContext): Promise<string> {
+export async function encryptFile(
+  path: string,
+  opts: { inPlace?: boolean; age?: string[] },
+  ctx: SecretsContext,
+): Promise<string> {
   const file = resolve(ctx.cwd, path);
   const doc = readDocument(read(file), formatFor(file), file);
-  if (doc.meta) throw new SlipwayError({ code: "validation", message: "the file is already encrypted", file, hint: "use `slipway secrets edit`, `updatekeys` or `rotate` on encrypted files" });
+  if (doc.meta)
+    throw new SlipwayError({
+      code: "validation",
+      message: "the file is already encrypted",
+      file,
+      hint: "use `slipway secrets edit`, `updatekeys` or `rotate` on encrypted files",
+    });
   const { groups, threshold, rules } = recipientsFor(file, opts.age);
   const text = writeDocument(await encryptDocument(doc, { groups, threshold, rules }, file));
   if (opts.inPlace) writeFileAtomic(file, text);
@@ -68,7 +113,11 @@ export async function encryptFile(path: string, opts: { inPlace?: boolean; age?:
 }
 
 /** `secrets decrypt`: the plaintext (or one value with `extract`); with `inPlace`, written over the file. */
-export async function decryptFile(path: string, opts: { inPlace?: boolean; extract?: string }, ctx: SecretsContext): Promise<string> {
+export async function decryptFile(
+  path: string,
+  opts: { inPlace?: boolean; extract?: string },
+  ctx: SecretsContext,
+): Promise<string> {
   const file = resolve(ctx.cwd, path);
   const enc = readDocument(read(file), formatFor(file), file);
   const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
@@ -82,7 +131,11 @@ export async function decryptFile(path: string, opts: { inPlace?: boolean; extra
 function extract(doc: SopsDocument, expr: string, file: string): string {
   const parts = [...expr.matchAll(/\[(?:"((?:[^"\\]|\\.)*)"|(\d+))\]/g)];
   if (parts.length === 0 || parts.map((m) => m[0]).join("") !== expr.trim()) {
-    throw new SlipwayError({ code: "usage", message: `--extract "${expr}" is not a path`, hint: `write it as sops does: '["key"]["nested"]' or '["list"][0]'` });
+    throw new SlipwayError({
+      code: "usage",
+      message: `--extract "${expr}" is not a path`,
+      hint: `write it as sops does: '["key"]["nested"]' or '["list"][0]'`,
+    });
   }
   let cur: Node | undefined = doc.docs[0];
   for (const m of parts) {
@@ -91,13 +144,19 @@ function extract(doc: SopsDocument, expr: string, file: string): string {
       const items: MapNode["items"] = cur.items;
       const pair = items.find((i): i is Pair => i.kind === "pair" && i.key === key);
       cur = pair?.value;
-    }
-    else if (m[2] !== undefined && cur?.kind === "seq") cur = cur.items.filter((i) => i.kind !== "comment")[Number(m[2])] as Node | undefined;
+    } else if (m[2] !== undefined && cur?.kind === "seq")
+      cur = cur.items.filter((i) => i.kind !== "comment")[Number(m[2])] as Node | undefined;
     else cur = undefined;
-    if (!cur) throw new SlipwayError({ code: "validation", message: `--extract ${expr}: no value at ${m[0]}`, file });
+    if (!cur)
+      throw new SlipwayError({ code: "validation", message: `--extract ${expr}: no value at ${m[0]}`, file });
   }
   if (cur!.kind === "scalar") return String(cur!.value ?? "");
-  const sub: SopsDocument = { format: doc.format === "yaml" ? "yaml" : "json", docs: [cur!.kind === "map" ? cur! : { kind: "map", items: [{ kind: "pair", key: "value", value: cur! }] }] };
+  const sub: SopsDocument = {
+    format: doc.format === "yaml" ? "yaml" : "json",
+    docs: [
+      cur!.kind === "map" ? cur! : { kind: "map", items: [{ kind: "pair", key: "value", value: cur! }] },
+    ],
+  };
   return writeDocument(sub);
 }
 
@@ -117,16 +176,34 @@ export async function editFile(path: string, ctx: SecretsContext): Promise<{ cha
   process.on("SIGTERM", ignore);
   try {
     writeFileSync(tmp, before, { mode: 0o600 });
-    const r = spawnSync("sh", ["-c", `${editor} "$1"`, "slipway-edit", tmp], { stdio: "inherit", env: ctx.env as NodeJS.ProcessEnv });
+    const r = spawnSync("sh", ["-c", `${editor} "$1"`, "slipway-edit", tmp], {
+      stdio: "inherit",
+      env: ctx.env as NodeJS.ProcessEnv,
+    });
     if (r.status !== 0) {
-      throw new SlipwayError({ code: "validation", message: `the editor (${editor}) exited with ${r.status ?? r.signal}; the file is unchanged`, file, hint: "set EDITOR (or SOPS_EDITOR) to an editor that waits until you close the file" });
+      throw new SlipwayError({
+        code: "validation",
+        message: `the editor (${editor}) exited with ${r.status ?? r.signal}; the file is unchanged`,
+        file,
+        hint: "set EDITOR (or SOPS_EDITOR) to an editor that waits until you close the file",
+      });
     }
     const after = readFileSync(tmp, "utf8");
     if (after === before) return { changed: false };
     const edited = readDocument(after, enc.format, file);
     const meta = enc.meta!;
     // Same data key, recipients and rules; unchanged values keep their ciphertext.
-    const again = await encryptDocument(edited, { groups: meta.groups.map((g) => g.map((s) => s.recipient)), threshold: meta.threshold, rules: meta.rules, dataKey, reuse }, file);
+    const again = await encryptDocument(
+      edited,
+      {
+        groups: meta.groups.map((g) => g.map((s) => s.recipient)),
+        threshold: meta.threshold,
+        rules: meta.rules,
+        dataKey,
+        reuse,
+      },
+      file,
+    );
     writeFileAtomic(file, writeDocument(again));
     return { changed: true };
   } finally {
@@ -137,7 +214,10 @@ export async function editFile(path: string, ctx: SecretsContext): Promise<{ cha
 }
 
 /** `secrets updatekeys`: recipients as the matching creation rule says, same data key and values. */
-export async function updateKeys(paths: string[], ctx: SecretsContext): Promise<{ file: string; recipients: string[] }[]> {
+export async function updateKeys(
+  paths: string[],
+  ctx: SecretsContext,
+): Promise<{ file: string; recipients: string[] }[]> {
   const out: { file: string; recipients: string[] }[] = [];
   for (const p of paths) {
     const file = resolve(ctx.cwd, p);
@@ -159,7 +239,15 @@ export async function rotate(paths: string[], ctx: SecretsContext): Promise<stri
     const enc = readDocument(read(file), formatFor(file), file);
     const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
     const meta = enc.meta!;
-    const again = await encryptDocument(plain, { groups: meta.groups.map((g) => g.map((s) => s.recipient)), threshold: meta.threshold, rules: meta.rules }, file);
+    const again = await encryptDocument(
+      plain,
+      {
+        groups: meta.groups.map((g) => g.map((s) => s.recipient)),
+        threshold: meta.threshold,
+        rules: meta.rules,
+      },
+      file,
+    );
     writeFileAtomic(file, writeDocument(again));
     done.push(file);
   }
@@ -180,7 +268,9 @@ function filesUnder(path: string): string[] {
   if (st.isFile()) return [path];
   return readdirSync(path, { withFileTypes: true })
     .filter((d) => !SKIP_DIRS.has(d.name))
-    .flatMap((d) => (d.isDirectory() ? filesUnder(join(path, d.name)) : d.isFile() ? [join(path, d.name)] : []))
+    .flatMap((d) =>
+      d.isDirectory() ? filesUnder(join(path, d.name)) : d.isFile() ? [join(path, d.name)] : [],
+    )
     .sort();
 }
 
@@ -200,7 +290,11 @@ export async function check(paths: string[], ctx: SecretsContext): Promise<Check
       const config = findSopsConfig(dirname(file));
       const rule = config && !file.endsWith(".sops.yaml") ? safeRule(config, file) : undefined;
       if (rule?.pathRegex !== undefined && !encrypted) {
-        findings.push({ file, rule: "not-encrypted", message: `creation rule ${rule.index} of ${rule.configFile} (path_regex ${rule.pathRegex}) covers this file, but it is not encrypted` });
+        findings.push({
+          file,
+          rule: "not-encrypted",
+          message: `creation rule ${rule.index} of ${rule.configFile} (path_regex ${rule.pathRegex}) covers this file, but it is not encrypted`,
+        });
       }
       if (encrypted) {
         try {
@@ -208,7 +302,11 @@ export async function check(paths: string[], ctx: SecretsContext): Promise<Check
         } catch (e) {
           if (!(e instanceof SlipwayError)) throw e;
           const noKey = e.message.startsWith("no age identity");
-          findings.push({ file, rule: noKey ? "unverified" : "mac", message: noKey ? "cannot verify: no identity opens it" : e.message });
+          findings.push({
+            file,
+            rule: noKey ? "unverified" : "mac",
+            message: noKey ? "cannot verify: no identity opens it" : e.message,
+          });
         }
       }
     }
@@ -246,10 +344,20 @@ function plaintextSecrets(text: string, file: string): CheckFinding[] {
       if (!values || typeof values !== "object") continue;
       const plain = Object.entries(values).filter(([, x]) => !isEncrypted(x));
       if (plain.length === 0) continue;
-      const offset = doc.range[0];
+      // Point at the `data:` / `stringData:` key of this document.
+      const contents = doc.contents;
+      const pair = isMap(contents)
+        ? contents.items.find((p) => isScalar(p.key) && p.key.value === section)
+        : undefined;
+      const offset = (pair?.key as { range?: number[] } | undefined)?.range?.[0] ?? doc.range[0];
       const line = text.slice(0, offset).split("\n").length;
       const name = (v.metadata as Record<string, unknown> | undefined)?.name ?? "(unnamed)";
-      out.push({ file, line, rule: "plaintext-secret", message: `Secret ${String(name)} has plaintext ${section} (${plain.map(([k]) => k).join(", ")})` });
+      out.push({
+        file,
+        line,
+        rule: "plaintext-secret",
+        message: `Secret ${String(name)} has plaintext ${section} (${plain.map(([k]) => k).join(", ")})`,
+      });
     }
   }
   return out;

@@ -52,7 +52,13 @@ export function loadSopsConfig(file: string): { rules: z.infer<typeof CreationRu
   const r = SopsConfigSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new SlipwayError({ code: "config", message: `${issue.path.join(".")}: ${issue.message}`, file, ...locate(text, issue.path as (string | number)[], opts), hint: "see sops's documentation of creation_rules" });
+    throw new SlipwayError({
+      code: "config",
+      message: `${issue.path.join(".")}: ${issue.message}`,
+      file,
+      ...locate(text, issue.path as (string | number)[], opts),
+      hint: "see sops's documentation of creation_rules",
+    });
   }
   const rules = r.data.creation_rules ?? [];
   rules.forEach((rule, i) => {
@@ -60,7 +66,13 @@ export function loadSopsConfig(file: string): { rules: z.infer<typeof CreationRu
     try {
       new RegExp(rule.path_regex);
     } catch (e) {
-      throw new SlipwayError({ code: "config", message: `creation_rules[${i}].path_regex is not a valid regular expression: ${(e as Error).message}`, file, ...locate(text, ["creation_rules", i, "path_regex"], opts), hint: "path_regex uses regular expression syntax, e.g. .*\\.enc\\.yaml$" });
+      throw new SlipwayError({
+        code: "config",
+        message: `creation_rules[${i}].path_regex is not a valid regular expression: ${(e as Error).message}`,
+        file,
+        ...locate(text, ["creation_rules", i, "path_regex"], opts),
+        hint: "path_regex uses regular expression syntax, e.g. .*\\.enc\\.yaml$",
+      });
     }
   });
   return { rules, text };
@@ -70,16 +82,44 @@ export function loadSopsConfig(file: string): { rules: z.infer<typeof CreationRu
 export function chooseRule(configFile: string, path: string): ChosenRule | undefined {
   const { rules, text } = loadSopsConfig(configFile);
   const rel = relative(dirname(configFile), path).split(sep).join("/");
-  const index = rules.findIndex((r) => r.path_regex === undefined || new RegExp(r.path_regex).test(rel) || new RegExp(r.path_regex).test(path));
+  const index = rules.findIndex(
+    (r) =>
+      r.path_regex === undefined || new RegExp(r.path_regex).test(rel) || new RegExp(r.path_regex).test(path),
+  );
   if (index < 0) return undefined;
   const rule = rules[index]!;
-  const groups = rule.key_groups ? rule.key_groups.map((g) => splitRecipients(g.age)) : [splitRecipients(rule.age)];
+  const groups = rule.key_groups
+    ? rule.key_groups.map((g) => splitRecipients(g.age))
+    : [splitRecipients(rule.age)];
   if (groups.every((g) => g.length === 0)) {
-    throw new SlipwayError({ code: "config", message: `creation_rules[${index}] has no age recipients`, file: configFile, ...locate(text, ["creation_rules", index], { file: configFile, env: {}, basePath: dirname(configFile) }), hint: "add `age: age1…` (comma-separated or a list) or key_groups with age lists" });
+    throw new SlipwayError({
+      code: "config",
+      message: `creation_rules[${index}] has no age recipients`,
+      file: configFile,
+      ...locate(text, ["creation_rules", index], {
+        file: configFile,
+        env: {},
+        basePath: dirname(configFile),
+      }),
+      hint: "add `age: age1…` (comma-separated or a list) or key_groups with age lists",
+    });
   }
   const rules2: EncryptionRules = {};
-  for (const k of ["unencrypted_suffix", "encrypted_suffix", "unencrypted_regex", "encrypted_regex", "mac_only_encrypted"] as const) {
+  for (const k of [
+    "unencrypted_suffix",
+    "encrypted_suffix",
+    "unencrypted_regex",
+    "encrypted_regex",
+    "mac_only_encrypted",
+  ] as const) {
     if (rule[k] !== undefined) (rules2 as Record<string, unknown>)[k] = rule[k];
   }
-  return { configFile, index, groups, threshold: rule.shamir_threshold, rules: rules2, pathRegex: rule.path_regex };
+  return {
+    configFile,
+    index,
+    groups,
+    threshold: rule.shamir_threshold,
+    rules: rules2,
+    pathRegex: rule.path_regex,
+  };
 }

@@ -65,12 +65,12 @@ function toNode(n: unknown, doc: Document.Parsed, floats: boolean): Node {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       items.push(...commentItems((pair.key as YNode | undefined)?.commentBefore));
       const value = pair.value as YNode | null;
-      items.push(...commentItems(value?.commentBefore));
-      items.push({
-        kind: "pair",
-        key,
-        value: value === null ? { kind: "scalar", type: "null", value: null } : toNode(value, doc, floats),
-      });
+      const child: Node =
+        value === null ? { kind: "scalar", type: "null", value: null } : toNode(value, doc, floats);
+      // A comment between `key:` and a nested collection belongs inside that collection.
+      if (child.kind === "scalar") items.push(...commentItems(value?.commentBefore));
+      else child.items.unshift(...commentItems(value?.commentBefore));
+      items.push({ kind: "pair", key, value: child });
       if (value && (isScalar(value) || isAlias(value))) items.push(...commentItems(value.comment));
     }
     items.push(...commentItems(n.comment));

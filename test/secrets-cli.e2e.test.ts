@@ -1,0 +1,102 @@
+// The built CLI's secrets commands: exit codes, no plaintext left behind, Ctrl-C during edit.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot, writeRepo } from "./helpers.js";
+
+const bin = join(repoRoot, "bin", "slipway.js");
+const run = (args: string[], cwd: string, env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe("slipway secrets (CLI)", () => {
+  it("keygen → encrypt → decrypt round trip; JSON, dotenv and binary too", () => {
+    const dir = writeRepo({
+      "a.json": '{"10": "ten", "b": 2.5, "c": [true]}\n',
+      "a.env": "TOKEN=abc\n# note\nPORT=80\n",
+      "a.bin": "raw\nbytes\n",
+    });
+    const recipient = run(["secrets", "keygen", "--out", "key.txt"], dir).stdout.trim();
+    const env = { SOPS_AGE_KEY_FILE: join(dir, "key.txt") };
+    for (const f of ["a.json", "a.env", "a.bin"]) {
+      const original = readFileSync(join(dir, f), "utf8");
+      expect(run(["secrets", "encrypt", "-i", f, "--age", recipient], dir).code).toBe(0);
+      const enc = readFileSync(join(dir, f), "utf8");
+      expect(enc).toMatch(/ENC\[AES256_GCM/);
+      expect(enc).not.toMatch(/abc|ten|raw/);
+      const out = run(["secrets", "decrypt", f], dir, env);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toBe(
+        f === "a.json" ? '{\n  "10": "ten",\n  "b": 2.5,\n  "c": [\n    true\n  ]\n}\n' : original,
+      );
+    }
+  });
+
+  it("errors exit 1 with file and hint, never a stack trace or a secret", () => {
+    const dir = writeRepo({ "s.yaml": "password: hunter2\n" });
+    const recipient = run(["secrets", "keygen", "--out", "key.txt"], dir).stdout.trim();
+    run(["secrets", "encrypt", "-i", "s.yaml", "--age", recipient], dir);
+    const r = run(["secrets", "decrypt", "s.yaml"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^s\.yaml: error: no age identity opens this file; it is encrypted for age1/);
+    expect(r.stderr).not.toMatch(/hunter2|at .*\.js:\d+/);
+    const again = run(["secrets", "encrypt", "s.yaml", "--age", recipient], dir);
+    expect([again.code, again.stderr]).toEqual([
+      1,
+      "s.yaml: error: the file is already encrypted\n  hint: use `slipway secrets edit`, `updatekeys` or `rotate` on encrypted files\n",
+    ]);
+  });
+
+  it("check fails on a plaintext Secret with file:line, and --format json gives data", () => {
+    const dir = writeRepo({
+      "k8s/secret.yaml":
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: aHVudGVyMg==\n",
+    });
+    const r = run(["secrets", "check", "k8s"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "k8s/secret.yaml:5: error: [plaintext-secret] Secret db has plaintext data (password)\n",
+    );
+    const j = JSON.parse(run(["secrets", "check", "--format", "json"], dir).stdout);
+    expect(j).toEqual({
+      ok: false,
+      findings: [
+        {
+          file: "k8s/secret.yaml",
+          line: 5,
+          rule: "plaintext-secret",
+          message: "Secret db has plaintext data (password)",
+        },
+      ],
+    });
+  });
+
+  it("edit survives Ctrl-C: the temp plaintext is removed and the file is unchanged", () => {
+    const dir = writeRepo({ "s.yaml": "password: hunter2\n" });
+    const recipient = run(["secrets", "keygen", "--out", "key.txt"], dir).stdout.trim();
+    run(["secrets", "encrypt", "-i", "s.yaml", "--age", recipient], dir);
+    const before = readFileSync(join(dir, "s.yaml"), "utf8");
+    // The "editor" interrupts slipway (its grandparent), as Ctrl-C in a terminal would, then dies of it.
+    writeFileSync(
+      join(dir, "editor.sh"),
+      '#!/bin/sh\necho changed >> "$1"\nkill -INT $(ps -o ppid= -p $PPID)\nsleep 0.3\nexit 130\n',
+      { mode: 0o755 },
+    );
+    const leftBefore = readdirSync(tmpdir()).filter((f) => f.startsWith("slipway-edit-")).length;
+    const r = run(["secrets", "edit", "s.yaml"], dir, {
+      SOPS_AGE_KEY_FILE: join(dir, "key.txt"),
+      EDITOR: join(dir, "editor.sh"),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/exited with 130; the file is unchanged/);
+    expect(readFileSync(join(dir, "s.yaml"), "utf8")).toBe(before);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith("slipway-edit-")).length).toBe(leftBefore);
+  });
+});
