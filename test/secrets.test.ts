@@ -474,3 +474,52 @@ describe("secrets: commands", () => {
     expect(findings.map((f) => f.message).join(" ")).not.toMatch(/hunter2|abc/);
   });
 });
+
+describe("secrets: the fast YAML reader", () => {
+  it("reads what the full parser reads, or declines (property)", async () => {
+    const { parseYamlFast } = await import("../src/secrets/formats/yaml-fast.js");
+    const { parseYamlDocsSlow } = await import("../src/secrets/formats/yaml-format.js");
+    const { stringify } = await import("yaml");
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: "small" },
+        scalar,
+        fc.array(tie("v"), { maxLength: 3 }),
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => k !== "<<"),
+          tie("v"),
+          { maxKeys: 3, noNullPrototype: true },
+        ),
+      ),
+    })).v;
+    let used = 0;
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => k !== "<<"),
+          value,
+          { maxKeys: 4, noNullPrototype: true },
+        ),
+        (doc) => {
+          const text = stringify(doc);
+          const fast = parseYamlFast(text);
+          if (fast) {
+            used++;
+            expect(fast).toEqual(parseYamlDocsSlow(text, "x.yaml"));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(used).toBeGreaterThan(100);
+    expect(parseYamlFast("# a comment\na: 1\n")).toBeUndefined();
+    expect(parseYamlFast("10: a\nb: c\n")).toBeUndefined();
+  });
+});

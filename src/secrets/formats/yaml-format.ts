@@ -13,6 +13,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../../errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
+import { parseYamlFast } from "./yaml-fast.js";
 
 /** Comment lines of a `yaml` node comment string. */
 function commentItems(text: string | null | undefined): Comment[] {
@@ -22,6 +23,15 @@ function commentItems(text: string | null | undefined): Comment[] {
 
 /** Parses YAML (every document) into sops trees, comments kept as items; positions for errors. */
 export function parseYamlDocs(text: string, file: string, numbersAreFloat = false): MapNode[] {
+  if (!numbersAreFloat) {
+    const fast = parseYamlFast(text);
+    if (fast) return fast;
+  }
+  return parseYamlDocsSlow(text, file, numbersAreFloat);
+}
+
+/** The `yaml`-library path: comments, anchors and positions for errors. */
+export function parseYamlDocsSlow(text: string, file: string, numbersAreFloat = false): MapNode[] {
   const docs = parseAllDocuments(text, { prettyErrors: false });
   if (!Array.isArray(docs)) return [];
   return docs.map((doc) => {
