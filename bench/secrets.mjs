@@ -15,7 +15,8 @@ for (let s = 0; s < 100; s++) {
   lines.push(`service_${s}:`);
   for (let k = 0; k < 100; k++) {
     const i = s * 100 + k;
-    const v = i % 5 === 0 ? String(i) : i % 7 === 0 ? "true" : `secret-value-${i}-${"x".repeat(70 + (i % 50))}`;
+    const v =
+      i % 5 === 0 ? String(i) : i % 7 === 0 ? "true" : `secret-value-${i}-${"x".repeat(70 + (i % 50))}`;
     lines.push(`  key_${k}: ${v}`);
     plains.push([`service_${s}:key_${k}:`, Buffer.from(v === "true" ? "True" : v)]);
   }
@@ -66,8 +67,12 @@ const floorDec = await time(async () => {
 });
 
 const mb = Buffer.byteLength(text) / 1e6;
-console.log(`\nsecrets: YAML file of ${VALUES} values, ${mb.toFixed(2)} MB plaintext, ${(encrypted.length / 1e6).toFixed(2)} MB encrypted (median of ${RUNS})`);
+console.log(
+  `\nsecrets: YAML file of ${VALUES} values, ${mb.toFixed(2)} MB plaintext, ${(encrypted.length / 1e6).toFixed(2)} MB encrypted (median of ${RUNS})`,
+);
 const row = (label, ms, floor) =>
-  console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(5)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(5)} MB/s  floor ${floor.toFixed(0).padStart(4)} ms  ${(ms / floor).toFixed(2)}×  ${ms / floor <= 3 ? "meets" : "MISSES"} ≤ 3×`);
+  console.log(
+    `${label.padEnd(46)} ${ms.toFixed(0).padStart(5)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(5)} MB/s  floor ${floor.toFixed(0).padStart(4)} ms  ${(ms / floor).toFixed(2)}×  ${ms / floor <= 3 ? "meets" : "MISSES"} ≤ 3×`,
+  );
 row("encrypt (parse, encrypt, MAC, wrap key, write)", enc, floorEnc);
 row("decrypt (parse, unwrap, decrypt, verify, write)", dec, floorDec);
