@@ -81,6 +81,14 @@ describe("merge", () => {
     );
   });
 
+  it("a __proto__ key is data, not a prototype (regression)", () => {
+    const over = JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, unknown>;
+    const m = merge({ a: 1 }, over, "replace") as Record<string, unknown>;
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+    expect(Object.keys(m)).toEqual(["a", "__proto__"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("null replaces and keeps the key; !unset removes it; !append extends", () => {
     const m = stripMarkers(
       merge({ a: 1, b: 2, c: [1] }, { a: null, b: Unset.instance, c: new Append([2]) }, "replace"),

@@ -55,7 +55,15 @@ export function toPlain(node: Node): unknown {
   if (node.kind === "seq")
     return node.items.filter((i) => i.kind !== "comment").map((i) => toPlain(i as Node));
   const out: Record<string, unknown> = {};
-  for (const item of node.items) if (item.kind === "pair") out[item.key] = toPlain(item.value);
+  // defineProperty: a "__proto__" key is data, not the object's prototype.
+  for (const item of node.items)
+    if (item.kind === "pair")
+      Object.defineProperty(out, item.key, {
+        value: toPlain(item.value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   return out;
 }
 

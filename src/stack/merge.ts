@@ -22,7 +22,13 @@ export function merge(base: unknown, over: unknown, strategy: ListMergeStrategy)
   if (isMap(over)) {
     if (!isMap(base)) return over;
     const out: Record<string, unknown> = { ...base };
-    for (const key in over) out[key] = merge(base[key], over[key], strategy);
+    for (const key in over) {
+      const v = merge(base[key], over[key], strategy);
+      // A "__proto__" key from YAML is data; plain assignment would replace the object's prototype.
+      if (key === "__proto__")
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
+    }
     return out;
   }
   if (Array.isArray(over) && Array.isArray(base) && strategy !== "replace") {

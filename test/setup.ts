@@ -1,0 +1,4 @@
+// Property tests run with a fixed seed so CI is reproducible; set FC_SEED to explore other inputs.
+import fc from "fast-check";
+
+fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261122) });
