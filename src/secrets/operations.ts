@@ -15,7 +15,6 @@ import {
   formatOf,
   readDocument,
   writeDocument,
-  type SecretsFormat,
   type SopsDocument,
 } from "./sops-file.js";
 import type { MapNode, Node, Pair } from "./tree.js";
@@ -87,10 +86,6 @@ function recipientsFor(
   return rule;
 }
 
-function formatFor(path: string): SecretsFormat {
-  return formatOf(path);
-}
-
 /** `secrets encrypt`: returns the encrypted text; with `inPlace`, replaces the file atomically. */
 export async function encryptFile(
   path: string,
@@ -98,7 +93,7 @@ export async function encryptFile(
   ctx: SecretsContext,
 ): Promise<string> {
   const file = resolve(ctx.cwd, path);
-  const doc = readDocument(read(file), formatFor(file), file);
+  const doc = readDocument(read(file), formatOf(file), file);
   if (doc.meta)
     throw new SlipwayError({
       code: "validation",
@@ -119,7 +114,7 @@ export async function decryptFile(
   ctx: SecretsContext,
 ): Promise<string> {
   const file = resolve(ctx.cwd, path);
-  const enc = readDocument(read(file), formatFor(file), file);
+  const enc = readDocument(read(file), formatOf(file), file);
   const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
   if (opts.extract) return extract(plain, opts.extract, file);
   const text = writeDocument(plain);
@@ -163,7 +158,7 @@ function extract(doc: SopsDocument, expr: string, file: string): string {
 /** `secrets edit`: $EDITOR on the plaintext in a private temp dir; writes back only a changed file, keeping unchanged ciphertexts. */
 export async function editFile(path: string, ctx: SecretsContext): Promise<{ changed: boolean }> {
   const file = resolve(ctx.cwd, path);
-  const enc = readDocument(read(file), formatFor(file), file);
+  const enc = readDocument(read(file), formatOf(file), file);
   const reuse: Reuse = new Map();
   const { plain, dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file, reuse);
   const before = writeDocument(plain);
@@ -221,7 +216,7 @@ export async function updateKeys(
   const out: { file: string; recipients: string[] }[] = [];
   for (const p of paths) {
     const file = resolve(ctx.cwd, p);
-    const enc = readDocument(read(file), formatFor(file), file);
+    const enc = readDocument(read(file), formatOf(file), file);
     const { dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file);
     const { groups, threshold } = recipientsFor(file, undefined);
     const wrapped = await wrapDataKey(dataKey, groups, threshold);
@@ -236,7 +231,7 @@ export async function rotate(paths: string[], ctx: SecretsContext): Promise<stri
   const done: string[] = [];
   for (const p of paths) {
     const file = resolve(ctx.cwd, p);
-    const enc = readDocument(read(file), formatFor(file), file);
+    const enc = readDocument(read(file), formatOf(file), file);
     const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
     const meta = enc.meta!;
     const again = await encryptDocument(
@@ -282,18 +277,20 @@ export async function check(paths: string[], ctx: SecretsContext): Promise<Check
     const root = resolve(ctx.cwd, p);
     if (!existsSync(root)) throw new SlipwayError({ code: "usage", message: `${p} does not exist` });
     for (const file of filesUnder(root)) {
-      const format = formatFor(file);
-      if (format === "binary" && !/\.(txt|ini|conf|crt|key|pem)$/.test(file) && !isSopsBinary(file)) continue;
+      const format = formatOf(file);
+      const config = findSopsConfig(dirname(file));
+      const rule = config && !/\.sops\.ya?ml$/.test(file) ? safeRule(config, file) : undefined;
+      const covered = rule?.pathRegex !== undefined;
+      // Other files (binaries, sources) are only read when a creation rule says they hold secrets.
+      if (format === "binary" && !covered) continue;
       const text = readFileSync(file, "utf8");
       const encrypted = /(^|\n)\s*"?sops"?\s*:|(^|\n)sops_mac=/.test(text) && text.includes("ENC[AES256_GCM");
       if (format === "yaml" && !encrypted) findings.push(...plaintextSecrets(text, file));
-      const config = findSopsConfig(dirname(file));
-      const rule = config && !file.endsWith(".sops.yaml") ? safeRule(config, file) : undefined;
-      if (rule?.pathRegex !== undefined && !encrypted) {
+      if (covered && !encrypted) {
         findings.push({
           file,
           rule: "not-encrypted",
-          message: `creation rule ${rule.index} of ${rule.configFile} (path_regex ${rule.pathRegex}) covers this file, but it is not encrypted`,
+          message: `creation rule ${rule!.index} of ${rule!.configFile} (path_regex ${rule!.pathRegex}) covers this file, but it is not encrypted`,
         });
       }
       if (encrypted) {
@@ -312,10 +309,6 @@ export async function check(paths: string[], ctx: SecretsContext): Promise<Check
     }
   }
   return findings;
-}
-
-function isSopsBinary(file: string): boolean {
-  return file.endsWith(".enc") || file.endsWith(".sops");
 }
 
 function safeRule(config: string, file: string): ChosenRule | undefined {
