@@ -20,6 +20,7 @@ import { combine, split } from "../src/secrets/shamir.js";
 import { chooseRule } from "../src/secrets/sops-config.js";
 import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../src/secrets/sops-file.js";
 import { fromPlain, toPlain, type MapNode } from "../src/secrets/tree.js";
+import { yamlKey, yamlValue } from "./arbitraries.js";
 import { slipwayErrorOf, writeRepo } from "./helpers.js";
 
 const hasAge = spawnSync("sh", ["-c", "command -v age"]).status === 0;
@@ -130,29 +131,8 @@ describe("secrets: files slipway writes", () => {
 });
 
 describe("secrets: round trips (property)", () => {
-  const scalar = fc.oneof(
-    fc.string(),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    fc.boolean(),
-  );
-  const value = fc.letrec((tie) => ({
-    v: fc.oneof(
-      { depthSize: "small" },
-      scalar,
-      fc.array(tie("v"), { maxLength: 3 }),
-      fc.dictionary(
-        fc.string({ minLength: 1 }).filter((k) => k !== "sops" && k !== "<<"),
-        tie("v"),
-        { maxKeys: 3, noNullPrototype: true },
-      ),
-    ),
-  })).v;
-  const doc = fc.dictionary(
-    fc.string({ minLength: 1 }).filter((k) => k !== "sops" && k !== "<<"),
-    value,
-    { minKeys: 1, maxKeys: 4, noNullPrototype: true },
-  );
+  const value = yamlValue({ nulls: false, infinities: false, reserved: ["sops"] });
+  const doc = fc.dictionary(yamlKey(["sops"]), value, { minKeys: 1, maxKeys: 4, noNullPrototype: true });
   const ids = newIdentity();
 
   it("encrypt → write → read → decrypt is the identity, for YAML and JSON", async () => {
@@ -480,42 +460,17 @@ describe("secrets: the fast YAML reader", () => {
     const { parseYamlFast } = await import("../src/secrets/formats/yaml-fast.js");
     const { parseYamlDocsSlow } = await import("../src/secrets/formats/yaml-format.js");
     const { stringify } = await import("yaml");
-    const scalar = fc.oneof(
-      fc.string(),
-      fc.integer(),
-      fc.double({ noNaN: true }),
-      fc.boolean(),
-      fc.constant(null),
-    );
-    const value = fc.letrec((tie) => ({
-      v: fc.oneof(
-        { depthSize: "small" },
-        scalar,
-        fc.array(tie("v"), { maxLength: 3 }),
-        fc.dictionary(
-          fc.string({ minLength: 1 }).filter((k) => k !== "<<"),
-          tie("v"),
-          { maxKeys: 3, noNullPrototype: true },
-        ),
-      ),
-    })).v;
+    const value = yamlValue();
     let used = 0;
     fc.assert(
-      fc.property(
-        fc.dictionary(
-          fc.string({ minLength: 1 }).filter((k) => k !== "<<"),
-          value,
-          { maxKeys: 4, noNullPrototype: true },
-        ),
-        (doc) => {
-          const text = stringify(doc);
-          const fast = parseYamlFast(text);
-          if (fast) {
-            used++;
-            expect(fast).toEqual(parseYamlDocsSlow(text, "x.yaml"));
-          }
-        },
-      ),
+      fc.property(fc.dictionary(yamlKey(), value, { maxKeys: 4, noNullPrototype: true }), (doc) => {
+        const text = stringify(doc);
+        const fast = parseYamlFast(text);
+        if (fast) {
+          used++;
+          expect(fast).toEqual(parseYamlDocsSlow(text, "x.yaml"));
+        }
+      }),
       { numRuns: 300 },
     );
     expect(used).toBeGreaterThan(100);
