@@ -66,6 +66,24 @@ export const COMMANDS: CommandDef[] = [
     load: async () => (await import("./validate.js")).validateStacksCommand,
   },
   {
+    words: ["validate", "manifests"],
+    summary: "Validate Kubernetes manifests offline: schemas, kustomize builds and platform rules",
+    description:
+      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator and cert-manager packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota. Exit 1 when any error remains.",
+    args: [{ name: "dirs", description: "Files or folders (default: the current folder)", variadic: true }],
+    flags: {
+      strict: { type: "boolean", description: "Treat warnings as errors" },
+      disable: { type: "string", description: "Turn rules off (comma-separated rule ids)", value: "RULE,…" },
+      "no-build": { type: "boolean", description: "Skip the kubectl kustomize builds" },
+    },
+    dataOutput: true,
+    examples: [
+      "slipway validate manifests clusters/ infrastructure/",
+      "slipway validate manifests . --strict --format json",
+    ],
+    load: async () => (await import("./manifests.js")).validateManifestsCommand,
+  },
+  {
     words: ["validate", "component"],
     summary:
       "Validate a component's resolved config against its JSON Schemas (settings.validation) and built-in schema",

@@ -1,0 +1,46 @@
+import { validateManifests } from "../manifests/validate.js";
+import type { CommandContext, CommandResult } from "./command.js";
+import { listFlag } from "./open-engine.js";
+
+/** `slipway validate manifests [DIR…] [--strict] [--disable R,…] [--no-build]` */
+export async function validateManifestsCommand(c: CommandContext): Promise<CommandResult> {
+  const report = await validateManifests(c.args, {
+    cwd: c.cwd,
+    strict: c.flags.strict === true,
+    disable: listFlag(c.flags.disable),
+    build: c.flags["no-build"] !== true,
+  });
+  const exitCode = report.summary.errors > 0 ? 1 : 0;
+  if (c.flags.format) {
+    return {
+      data: {
+        findings: report.findings,
+        summary: {
+          ...report.summary,
+          unknownKinds: report.unknownKinds,
+          skippedBuilds: report.skippedBuilds,
+        },
+      },
+      exitCode,
+    };
+  }
+  const notes = report.findings.map((f) => {
+    const obj = f.object
+      ? ` (${f.object.kind}${f.object.name ? ` ${f.object.namespace ? `${f.object.namespace}/` : ""}${f.object.name}` : ""})`
+      : "";
+    return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}`;
+  });
+  for (const s of report.skippedBuilds)
+    notes.push(`${s.file}: note: kustomize build skipped (remote base, offline): ${s.reason}`);
+  if (report.unknownKinds.length)
+    notes.push(
+      `warning: no schema for ${report.unknownKinds.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ")}; not validated`,
+    );
+  if (!report.summary.kubectl)
+    notes.push(
+      "note: kubectl is not on PATH, so kustomizations were not built (install kubectl to check them)",
+    );
+  const s = report.summary;
+  const text = `${s.errors} error(s), ${s.warnings} warning(s): ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
+  return { notes, text, exitCode };
+}

@@ -1,0 +1,136 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YNode } from "yaml";
+import type { ManifestFinding, ManifestObject } from "./types.js";
+
+const SKIP_DIRS = new Set([".git", "node_modules", ".github", ".slipway", "dist"]);
+const KUSTOMIZE_GROUP = "kustomize.config.k8s.io/";
+
+/** What a tree of YAML files holds: objects to validate, kustomizations to build, files to skip. */
+export interface ManifestTree {
+  objects: ManifestObject[];
+  /** Folders holding a kustomization.yaml (build inputs). */
+  kustomizations: string[];
+  findings: ManifestFinding[];
+  files: number;
+}
+
+function yamlFiles(path: string): string[] {
+  const st = statSync(path);
+  if (st.isFile()) return /\.ya?ml$/.test(path) ? [path] : [];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((d) => !SKIP_DIRS.has(d.name))
+    .flatMap((d) =>
+      d.isDirectory()
+        ? yamlFiles(join(path, d.name))
+        : d.isFile() && /\.ya?ml$/.test(d.name)
+          ? [join(path, d.name)]
+          : [],
+    )
+    .sort();
+}
+
+/** Paths a kustomization lists as patches: partial objects, not objects to validate on their own. */
+function patchFiles(dir: string, k: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const add = (p: unknown) => typeof p === "string" && !p.includes("\n") && out.push(resolve(dir, p));
+  for (const p of (k.patchesStrategicMerge as unknown[]) ?? []) add(p);
+  for (const p of [...((k.patches as unknown[]) ?? []), ...((k.patchesJson6902 as unknown[]) ?? [])])
+    add((p as Record<string, unknown>)?.path);
+  return out;
+}
+
+/** Reads every YAML document under the paths; `shown` maps absolute paths back to the form given on the command line. */
+export function loadTree(paths: string[], cwd: string): ManifestTree & { shown: (abs: string) => string } {
+  const roots = paths.map((p) => ({ given: p, abs: resolve(cwd, p) }));
+  const shown = (abs: string) => {
+    const root = roots.find((r) => abs === r.abs || abs.startsWith(r.abs + "/"));
+    return root ? join(root.given, relative(root.abs, abs)) : abs;
+  };
+  const files = [...new Set(roots.flatMap((r) => yamlFiles(r.abs)))];
+  const parsed = files.map((file) => {
+    const text = readFileSync(file, "utf8");
+    const lc = new LineCounter();
+    return {
+      file,
+      text,
+      lc,
+      docs: parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, merge: true }),
+    };
+  });
+  const kustomizations: string[] = [];
+  const patches = new Set<string>();
+  const findings: ManifestFinding[] = [];
+  // First pass: kustomizations and their patches.
+  for (const { file, docs } of parsed) {
+    for (const doc of Array.isArray(docs) ? docs : []) {
+      const v = doc.errors.length ? undefined : (doc.toJS() as unknown);
+      if (!v || typeof v !== "object") continue;
+      const o = v as Record<string, unknown>;
+      const isKustomize =
+        typeof o.apiVersion === "string"
+          ? o.apiVersion.startsWith(KUSTOMIZE_GROUP)
+          : /(^|\/)kustomization\.ya?ml$/.test(file) && !o.apiVersion;
+      if (!isKustomize) continue;
+      if (o.kind !== "Component" && /(^|\/)kustomization\.ya?ml$/.test(file))
+        kustomizations.push(dirname(file));
+      for (const p of patchFiles(dirname(file), o)) patches.add(p);
+    }
+  }
+  const objects: ManifestObject[] = [];
+  for (const { file, text, lc, docs } of parsed) {
+    if (patches.has(file)) continue;
+    for (const doc of Array.isArray(docs) ? docs : []) {
+      if (doc.errors.length) {
+        // Only a YAML error in what looks like a manifest is ours to report; templates (Helm, Jinja) are not.
+        if (/^\s*(apiVersion|kind):/m.test(text) && !/\{\{|\{%/.test(text)) {
+          const e = doc.errors[0]!;
+          findings.push({
+            severity: "error",
+            rule: "schema",
+            file: shown(file),
+            line: lc.linePos(e.pos[0]).line,
+            message: `invalid YAML: ${e.message.split("\n")[0]}`,
+          });
+        }
+        break;
+      }
+      const v = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+      if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+      const o = v as Record<string, unknown>;
+      if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") continue;
+      if (o.apiVersion.startsWith(KUSTOMIZE_GROUP)) continue;
+      const contents = doc.contents as YNode | null;
+      const start = contents?.range?.[0] ?? 0;
+      objects.push({
+        file: shown(file),
+        line: lc.linePos(start).line,
+        value: o,
+        lineOf: (path) => lineOf(contents, path, lc) ?? lc.linePos(start).line,
+      });
+    }
+  }
+  return { objects, kustomizations: kustomizations.sort(), findings, files: files.length, shown };
+}
+
+function lineOf(node: YNode | null, path: (string | number)[], lc: LineCounter): number | undefined {
+  let cur: unknown = node;
+  let line: number | undefined;
+  for (const seg of path) {
+    if (isMap(cur)) {
+      const pair = cur.items.find(
+        (p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg),
+      );
+      if (!pair) break;
+      const k = pair.key as YNode | undefined;
+      if (k?.range) line = lc.linePos(k.range[0]).line;
+      cur = pair.value;
+    } else if (isSeq(cur) && typeof seg === "number") {
+      const item = cur.items[seg] as YNode | undefined;
+      if (!item) break;
+      if (item.range) line = lc.linePos(item.range[0]).line;
+      cur = item;
+    } else break;
+  }
+  return line;
+}

@@ -1,0 +1,128 @@
+import { relative } from "node:path";
+import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
+import { loadTree } from "./load.js";
+import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
+import { schemaErrors } from "./schemas.js";
+import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
+
+export interface ValidateManifestsOptions {
+  cwd: string;
+  strict?: boolean;
+  disable?: string[];
+  /** Skip `kubectl kustomize` builds. */
+  build?: boolean;
+}
+
+export interface ManifestReport {
+  findings: ManifestFinding[];
+  /** Kinds no schema package knows: listed, not failed. */
+  unknownKinds: { kind: string; apiVersion: string; count: number }[];
+  skippedBuilds: { file: string; reason: string }[];
+  summary: {
+    files: number;
+    objects: number;
+    kustomizations: number;
+    errors: number;
+    warnings: number;
+    buildMs?: number;
+    kubectl: boolean;
+  };
+}
+
+function describeObject(o: ManifestObject): ManifestFinding["object"] {
+  const meta = (o.value.metadata ?? {}) as Record<string, unknown>;
+  return {
+    apiVersion: String(o.value.apiVersion),
+    kind: String(o.value.kind),
+    ...(typeof meta.name === "string" ? { name: meta.name } : {}),
+    ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+  };
+}
+
+/** `validate manifests`: schemas, kustomize builds and platform rules over trees of YAML files. */
+export async function validateManifests(
+  paths: string[],
+  opts: ValidateManifestsOptions,
+): Promise<ManifestReport> {
+  const disabled = new Set(opts.disable ?? []);
+  const severity = (rule: RuleId): ManifestFinding["severity"] => (opts.strict ? "error" : RULES[rule]);
+  const tree = loadTree(paths.length ? paths : ["."], opts.cwd);
+  const findings: ManifestFinding[] = tree.findings.filter((f) => !disabled.has(f.rule));
+  const unknown = new Map<string, { kind: string; apiVersion: string; count: number }>();
+  const hit = (h: RuleHit) => {
+    if (disabled.has(h.rule) || allowedRules(h.obj).has(h.rule)) return;
+    findings.push({
+      severity: severity(h.rule),
+      rule: h.rule,
+      file: h.obj.file,
+      line: h.path ? h.obj.lineOf(h.path) : h.obj.line,
+      object: describeObject(h.obj),
+      message: h.message,
+    });
+  };
+  for (const obj of tree.objects) {
+    if (!disabled.has("schema") && !allowedRules(obj).has("schema")) {
+      const errors = schemaErrors(obj.value);
+      if (errors === undefined) {
+        const key = `${String(obj.value.apiVersion)}/${String(obj.value.kind)}`;
+        const u = unknown.get(key) ?? {
+          kind: String(obj.value.kind),
+          apiVersion: String(obj.value.apiVersion),
+          count: 0,
+        };
+        u.count++;
+        unknown.set(key, u);
+      }
+      for (const e of errors ?? []) {
+        const rule: RuleId = e.drift ? "schema-drift" : "schema";
+        if (disabled.has(rule)) continue;
+        const drift = e.drift ? " (per slipway's bundled CRD schema, which may predate your controller)" : "";
+        findings.push({
+          severity: severity(rule),
+          rule,
+          file: obj.file,
+          line: obj.lineOf(e.path),
+          object: describeObject(obj),
+          message: `${e.path.join(".") || "(object)"}: ${e.message}${drift}`,
+        });
+      }
+    }
+    for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
+  }
+  for (const h of tenantRules(tree.objects)) hit(h);
+  const kubectl = hasKubectl();
+  const skippedBuilds: ManifestReport["skippedBuilds"] = [];
+  let buildMs: number | undefined;
+  if (opts.build !== false && kubectl && !disabled.has("kustomize-build")) {
+    const t0 = performance.now();
+    for (const r of await buildAll(tree.kustomizations)) {
+      const file = tree.shown(kustomizationFile(r.dir));
+      if (r.skipped) skippedBuilds.push({ file, reason: r.skipped });
+      else if (!r.ok)
+        findings.push({
+          severity: "error",
+          rule: "kustomize-build",
+          file,
+          message: `kubectl kustomize ${relative(opts.cwd, r.dir) || "."} failed: ${r.error}`,
+        });
+    }
+    buildMs = performance.now() - t0;
+  }
+  findings.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.rule < b.rule ? -1 : 1),
+  );
+  return {
+    findings,
+    unknownKinds: [...unknown.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
+    skippedBuilds,
+    summary: {
+      files: tree.files,
+      objects: tree.objects.length,
+      kustomizations: tree.kustomizations.length,
+      errors: findings.filter((f) => f.severity === "error").length,
+      warnings: findings.filter((f) => f.severity === "warning").length,
+      ...(buildMs !== undefined ? { buildMs: Math.round(buildMs) } : {}),
+      kubectl,
+    },
+  };
+}
