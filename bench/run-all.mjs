@@ -1,3 +1,4 @@
 // `npm run bench`: every benchmark, one after the other.
 await import("./describe-stacks.mjs");
 await import("./secrets.mjs");
+await import("./manifests.mjs");

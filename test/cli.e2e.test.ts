@@ -177,3 +177,28 @@ describe("slipway CLI errors", () => {
     ]);
   });
 });
+
+describe("slipway validate manifests (CLI)", () => {
+  it("prints findings as data with paths as given, and exits 1 on errors", () => {
+    const cwd = join(repoRoot, "test", "fixtures", "manifests");
+    const r = slipway(["validate", "manifests", "bad", "--format", "json", "--no-build"], cwd);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings[0]).toEqual({
+      severity: "error",
+      rule: "tenant-default-deny",
+      file: "bad/namespace.yaml",
+      line: 1,
+      object: { apiVersion: "v1", kind: "Namespace", name: "org-b-dev" },
+      message:
+        "tenant namespace org-b-dev has no default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)",
+    });
+    expect(out.summary).toMatchObject({ errors: 4, warnings: 6, objects: 7 });
+    const ok = slipway(["validate", "manifests", "./good"], cwd);
+    expect([ok.code, ok.stdout]).toEqual([
+      0,
+      "0 error(s), 0 warning(s): 7 files, 7 objects, 1 kustomizations" +
+        ok.stdout.slice(ok.stdout.indexOf(" kustomizations") + 15),
+    ]);
+  });
+});

@@ -23,18 +23,16 @@ function build(dir: string): Promise<BuildResult> {
     const p = spawn("kubectl", ["kustomize", dir], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    p.on("close", (code) => {
-      if (code === 0) return resolve({ dir, ok: true });
-      const message = err
-        .trim()
-        .split("\n")
-        .slice(-3)
-        .join(" ")
-        .replace(/^error: /, "");
-      resolve(REMOTE.test(err) ? { dir, ok: true, skipped: message } : { dir, ok: false, error: message });
-    });
+    p.on("close", (code) => resolve(code === 0 ? { dir, ok: true } : outcome(dir, err)));
     p.on("error", (e) => resolve({ dir, ok: false, error: e.message }));
   });
+}
+
+/** kubectl's message without its log prefix (`E1122 … run.go:72] "command failed" err="…"`). */
+function outcome(dir: string, stderr: string): BuildResult {
+  const inner = /err="((?:[^"\\]|\\.)*)"/.exec(stderr)?.[1]?.replace(/\\(.)/g, "$1");
+  const message = (inner ?? stderr.trim().split("\n").slice(-3).join(" ")).replace(/^error: /, "");
+  return REMOTE.test(stderr) ? { dir, ok: true, skipped: message } : { dir, ok: false, error: message };
 }
 
 /** Builds every kustomization with `kubectl kustomize`, a few at a time. */

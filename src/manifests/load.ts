@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YNode } from "yaml";
+import jsyaml from "js-yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node as YNode,
+} from "yaml";
 import type { ManifestFinding, ManifestObject } from "./types.js";
 
 const SKIP_DIRS = new Set([".git", "node_modules", ".github", ".slipway", "dist"]);
@@ -50,21 +59,31 @@ export function loadTree(paths: string[], cwd: string): ManifestTree & { shown: 
   const files = [...new Set(roots.flatMap((r) => yamlFiles(r.abs)))];
   const parsed = files.map((file) => {
     const text = readFileSync(file, "utf8");
-    const lc = new LineCounter();
-    return {
-      file,
-      text,
-      lc,
-      docs: parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, merge: true }),
+    const fast = fastDocs(text);
+    // js-yaml reads the values; the `yaml` parser (positions, exact errors) runs only when a file fails
+    // the fast read or a finding needs a line.
+    let slow: { docs: Document.Parsed[]; lc: LineCounter } | undefined;
+    const positions = () => {
+      if (!slow) {
+        const lc = new LineCounter();
+        const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, merge: true });
+        slow = { docs: Array.isArray(docs) ? docs : [], lc };
+      }
+      return slow;
     };
+    const values =
+      fast ??
+      positions().docs.map((doc) =>
+        doc.errors.length ? undefined : (doc.toJS({ maxAliasCount: 1000 }) as unknown),
+      );
+    return { file, text, values, failed: fast === undefined, positions };
   });
   const kustomizations: string[] = [];
   const patches = new Set<string>();
   const findings: ManifestFinding[] = [];
   // First pass: kustomizations and their patches.
-  for (const { file, docs } of parsed) {
-    for (const doc of Array.isArray(docs) ? docs : []) {
-      const v = doc.errors.length ? undefined : (doc.toJS() as unknown);
+  for (const { file, values } of parsed) {
+    for (const v of values) {
       if (!v || typeof v !== "object") continue;
       const o = v as Record<string, unknown>;
       const isKustomize =
@@ -78,39 +97,57 @@ export function loadTree(paths: string[], cwd: string): ManifestTree & { shown: 
     }
   }
   const objects: ManifestObject[] = [];
-  for (const { file, text, lc, docs } of parsed) {
+  for (const { file, text, values, failed, positions } of parsed) {
     if (patches.has(file)) continue;
-    for (const doc of Array.isArray(docs) ? docs : []) {
-      if (doc.errors.length) {
-        // Only a YAML error in what looks like a manifest is ours to report; templates (Helm, Jinja) are not.
-        if (/^\s*(apiVersion|kind):/m.test(text) && !/\{\{|\{%/.test(text)) {
-          const e = doc.errors[0]!;
-          findings.push({
-            severity: "error",
-            rule: "schema",
-            file: shown(file),
-            line: lc.linePos(e.pos[0]).line,
-            message: `invalid YAML: ${e.message.split("\n")[0]}`,
-          });
-        }
-        break;
+    if (failed) {
+      const bad = positions().docs.find((d) => d.errors.length);
+      // Only a YAML error in what looks like a manifest is ours to report; templates (Helm, Jinja) are not.
+      if (bad && /^\s*(apiVersion|kind):/m.test(text) && !/\{\{|\{%/.test(text)) {
+        const e = bad.errors[0]!;
+        findings.push({
+          severity: "error",
+          rule: "schema",
+          file: shown(file),
+          line: positions().lc.linePos(e.pos[0]).line,
+          message: `invalid YAML: ${e.message.split("\n")[0]}`,
+        });
       }
-      const v = doc.toJS({ maxAliasCount: 1000 }) as unknown;
-      if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+    }
+    values.forEach((v, i) => {
+      if (!v || typeof v !== "object" || Array.isArray(v)) return;
       const o = v as Record<string, unknown>;
-      if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") continue;
-      if (o.apiVersion.startsWith(KUSTOMIZE_GROUP)) continue;
-      const contents = doc.contents as YNode | null;
-      const start = contents?.range?.[0] ?? 0;
+      if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") return;
+      if (o.apiVersion.startsWith(KUSTOMIZE_GROUP)) return;
+      const at = (path: (string | number)[]) => {
+        const { docs, lc } = positions();
+        const contents = (docs[i]?.contents ?? null) as YNode | null;
+        const start = lc.linePos(contents?.range?.[0] ?? 0).line;
+        return path.length ? (lineOf(contents, path, lc) ?? start) : start;
+      };
       objects.push({
         file: shown(file),
-        line: lc.linePos(start).line,
+        get line() {
+          return at([]);
+        },
         value: o,
-        lineOf: (path) => lineOf(contents, path, lc) ?? lc.linePos(start).line,
+        lineOf: at,
       });
-    }
+    });
   }
   return { objects, kustomizations: kustomizations.sort(), findings, files: files.length, shown };
+}
+
+const fastSchema = jsyaml.CORE_SCHEMA.extend({
+  implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
+});
+
+/** All documents of a file with js-yaml (YAML 1.2 core, merge keys, later duplicate keys win), or undefined. */
+function fastDocs(text: string): unknown[] | undefined {
+  try {
+    return jsyaml.loadAll(text, undefined, { schema: fastSchema, json: true });
+  } catch {
+    return undefined;
+  }
 }
 
 function lineOf(node: YNode | null, path: (string | number)[], lc: LineCounter): number | undefined {
