@@ -27,12 +27,13 @@ describe("slipway secrets (CLI)", () => {
     const env = { SOPS_AGE_KEY_FILE: join(dir, "key.txt") };
     for (const f of ["a.json", "a.env", "a.bin"]) {
       const original = readFileSync(join(dir, f), "utf8");
-      expect(run(["secrets", "encrypt", "-i", f, "--age", recipient], dir).code).toBe(0);
+      const enc1 = run(["secrets", "encrypt", "-i", f, "--age", recipient], dir);
+      expect({ code: enc1.code, stderr: enc1.stderr }).toEqual({ code: 0, stderr: `encrypted ${f}\n` });
       const enc = readFileSync(join(dir, f), "utf8");
       expect(enc).toMatch(/ENC\[AES256_GCM/);
       expect(enc).not.toMatch(/abc|ten|raw/);
       const out = run(["secrets", "decrypt", f], dir, env);
-      expect(out.code).toBe(0);
+      expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
       expect(out.stdout).toBe(
         f === "a.json" ? '{\n  "10": "ten",\n  "b": 2.5,\n  "c": [\n    true\n  ]\n}\n' : original,
       );
