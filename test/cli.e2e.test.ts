@@ -1,6 +1,6 @@
 // End-to-end: the built CLI (npm test builds first) on examples/homelab and on broken repositories.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, writeRepo } from "./helpers.js";
@@ -25,7 +25,7 @@ describe("slipway CLI on examples/homelab", () => {
   it("validates every stack", () => {
     const r = slipway(["validate", "stacks"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 6 components checked\n$/);
+    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 10 components checked\n$/);
     expect(r.code).toBe(0);
   });
 
@@ -200,5 +200,23 @@ describe("slipway validate manifests (CLI)", () => {
       "0 error(s), 0 warning(s): 7 files, 7 objects, 1 kustomizations" +
         ok.stdout.slice(ok.stdout.indexOf(" kustomizations") + 15),
     ]);
+  });
+});
+
+describe("slipway render (CLI)", () => {
+  it("writes the tree, then --check passes until a file drifts", () => {
+    const out = writeRepo({});
+    const r = slipway(["render", "-s", "pve-prod", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^rendered stack "pve-prod": 18 files under .* \(18 changed\)\n$/);
+    const ok = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: 18 files under .* match stack "pve-prod"\n$/);
+    const file = join(out, "clusters/pve-prod/flux-system/sync.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("interval: 10m", "interval: 1m"));
+    const bad = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/clusters\/pve-prod\/flux-system\/sync\.yaml: differs from the stack\n/);
+    expect(slipway(["render", "-s", "pve-prod", "--out", out]).stdout).toMatch(/\(1 changed\)/);
   });
 });

@@ -45,6 +45,26 @@ export const COMMANDS: CommandDef[] = [
     load: async () => (await import("./describe.js")).describeStacksCommand,
   },
   {
+    words: ["render"],
+    summary: "Render a stack's kubernetes components into the GitOps tree (clusters/<stack>/…)",
+    description:
+      "Built-in renderers: gitops (Flux source and Kustomization chain, or an Argo CD app-of-apps) and tenants (namespaces per organisation and environment with quota, limits, default-deny network policies, RBAC, and an AppProject or tenant Kustomization). Output is canonical and byte-identical run to run.",
+    flags: {
+      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
+      out: {
+        type: "string",
+        description: "Output folder (default: gitops/ in the repository)",
+        value: "DIR",
+      },
+      check: {
+        type: "boolean",
+        description: "Write nothing; exit 1 and list the files that differ (for CI)",
+      },
+    },
+    examples: ["slipway render -s pve-prod", "slipway render -s pve-prod --check"],
+    load: async () => (await import("./render.js")).renderCommand,
+  },
+  {
     words: ["list", "stacks"],
     summary: "List stack names",
     dataOutput: true,

@@ -1,12 +1,16 @@
 import type { z } from "zod";
+import { GitopsVars } from "../render/gitops.js";
+import { TenantsVars } from "../render/tenants.js";
 import type { ComponentTypeName } from "./cli-config.js";
 
 /**
- * Vars schemas of slipway's built-in components, by type and component folder. Component types register
- * here (the kubernetes renderers and the ansible k3s component add theirs); `validate component` and
- * `slipway schema` read it.
+ * Vars schemas of slipway's built-in components, by type and component folder: the kubernetes renderers
+ * (and later the ansible k3s component). `validate component` and `slipway schema` read it.
  */
-const registry = new Map<string, z.ZodType>();
+const registry = new Map<string, z.ZodType>([
+  ["kubernetes/gitops", GitopsVars],
+  ["kubernetes/tenants", TenantsVars],
+]);
 
 /** Registers the vars schema of a built-in component. */
 export function registerBuiltin(type: ComponentTypeName, component: string, schema: z.ZodType): void {

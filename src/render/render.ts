@@ -1,0 +1,91 @@
+import { posix } from "node:path";
+import { SlipwayError } from "../errors.js";
+import type { StackEngine } from "../stack/engine.js";
+import { toYamlStream } from "./canonical.js";
+import { gitopsRenderer, LAYERS } from "./gitops.js";
+import { tenantsRenderer } from "./tenants.js";
+import type { RenderedFile, Renderer } from "./types.js";
+
+/** The built-in renderers, by name. */
+export const RENDERERS: Record<string, Renderer<never>> = {
+  gitops: gitopsRenderer as Renderer<never>,
+  tenants: tenantsRenderer as Renderer<never>,
+};
+
+/** The rendered tree of one stack: path → file text, sorted, byte-stable. */
+export function renderStack(engine: StackEngine, stack: string): Map<string, string> {
+  const entry = engine.stack(stack);
+  const files: (RenderedFile & { component: string })[] = [];
+  for (const name of entry.componentNames("kubernetes")) {
+    const c = engine.resolveComponent(entry.name, name, "kubernetes");
+    if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
+    const rendererName = String((c.settings.renderer as string | undefined) ?? c.component);
+    const renderer = RENDERERS[rendererName];
+    const build = entry.buildsDefining("kubernetes", name)[0]!;
+    if (!renderer) {
+      throw new SlipwayError({
+        code: "validation",
+        message: `kubernetes component "${name}" in stack "${entry.name}" names renderer "${rendererName}", which slipway does not have`,
+        file: build.top.path,
+        ...build.componentPlace("kubernetes", name),
+        hint: `built-in renderers: ${Object.keys(RENDERERS).join(", ")} (set metadata.component or settings.renderer)`,
+      });
+    }
+    const parsed = renderer.varsSchema.safeParse(c.vars);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const place = build.placeOf("kubernetes", name, "vars", issue.path as (string | number)[]);
+      throw new SlipwayError({
+        code: "validation",
+        message: `stack "${entry.name}", component "${name}": vars.${issue.path.join(".")}: ${issue.message}`,
+        ...place,
+        hint: `\`slipway schema kubernetes/${rendererName}\` prints the vars the ${rendererName} renderer takes`,
+      });
+    }
+    for (const f of renderer.render(parsed.data as never, c, { stack: entry.name }))
+      files.push({ ...f, component: name });
+  }
+  const out = new Map<string, string>();
+  const owner = new Map<string, string>();
+  for (const f of files) {
+    const prev = owner.get(f.path);
+    if (prev)
+      throw new SlipwayError({
+        code: "conflict",
+        message: `components "${prev}" and "${f.component}" of stack "${entry.name}" both render ${f.path}`,
+        hint: "give one of them another name or target",
+      });
+    owner.set(f.path, f.component);
+    out.set(f.path, toYamlStream(f.objects));
+  }
+  if (files.length) addKustomizations(out, entry.name);
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Every folder under clusters/<stack>/ gets a kustomization.yaml listing its files and subfolders; layers always exist. */
+function addKustomizations(out: Map<string, string>, stack: string): void {
+  const root = `clusters/${stack}`;
+  const dirs = new Set<string>([root, ...LAYERS.map((l) => `${root}/${l.dir}`)]);
+  for (const path of out.keys())
+    for (let d = posix.dirname(path); d.startsWith(root); d = posix.dirname(d)) dirs.add(d);
+  for (const l of LAYERS)
+    for (let d = `${root}/${l.dir}`; d.startsWith(root); d = posix.dirname(d)) dirs.add(d);
+  for (const dir of dirs) {
+    if (out.has(`${dir}/kustomization.yaml`)) continue;
+    // The cluster root is what bootstrap applies: Flux's own sync objects, not the layers (Flux applies those).
+    const children = [...dirs].filter(
+      (d) =>
+        posix.dirname(d) === dir && !(dir === root && d !== `${root}/flux-system` && d !== `${root}/argocd`),
+    );
+    const resources = [
+      ...[...out.keys()]
+        .filter((p) => posix.dirname(p) === dir && p.endsWith(".yaml"))
+        .map((p) => posix.basename(p)),
+      ...children.map((d) => posix.basename(d)),
+    ].sort();
+    out.set(
+      `${dir}/kustomization.yaml`,
+      toYamlStream([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }]),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { validateManifests } from "../src/manifests/validate.js";
+import { renderStack } from "../src/render/render.js";
+import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+
+const homelab = () => engineAt(join(repoRoot, "examples", "homelab"));
+const orgPlatform = () => engineAt(join(repoRoot, "examples", "org-platform"));
+
+function writeTree(files: Map<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-render-"));
+  for (const [p, text] of files) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  return dir;
+}
+
+/** The fields these tests read from rendered objects. */
+interface K8sObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: {
+    destinations: { namespace: string; server: string }[];
+    sourceRepos: string[];
+    clusterResourceWhitelist: unknown[];
+    namespaceResourceBlacklist: { kind: string }[];
+  };
+}
+
+const objectsOf = (files: Map<string, string>) =>
+  [...files.entries()].flatMap(([path, text]) =>
+    parseAllDocuments(text).map((d) => ({ path, o: d.toJS() as K8sObject })),
+  );
+
+describe("render", () => {
+  it("examples/homelab pve-prod: the Flux tree", () => {
+    const files = renderStack(homelab(), "pve-prod");
+    expect([...files.keys()]).toMatchInlineSnapshot(`
+      [
+        "clusters/pve-prod/apps/kustomization.yaml",
+        "clusters/pve-prod/flux-system/kustomization.yaml",
+        "clusters/pve-prod/flux-system/sync.yaml",
+        "clusters/pve-prod/infrastructure/configs/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/family/dev/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/family/dev/namespace.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/family/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/family/prod/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/family/prod/namespace.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/lab/dev/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/lab/dev/namespace.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/lab/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/lab/prod/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/configs/tenants/lab/prod/namespace.yaml",
+        "clusters/pve-prod/infrastructure/controllers/kustomization.yaml",
+        "clusters/pve-prod/infrastructure/kustomization.yaml",
+        "clusters/pve-prod/kustomization.yaml",
+      ]
+    `);
+    expect(
+      files.get("clusters/pve-prod/infrastructure/configs/tenants/lab/prod/namespace.yaml")!.split("---\n")
+        .length,
+    ).toBe(11);
+  });
+
+  it("is byte-identical run to run", () => {
+    const a = renderStack(homelab(), "pve-prod");
+    const b = renderStack(homelab(), "pve-prod");
+    expect([...b]).toEqual([...a]);
+  });
+
+  it("renders trees that validate: schemas, kubectl kustomize builds, tenant default-deny and quota", async () => {
+    for (const [engine, stack] of [
+      [homelab(), "pve-dev"],
+      [orgPlatform(), "acme-prod"],
+    ] as const) {
+      const dir = writeTree(renderStack(engine, stack));
+      const r = await validateManifests(["."], { cwd: dir });
+      expect(r.findings).toEqual([]);
+      expect(r.unknownKinds).toEqual([]);
+      expect(r.summary.objects).toBeGreaterThan(30);
+    }
+  });
+
+  it("isolates tenants: each AppProject reaches only its organisation's namespaces, never cluster-scoped kinds", () => {
+    const objs = objectsOf(renderStack(orgPlatform(), "acme-prod"));
+    const namespaces = objs
+      .filter(({ o }) => o.kind === "Namespace")
+      .map(({ o }) => o.metadata.name as string);
+    expect(namespaces.sort()).toEqual([
+      "data-prod",
+      "payments-dev",
+      "payments-prod",
+      "search-dev",
+      "search-prod",
+    ]);
+    const projects = objs.filter(({ o }) => o.kind === "AppProject").map(({ o }) => o);
+    expect(projects.map((p) => p.metadata.name).sort()).toEqual(["data", "payments", "search"]);
+    for (const p of projects) {
+      const own = namespaces.filter((n) => n.startsWith(`${p.metadata.name}-`));
+      expect(p.spec.destinations.map((d) => d.namespace).sort()).toEqual(own.sort());
+      expect(p.spec.destinations.every((d) => d.server === "https://kubernetes.default.svc")).toBe(true);
+      expect(p.spec.sourceRepos.some((r) => r === "*")).toBe(false);
+      expect(p.spec.clusterResourceWhitelist).toEqual([]);
+      expect(p.spec.namespaceResourceBlacklist.map((b) => b.kind)).toEqual([
+        "ResourceQuota",
+        "LimitRange",
+        "NetworkPolicy",
+      ]);
+    }
+    for (const ns of namespaces) {
+      const deny = objs.find(
+        ({ o }) =>
+          o.kind === "NetworkPolicy" && o.metadata.namespace === ns && o.metadata.name === "default-deny",
+      )!.o;
+      expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    }
+  });
+
+  describe("bad renderer vars name the stack, component, field and place", () => {
+    const repo = (tenants: string) =>
+      writeRepo({
+        "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+        "stacks/deploy/s.yaml": `components:\n  kubernetes:\n    tenants:\n      vars:\n${tenants}`,
+      });
+    it.each([
+      [
+        "an unknown organisation field",
+        "        organisations:\n          - name: a\n            quotas: {}\n",
+        /vars\.organisations\.0: Unrecognized key: "quotas"/,
+        6,
+      ],
+      [
+        "a quota with a bad quantity",
+        "        organisations:\n          - name: a\n            quota: {requests.cpu: lots}\n",
+        /vars\.organisations\.0\.quota\.requests\.cpu: a Kubernetes quantity/,
+        7,
+      ],
+      [
+        "a bad name",
+        "        organisations:\n          - name: Org_A\n",
+        /vars\.organisations\.0\.name: an RFC 1123 name/,
+        6,
+      ],
+      [
+        "overlapping namespaces",
+        "        organisations:\n          - name: a\n          - name: a\n",
+        /namespace a-prod would be made twice/,
+        7,
+      ],
+    ])("%s", (_what, vars, message, line) => {
+      const e = slipwayErrorOf(() => renderStack(engineAt(repo(vars)), "deploy/s"));
+      expect(e.message).toMatch(/^stack "deploy\/s", component "tenants": /);
+      expect(e.message).toMatch(message);
+      expect(e.line).toBe(line);
+      expect(e.hint).toMatch(/slipway schema kubernetes\/tenants/);
+    });
+    it("an unknown renderer", () => {
+      const dir = writeRepo({
+        "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+        "stacks/deploy/s.yaml": "components:\n  kubernetes:\n    addons-x: {vars: {}}\n",
+      });
+      const e = slipwayErrorOf(() => renderStack(engineAt(dir), "deploy/s"));
+      expect(e.message).toBe(
+        'kubernetes component "addons-x" in stack "deploy/s" names renderer "addons-x", which slipway does not have',
+      );
+      expect(e.hint).toMatch(/gitops, tenants/);
+    });
+  });
+});
