@@ -55,7 +55,7 @@ describe("validate manifests", () => {
     }
     expect(brief(r)).toEqual(["error kustomize-build broken-kustomize/kustomization.yaml:"]);
     expect(r.findings[0]!.message).toMatch(
-      /^kubectl kustomize broken-kustomize failed: accumulating resources: .*missing\.yaml/,
+      /^kubectl kustomize broken-kustomize failed: .*missing\.yaml: no such file or directory$/,
     );
     expect((await run(["broken-kustomize"], { build: false })).findings).toEqual([]);
   });

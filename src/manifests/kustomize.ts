@@ -31,7 +31,10 @@ function build(dir: string): Promise<BuildResult> {
 /** kubectl's message without its log prefix (`E1122 … run.go:72] "command failed" err="…"`). */
 function outcome(dir: string, stderr: string): BuildResult {
   const inner = /err="((?:[^"\\]|\\.)*)"/.exec(stderr)?.[1]?.replace(/\\(.)/g, "$1");
-  const message = (inner ?? stderr.trim().split("\n").slice(-3).join(" ")).replace(/^error: /, "");
+  const full = (inner ?? stderr.trim().split("\n").slice(-3).join(" ")).replace(/^error: /, "");
+  // kustomize nests the cause inside every folder it passed through; the innermost part says what is wrong.
+  const cut = full.lastIndexOf("': ");
+  const message = cut >= 0 ? full.slice(cut + 3) : full;
   return REMOTE.test(stderr) ? { dir, ok: true, skipped: message } : { dir, ok: false, error: message };
 }
 

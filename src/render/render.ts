@@ -2,12 +2,14 @@ import { posix } from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { StackEngine } from "../stack/engine.js";
 import { toYamlStream } from "./canonical.js";
+import { addonsRenderer } from "./addons.js";
 import { gitopsRenderer, LAYERS } from "./gitops.js";
 import { tenantsRenderer } from "./tenants.js";
 import type { RenderedFile, Renderer } from "./types.js";
 
 /** The built-in renderers, by name. */
 export const RENDERERS: Record<string, Renderer<never>> = {
+  addons: addonsRenderer as Renderer<never>,
   gitops: gitopsRenderer as Renderer<never>,
   tenants: tenantsRenderer as Renderer<never>,
 };
@@ -59,6 +61,7 @@ export function renderStack(engine: StackEngine, stack: string): Map<string, str
     out.set(f.path, toYamlStream(f.objects));
   }
   if (files.length) addKustomizations(out, entry.name);
+  addBaseKustomizations(out);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
@@ -87,5 +90,15 @@ function addKustomizations(out: Map<string, string>, stack: string): void {
       `${dir}/kustomization.yaml`,
       toYamlStream([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }]),
     );
+  }
+}
+
+/** Every folder under bases/ gets a kustomization.yaml listing its files. */
+function addBaseKustomizations(out: Map<string, string>): void {
+  const dirs = new Set([...out.keys()].filter((p) => p.startsWith("bases/")).map((p) => posix.dirname(p)));
+  for (const dir of dirs) {
+    if (out.has(`${dir}/kustomization.yaml`)) continue;
+    const resources = [...out.keys()].filter((p) => posix.dirname(p) === dir && p.endsWith(".yaml")).map((p) => posix.basename(p)).sort();
+    out.set(`${dir}/kustomization.yaml`, toYamlStream([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }]));
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { AddonsVars } from "../render/addons.js";
 import { GitopsVars } from "../render/gitops.js";
 import { TenantsVars } from "../render/tenants.js";
 import type { ComponentTypeName } from "./cli-config.js";
@@ -8,6 +9,7 @@ import type { ComponentTypeName } from "./cli-config.js";
  * (and later the ansible k3s component). `validate component` and `slipway schema` read it.
  */
 const registry = new Map<string, z.ZodType>([
+  ["kubernetes/addons", AddonsVars],
   ["kubernetes/gitops", GitopsVars],
   ["kubernetes/tenants", TenantsVars],
 ]);
