@@ -98,7 +98,13 @@ function addBaseKustomizations(out: Map<string, string>): void {
   const dirs = new Set([...out.keys()].filter((p) => p.startsWith("bases/")).map((p) => posix.dirname(p)));
   for (const dir of dirs) {
     if (out.has(`${dir}/kustomization.yaml`)) continue;
-    const resources = [...out.keys()].filter((p) => posix.dirname(p) === dir && p.endsWith(".yaml")).map((p) => posix.basename(p)).sort();
-    out.set(`${dir}/kustomization.yaml`, toYamlStream([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }]));
+    const resources = [...out.keys()]
+      .filter((p) => posix.dirname(p) === dir && p.endsWith(".yaml"))
+      .map((p) => posix.basename(p))
+      .sort();
+    out.set(
+      `${dir}/kustomization.yaml`,
+      toYamlStream([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }]),
+    );
   }
 }
