@@ -25,7 +25,7 @@ describe("slipway CLI on examples/homelab", () => {
   it("validates every stack", () => {
     const r = slipway(["validate", "stacks"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 12 components checked\n$/);
+    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 14 components checked\n$/);
     expect(r.code).toBe(0);
   });
 
@@ -208,10 +208,10 @@ describe("slipway render (CLI)", () => {
     const out = writeRepo({});
     const r = slipway(["render", "-s", "pve-prod", "--out", out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^rendered stack "pve-prod": 53 files under .* \(53 changed\)\n$/);
+    expect(r.stdout).toMatch(/^rendered stack "pve-prod": 61 files under .* \(61 changed\)\n$/);
     const ok = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^ok: 53 files under .* match stack "pve-prod"\n$/);
+    expect(ok.stdout).toMatch(/^ok: 61 files under .* match stack "pve-prod"\n$/);
     const file = join(out, "clusters/pve-prod/flux-system/sync.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("interval: 10m", "interval: 1m"));
     const bad = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);

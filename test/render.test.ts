@@ -58,6 +58,11 @@ describe("render", () => {
         "bases/addons/nvidia-device-plugin/release.yaml",
         "bases/addons/traefik/kustomization.yaml",
         "bases/addons/traefik/release.yaml",
+        "bases/apps/whoami/configmap.yaml",
+        "bases/apps/whoami/deployment.yaml",
+        "bases/apps/whoami/ingress.yaml",
+        "bases/apps/whoami/kustomization.yaml",
+        "bases/apps/whoami/service.yaml",
         "bases/namespaces/cert-manager/kustomization.yaml",
         "bases/namespaces/cert-manager/namespace.yaml",
         "bases/namespaces/kyverno/kustomization.yaml",
@@ -69,6 +74,9 @@ describe("render", () => {
         "bases/namespaces/traefik/kustomization.yaml",
         "bases/namespaces/traefik/namespace.yaml",
         "clusters/pve-prod/apps/kustomization.yaml",
+        "clusters/pve-prod/apps/whoami/dev/kustomization.yaml",
+        "clusters/pve-prod/apps/whoami/kustomization.yaml",
+        "clusters/pve-prod/apps/whoami/prod/kustomization.yaml",
         "clusters/pve-prod/flux-system/kustomization.yaml",
         "clusters/pve-prod/flux-system/sync.yaml",
         "clusters/pve-prod/infrastructure/configs/kustomization.yaml",
@@ -123,6 +131,32 @@ describe("render", () => {
     expect(
       renderStack(homelab(), "pve-dev").has("distributions/homelab-dev/patches/nvidia-device-plugin.yaml"),
     ).toBe(false);
+  });
+
+  it("apps: a base and one overlay per environment in the tenant's namespace; images must be pinned", () => {
+    const files = renderStack(homelab(), "pve-prod");
+    expect([...files.keys()].filter((p) => p.includes("whoami"))).toEqual([
+      "bases/apps/whoami/configmap.yaml",
+      "bases/apps/whoami/deployment.yaml",
+      "bases/apps/whoami/ingress.yaml",
+      "bases/apps/whoami/kustomization.yaml",
+      "bases/apps/whoami/service.yaml",
+      "clusters/pve-prod/apps/whoami/dev/kustomization.yaml",
+      "clusters/pve-prod/apps/whoami/kustomization.yaml",
+      "clusters/pve-prod/apps/whoami/prod/kustomization.yaml",
+    ]);
+    const prod = parseAllDocuments(
+      files.get("clusters/pve-prod/apps/whoami/prod/kustomization.yaml")!,
+    )[0]!.toJS();
+    expect(prod.namespace).toBe("lab-prod");
+    const dir = writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "stacks/deploy/s.yaml":
+        "components:\n  kubernetes:\n    apps:\n      vars:\n        apps:\n          - {name: web, organisation: a, image: 'nginx:latest'}\n",
+    });
+    const e = slipwayErrorOf(() => renderStack(engineAt(dir), "deploy/s"));
+    expect(e.message).toMatch(/vars\.apps\.0\.image: pin a version: :latest changes under you/);
+    expect(e.line).toBe(6);
   });
 
   it("is byte-identical run to run", () => {

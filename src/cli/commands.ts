@@ -48,7 +48,7 @@ export const COMMANDS: CommandDef[] = [
     words: ["render"],
     summary: "Render a stack's kubernetes components into the GitOps tree (clusters/<stack>/…)",
     description:
-      "Built-in renderers: addons (pinned Helm charts: Cilium, Traefik, Kyverno, cert-manager, kube-prometheus-stack, Loki, NVIDIA device plugin), gitops (Flux source and Kustomization chain, or an Argo CD app-of-apps) and tenants (namespaces per organisation and environment with quota, limits, default-deny network policies, RBAC, and an AppProject or tenant Kustomization). Output is canonical and byte-identical run to run.",
+      "Built-in renderers: apps (a Kustomize base plus one overlay per environment), addons (pinned Helm charts: Cilium, Traefik, Kyverno, cert-manager, kube-prometheus-stack, Loki, NVIDIA device plugin), gitops (Flux source and Kustomization chain, or an Argo CD app-of-apps) and tenants (namespaces per organisation and environment with quota, limits, default-deny network policies, RBAC, and an AppProject or tenant Kustomization). Output is canonical and byte-identical run to run.",
     flags: {
       stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
       out: {

@@ -3,6 +3,7 @@ import { SlipwayError } from "../errors.js";
 import type { StackEngine } from "../stack/engine.js";
 import { toYamlStream } from "./canonical.js";
 import { addonsRenderer } from "./addons.js";
+import { appsRenderer } from "./apps.js";
 import { gitopsRenderer, LAYERS } from "./gitops.js";
 import { tenantsRenderer } from "./tenants.js";
 import type { RenderedFile, Renderer } from "./types.js";
@@ -10,6 +11,7 @@ import type { RenderedFile, Renderer } from "./types.js";
 /** The built-in renderers, by name. */
 export const RENDERERS: Record<string, Renderer<never>> = {
   addons: addonsRenderer as Renderer<never>,
+  apps: appsRenderer as Renderer<never>,
   gitops: gitopsRenderer as Renderer<never>,
   tenants: tenantsRenderer as Renderer<never>,
 };

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AddonsVars } from "../render/addons.js";
+import { AppsVars } from "../render/apps.js";
 import { GitopsVars } from "../render/gitops.js";
 import { TenantsVars } from "../render/tenants.js";
 import type { ComponentTypeName } from "./cli-config.js";
@@ -10,6 +11,7 @@ import type { ComponentTypeName } from "./cli-config.js";
  */
 const registry = new Map<string, z.ZodType>([
   ["kubernetes/addons", AddonsVars],
+  ["kubernetes/apps", AppsVars],
   ["kubernetes/gitops", GitopsVars],
   ["kubernetes/tenants", TenantsVars],
 ]);
