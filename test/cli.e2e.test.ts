@@ -1,8 +1,8 @@
 // End-to-end: the built CLI (npm test builds first) on examples/homelab and on broken repositories.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, writeRepo } from "./helpers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -204,19 +204,25 @@ describe("slipway validate manifests (CLI)", () => {
 });
 
 describe("slipway render (CLI)", () => {
-  it("writes the tree, then --check passes until a file drifts", () => {
-    const out = writeRepo({});
+  it("writes the tree (secrets sealed), then --check passes until a file drifts", () => {
+    // Inside the example's gitops/ folder, so its .sops.yaml creation rule covers the rendered Secrets.
+    mkdirSync(join(homelab, "gitops"), { recursive: true });
+    const out = mkdtempSync(join(homelab, "gitops", ".test-cli-"));
+    afterAll(() => rmSync(out, { recursive: true, force: true }));
     const r = slipway(["render", "-s", "pve-prod", "--out", out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^rendered stack "pve-prod": 61 files under .* \(61 changed\)\n$/);
+    expect(r.stdout).toMatch(/^rendered stack "pve-prod": 63 files under .* \(63 changed\)\n$/);
     const ok = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^ok: 61 files under .* match stack "pve-prod"\n$/);
+    expect(ok.stdout).toMatch(/^ok: 63 files under .* match stack "pve-prod"\n$/);
     const file = join(out, "clusters/pve-prod/flux-system/sync.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("interval: 10m", "interval: 1m"));
     const bad = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/clusters\/pve-prod\/flux-system\/sync\.yaml: differs from the stack\n/);
     expect(slipway(["render", "-s", "pve-prod", "--out", out]).stdout).toMatch(/\(1 changed\)/);
+    const secret = readFileSync(join(out, "clusters/pve-prod/apps/whoami/prod/secret.sops.yaml"), "utf8");
+    expect(secret).toMatch(/API_TOKEN: ENC\[AES256_GCM/);
+    expect(slipway(["validate", "manifests", out]).code).toBe(0);
   });
 });

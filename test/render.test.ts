@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,6 +6,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateManifests } from "../src/manifests/validate.js";
 import { renderStack } from "../src/render/render.js";
+import { sealSecrets } from "../src/render/seal.js";
 import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
 
 const homelab = () => engineAt(join(repoRoot, "examples", "homelab"));
@@ -75,8 +76,10 @@ describe("render", () => {
         "bases/namespaces/traefik/namespace.yaml",
         "clusters/pve-prod/apps/kustomization.yaml",
         "clusters/pve-prod/apps/whoami/dev/kustomization.yaml",
+        "clusters/pve-prod/apps/whoami/dev/secret.sops.yaml",
         "clusters/pve-prod/apps/whoami/kustomization.yaml",
         "clusters/pve-prod/apps/whoami/prod/kustomization.yaml",
+        "clusters/pve-prod/apps/whoami/prod/secret.sops.yaml",
         "clusters/pve-prod/flux-system/kustomization.yaml",
         "clusters/pve-prod/flux-system/sync.yaml",
         "clusters/pve-prod/infrastructure/configs/kustomization.yaml",
@@ -142,8 +145,10 @@ describe("render", () => {
       "bases/apps/whoami/kustomization.yaml",
       "bases/apps/whoami/service.yaml",
       "clusters/pve-prod/apps/whoami/dev/kustomization.yaml",
+      "clusters/pve-prod/apps/whoami/dev/secret.sops.yaml",
       "clusters/pve-prod/apps/whoami/kustomization.yaml",
       "clusters/pve-prod/apps/whoami/prod/kustomization.yaml",
+      "clusters/pve-prod/apps/whoami/prod/secret.sops.yaml",
     ]);
     const prod = parseAllDocuments(
       files.get("clusters/pve-prod/apps/whoami/prod/kustomization.yaml")!,
@@ -159,18 +164,50 @@ describe("render", () => {
     expect(e.line).toBe(6);
   });
 
+  it("seals rendered Secrets with the repository's .sops.yaml, keeps unchanged ones byte for byte, and refuses without a rule", async () => {
+    const files = renderStack(homelab(), "pve-prod");
+    const path = "clusters/pve-prod/apps/whoami/prod/secret.sops.yaml";
+    expect(files.get(path)).toMatch(/API_TOKEN: change-me/);
+    mkdirSync(join(repoRoot, "examples", "homelab", "gitops"), { recursive: true });
+    const outDir = mkdtempSync(join(repoRoot, "examples", "homelab", "gitops", ".test-render-"));
+    try {
+      const env = { SOPS_AGE_KEY_FILE: join(repoRoot, "examples", "homelab", "example-age-key.txt") };
+      const first = (await sealSecrets(files, { outDir, env, stack: "pve-prod" })).files.get(path)!;
+      expect(first).toMatch(/^apiVersion: v1\nkind: Secret\nmetadata:\n/);
+      expect(first).toMatch(/API_TOKEN: ENC\[AES256_GCM/);
+      expect(first).not.toMatch(/change-me/);
+      mkdirSync(dirname(join(outDir, path)), { recursive: true });
+      writeFileSync(join(outDir, path), first);
+      expect((await sealSecrets(files, { outDir, env, stack: "pve-prod" })).files.get(path)).toBe(first);
+      const changed = new Map(files).set(path, files.get(path)!.replace("change-me", "rotated"));
+      expect((await sealSecrets(changed, { outDir, env, stack: "pve-prod" })).files.get(path)).not.toBe(
+        first,
+      );
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+    const bare = mkdtempSync(join(tmpdir(), "slipway-no-sops-"));
+    await expect(sealSecrets(files, { outDir: bare, env: {}, stack: "pve-prod" })).rejects.toThrow(
+      /renders a Secret to .* but there is no \.sops\.yaml above it/,
+    );
+  });
+
   it("is byte-identical run to run", () => {
     const a = renderStack(homelab(), "pve-prod");
     const b = renderStack(homelab(), "pve-prod");
     expect([...b]).toEqual([...a]);
   });
 
-  it("renders trees that validate: schemas, kubectl kustomize builds, tenant default-deny and quota", async () => {
-    for (const [engine, stack] of [
-      [homelab(), "pve-dev"],
-      [orgPlatform(), "acme-prod"],
+  it("renders trees that validate: schemas, kubectl kustomize builds, sealed secrets, tenant default-deny and quota", async () => {
+    for (const [engine, stack, example] of [
+      [homelab(), "pve-dev", "homelab"],
+      [orgPlatform(), "acme-prod", "org-platform"],
     ] as const) {
-      const dir = writeTree(renderStack(engine, stack));
+      mkdirSync(join(repoRoot, "examples", example, "gitops"), { recursive: true });
+      const outDir = mkdtempSync(join(repoRoot, "examples", example, "gitops", ".test-render-"));
+      const { files } = await sealSecrets(renderStack(engine, stack), { outDir, env: {}, stack });
+      rmSync(outDir, { recursive: true, force: true });
+      const dir = writeTree(files);
       const r = await validateManifests(["."], { cwd: dir });
       expect(r.findings).toEqual([]);
       // Flux's GA HelmRelease and HelmRepository are newer than the bundled schema package: listed, not failed.

@@ -2,16 +2,24 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { renderStack } from "../render/render.js";
+import { sealSecrets } from "../render/seal.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 
 /** `slipway render -s <stack> [--out DIR] [--check]` */
-export function renderCommand(c: CommandContext): CommandResult {
+export async function renderCommand(c: CommandContext): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
   const stack = requireStack(c);
   const out =
     typeof c.flags.out === "string" ? resolve(c.cwd, c.flags.out) : join(engine.config.basePath, "gitops");
-  const files = renderStack(engine, stack);
+  const sealed = await sealSecrets(renderStack(engine, stack), { outDir: out, env: c.env, stack });
+  const files = sealed.files;
+  notes.push(
+    ...sealed.unverified.map(
+      (p) =>
+        `${relative(c.cwd, join(out, p))}: note: kept as it is (no age identity here to check its content)`,
+    ),
+  );
   const shown = (p: string) => relative(c.cwd, join(out, p)) || ".";
   if (c.flags.check) {
     const differ = [...files]

@@ -34,6 +34,12 @@ const App = z.strictObject({
   host: z.string().optional().describe("Ingress host (the base; environments may override)"),
   ingress_class: z.string().default("traefik"),
   env: z.record(z.string(), z.string()).default({}).describe("Plain settings, as a ConfigMap"),
+  secret_env: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe(
+      "Secret settings (write them as `!env NAME` in the stack): a Secret per environment, SOPS-encrypted in the tree",
+    ),
   resources: z
     .strictObject({
       cpu: Quantity.default("50m"),
@@ -75,7 +81,10 @@ function base(a: AppSpec): RenderedFile[] {
                     name: a.name,
                     image: a.image,
                     ports: [{ name: "http", containerPort: a.port }],
-                    envFrom: [{ configMapRef: { name: a.name } }],
+                    envFrom: [
+                      { configMapRef: { name: a.name } },
+                      ...(Object.keys(a.secret_env).length ? [{ secretRef: { name: a.name } }] : []),
+                    ],
                     resources: {
                       requests: { cpu: a.resources.cpu, memory: a.resources.memory },
                       limits: { memory: a.resources.memory_limit ?? a.resources.memory },
@@ -141,7 +150,7 @@ function base(a: AppSpec): RenderedFile[] {
   return files;
 }
 
-function overlay(a: AppSpec, env: string, o: z.infer<typeof Overlay>, stack: string): RenderedFile {
+function overlay(a: AppSpec, env: string, o: z.infer<typeof Overlay>, stack: string): RenderedFile[] {
   const patches: Obj[] = [];
   if (o.replicas !== undefined)
     patches.push({
@@ -158,18 +167,37 @@ function overlay(a: AppSpec, env: string, o: z.infer<typeof Overlay>, stack: str
       target: { kind: "ConfigMap", name: a.name },
       patch: `- op: add\n  path: /data/${k.replace(/~/g, "~0").replace(/\//g, "~1")}\n  value: ${JSON.stringify(v)}\n`,
     });
-  return {
-    path: `clusters/${stack}/apps/${a.name}/${env}/kustomization.yaml`,
-    objects: [
-      {
-        apiVersion: "kustomize.config.k8s.io/v1beta1",
-        kind: "Kustomization",
-        namespace: `${a.organisation}-${env}`,
-        resources: [`../../../../../bases/apps/${a.name}`],
-        ...(patches.length ? { patches } : {}),
-      },
-    ],
-  };
+  const dir = `clusters/${stack}/apps/${a.name}/${env}`;
+  const secret = Object.keys(a.secret_env).length > 0;
+  const files: RenderedFile[] = [
+    {
+      path: `${dir}/kustomization.yaml`,
+      objects: [
+        {
+          apiVersion: "kustomize.config.k8s.io/v1beta1",
+          kind: "Kustomization",
+          namespace: `${a.organisation}-${env}`,
+          resources: [`../../../../../bases/apps/${a.name}`, ...(secret ? ["secret.sops.yaml"] : [])],
+          ...(patches.length ? { patches } : {}),
+        },
+      ],
+    },
+  ];
+  // Plaintext only in memory: render seals every *.sops.yaml with the repository's .sops.yaml before writing.
+  if (secret)
+    files.push({
+      path: `${dir}/secret.sops.yaml`,
+      objects: [
+        {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: a.name, namespace: `${a.organisation}-${env}` },
+          type: "Opaque",
+          stringData: a.secret_env,
+        },
+      ],
+    });
+  return files;
 }
 
 /** `apps`: an application as a Kustomize base (Deployment, Service, ConfigMap, Ingress) plus one overlay per environment, in its tenant's namespaces. */
@@ -179,7 +207,7 @@ export const appsRenderer: Renderer<AppsVars> = {
   render(v, _c, ctx) {
     return v.apps.flatMap((a) => [
       ...base(a),
-      ...Object.entries(a.environments).map(([env, o]) => overlay(a, env, o, ctx.stack)),
+      ...Object.entries(a.environments).flatMap(([env, o]) => overlay(a, env, o, ctx.stack)),
     ]);
   },
 };
