@@ -60,6 +60,13 @@ describe("validate manifests", () => {
     expect((await run(["broken-kustomize"], { build: false })).findings).toEqual([]);
   });
 
+  it("a remote base that cannot be fetched offline is a skipped build, not an error", async () => {
+    const r = await run(["remote-base"]);
+    if (!r.summary.kubectl) return; // kubectl is preinstalled here and in CI; without it nothing is built
+    expect(r.findings).toEqual([]);
+    expect(r.skippedBuilds.map((s) => s.file)).toEqual(["remote-base/kustomization.yaml"]);
+  });
+
   it("a CRD schema older than the controller gives a schema-drift warning, not an error", async () => {
     const r = await run(["drift"]);
     expect(brief(r)).toEqual(["warning schema-drift drift/flux.yaml:11"]);

@@ -114,6 +114,46 @@ describe("render", () => {
     ).toBe(11);
   });
 
+  it("examples/org-platform acme-prod: the Argo CD tree", () => {
+    const files = renderStack(orgPlatform(), "acme-prod");
+    expect([...files.keys()].filter((p) => p.startsWith("clusters/"))).toMatchInlineSnapshot(`
+      [
+        "clusters/acme-prod/apps/kustomization.yaml",
+        "clusters/acme-prod/argocd/kustomization.yaml",
+        "clusters/acme-prod/argocd/layers/kustomization.yaml",
+        "clusters/acme-prod/argocd/layers/layers.yaml",
+        "clusters/acme-prod/argocd/root.yaml",
+        "clusters/acme-prod/infrastructure/configs/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/data/appproject.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/data/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/data/prod/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/data/prod/namespace.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/payments/appproject.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/payments/dev/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/payments/dev/namespace.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/payments/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/payments/prod/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/payments/prod/namespace.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/search/appproject.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/search/dev/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/search/dev/namespace.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/search/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/search/prod/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/configs/tenants/search/prod/namespace.yaml",
+        "clusters/acme-prod/infrastructure/controllers/kustomization.yaml",
+        "clusters/acme-prod/infrastructure/kustomization.yaml",
+        "clusters/acme-prod/kustomization.yaml",
+      ]
+    `);
+    const root = parseAllDocuments(files.get("clusters/acme-prod/argocd/root.yaml")!)[0]!.toJS();
+    expect(root.spec.source).toEqual({
+      repoURL: "https://git.acme.example/platform/gitops.git",
+      targetRevision: "main",
+      path: "clusters/acme-prod/argocd/layers",
+    });
+  });
+
   it("pins add-ons in the distribution: versions, Alertmanager routes, GPU time-slicing", () => {
     const files = renderStack(homelab(), "pve-prod");
     const patch = (name: string) =>

@@ -9,6 +9,7 @@ export const GitopsVars = z.object({
     branch: z.string().default("main"),
     kind: z.enum(["git", "oci"]).default("git"),
     tag: z.string().optional().describe("OCI: the artifact tag"),
+    path: z.string().default(".").describe("Where the rendered tree sits in that repository (render's --out, relative to its root)"),
   }),
   interval: z
     .string()
@@ -26,6 +27,12 @@ export const LAYERS = [
   { name: "infrastructure-configs", dir: "infrastructure/configs" },
   { name: "apps", dir: "apps" },
 ] as const;
+
+/** A path inside the repository, in the `./a/b` form Flux and Argo CD take. */
+function repoPath(v: GitopsVars, rest: string): string {
+  const prefix = v.repository.path.replace(/^\.?\/?/, "").replace(/\/$/, "");
+  return `./${prefix ? `${prefix}/` : ""}${rest}`;
+}
 
 function flux(v: GitopsVars, stack: string): RenderedFile[] {
   const source =
@@ -50,7 +57,7 @@ function flux(v: GitopsVars, stack: string): RenderedFile[] {
         interval: v.interval,
         retryInterval: "2m",
         timeout: "5m",
-        path: `./clusters/${stack}/${layer.dir}`,
+        path: repoPath(v, `clusters/${stack}/${layer.dir}`),
         prune: true,
         wait: true,
         sourceRef: { kind: source.kind, name: "flux-system" },
@@ -84,11 +91,11 @@ function argocd(v: GitopsVars, stack: string): RenderedFile[] {
   return [
     {
       path: `clusters/${stack}/argocd/root.yaml`,
-      objects: [app("root", `clusters/${stack}/argocd/layers`, 0)],
+      objects: [app("root", repoPath(v, `clusters/${stack}/argocd/layers`).slice(2), 0)],
     },
     {
       path: `clusters/${stack}/argocd/layers/layers.yaml`,
-      objects: LAYERS.map((l, i) => app(l.name, `clusters/${stack}/${l.dir}`, i)),
+      objects: LAYERS.map((l, i) => app(l.name, repoPath(v, `clusters/${stack}/${l.dir}`).slice(2), i)),
     },
   ];
 }
