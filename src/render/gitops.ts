@@ -9,7 +9,10 @@ export const GitopsVars = z.object({
     branch: z.string().default("main"),
     kind: z.enum(["git", "oci"]).default("git"),
     tag: z.string().optional().describe("OCI: the artifact tag"),
-    path: z.string().default(".").describe("Where the rendered tree sits in that repository (render's --out, relative to its root)"),
+    path: z
+      .string()
+      .default(".")
+      .describe("Where the rendered tree sits in that repository (render's --out, relative to its root)"),
   }),
   interval: z
     .string()
