@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { renderStack } from "../render/render.js";
-import { sealSecrets } from "../render/seal.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 
@@ -12,7 +11,11 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
   const stack = requireStack(c);
   const out =
     typeof c.flags.out === "string" ? resolve(c.cwd, c.flags.out) : join(engine.config.basePath, "gitops");
-  const sealed = await sealSecrets(renderStack(engine, stack), { outDir: out, env: c.env, stack });
+  const rendered = renderStack(engine, stack);
+  // The secrets module (age, AES) loads only when the tree holds a Secret to seal.
+  const sealed = [...rendered.keys()].some((p) => p.endsWith(".sops.yaml"))
+    ? await (await import("../render/seal.js")).sealSecrets(rendered, { outDir: out, env: c.env, stack })
+    : { files: rendered, unverified: [] };
   const files = sealed.files;
   notes.push(
     ...sealed.unverified.map(
