@@ -197,7 +197,7 @@ describe("slipway validate manifests (CLI)", () => {
     const ok = slipway(["validate", "manifests", "./good"], cwd);
     expect([ok.code, ok.stdout]).toEqual([
       0,
-      "0 error(s), 0 warning(s): 7 files, 7 objects, 1 kustomizations" +
+      "0 error(s), 0 warning(s): 7 files, 8 objects, 1 kustomizations" +
         ok.stdout.slice(ok.stdout.indexOf(" kustomizations") + 15),
     ]);
   });

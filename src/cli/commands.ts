@@ -89,7 +89,7 @@ export const COMMANDS: CommandDef[] = [
     words: ["validate", "manifests"],
     summary: "Validate Kubernetes manifests offline: schemas, kustomize builds and platform rules",
     description:
-      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator and cert-manager packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota. Exit 1 when any error remains.",
+      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator, cert-manager and Traefik packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota. Exit 1 when any error remains.",
     args: [{ name: "dirs", description: "Files or folders (default: the current folder)", variadic: true }],
     flags: {
       strict: { type: "boolean", description: "Treat warnings as errors" },

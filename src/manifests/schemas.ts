@@ -9,6 +9,7 @@ const PACKAGES = [
   "@kubernetes-models/argo-cd",
   "@kubernetes-models/prometheus-operator",
   "@kubernetes-models/cert-manager",
+  "@kubernetes-models/traefik",
 ];
 
 interface Model {
