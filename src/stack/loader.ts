@@ -78,7 +78,7 @@ export class ManifestLoader {
 
   /** Loads one manifest; throws SlipwayError for bad YAML, bad templates and sections of the wrong type. */
   load(req: LoadRequest): ManifestFile {
-    const key = req.context ? `${req.path}\0${JSON.stringify(req.context)}` : req.path;
+    const key = `${req.path}\0${req.context ? JSON.stringify(req.context) : ""}\0${req.skipTemplates ? 1 : 0}`;
     let file = this.files.get(key);
     if (!file) {
       file = this.read(req);
