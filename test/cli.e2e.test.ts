@@ -226,3 +226,24 @@ describe("slipway render (CLI)", () => {
     expect(slipway(["validate", "manifests", out]).code).toBe(0);
   });
 });
+
+describe("slipway workflow (CLI)", () => {
+  it("lists the example's workflows and dry-runs the end-to-end deploy", () => {
+    const list = slipway(["workflow", "list"]);
+    expect(list.stdout).toMatch(/^e2e\s+deploy-all\s+3 steps/m);
+    expect(list.stdout).toMatch(/^kubernetes\s+k8s-bootstrap\s+3 steps/m);
+    const dry = slipway(["workflow", "k8s-bootstrap", "-f", "kubernetes", "-s", "pve-prod", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(
+      "[k3s] slipway: slipway ansible run k3s -s pve-prod\n" +
+        "[api-ready] check: https://192.168.10.20:6443/readyz (every 10s, up to 5m)\n" +
+        "[gitops] shell: kubectl apply -k gitops/clusters/pve-prod\n" +
+        "workflow k8s-bootstrap: 3 step(s) planned (dry run)\n",
+    );
+    const bad = slipway(["workflow", "nope", "-f", "e2e"]);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      expect.stringMatching(/no workflow "nope" in .*e2e\.yaml\n {2}hint: workflows there: deploy-all\n/),
+    ]);
+  });
+});

@@ -1,0 +1,217 @@
+import { spawn } from "node:child_process";
+import { createConnection } from "node:net";
+import { fileURLToPath } from "node:url";
+import { SlipwayError } from "../errors.js";
+import { renderTemplate } from "../template/index.js";
+import { parseDuration } from "./duration.js";
+import type { Workflow, WorkflowStep } from "./workflow-file.js";
+
+export interface RunOptions {
+  stack?: string;
+  fromStep?: string;
+  dryRun?: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Where the step output goes (the CLI passes stdout/stderr). */
+  out: (s: string) => void;
+}
+
+export interface StepResult {
+  name: string;
+  type: WorkflowStep["type"];
+  command: string;
+  status: "ok" | "failed" | "dry-run";
+  exitCode?: number;
+  ms: number;
+  message?: string;
+}
+
+export interface WorkflowResult {
+  workflow: string;
+  steps: StepResult[];
+  /** Set when a step failed: what to run to start again from it. */
+  resume?: string;
+}
+
+/** Splits a command line into words, honouring single and double quotes. */
+export function splitArgs(cmd: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quote: string | undefined;
+  let has = false;
+  for (const ch of cmd) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (has || cur) out.push(cur);
+      cur = "";
+      has = false;
+    } else cur += ch;
+  }
+  if (has || cur) out.push(cur);
+  return out;
+}
+
+/** Stack precedence: the command's own `-s` < workflow `stack` < step `stack` < the `-s` flag. */
+export function stackFor(
+  argv: string[],
+  w: Workflow,
+  step: WorkflowStep,
+  flag?: string,
+): { argv: string[]; stack?: string } {
+  const i = argv.findIndex((a) => a === "-s" || a === "--stack");
+  const own = i >= 0 ? argv[i + 1] : undefined;
+  const stack = flag ?? step.stack ?? w.stack ?? own;
+  if (!stack) return { argv };
+  const rest = i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+  // Extra tool arguments after `--` stay last.
+  const dash = rest.indexOf("--");
+  return {
+    argv: dash >= 0 ? [...rest.slice(0, dash), "-s", stack, ...rest.slice(dash)] : [...rest, "-s", stack],
+    stack,
+  };
+}
+
+const BIN = fileURLToPath(new URL("../../bin/slipway.js", import.meta.url));
+
+function run(cmd: string, args: string[], opts: RunOptions, env?: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...opts.env, ...env } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    p.stdout.on("data", (d: Buffer) => opts.out(d.toString()));
+    p.stderr.on("data", (d: Buffer) => opts.out(d.toString()));
+    p.on("error", (e) => {
+      opts.out(`${e.message}\n`);
+      resolve(127);
+    });
+    p.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tcpOnce(host: string, port: number, ms: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host, port });
+    const done = (err?: string) => {
+      s.destroy();
+      resolve(err);
+    };
+    s.setTimeout(ms, () => done(`no answer within ${ms} ms`));
+    s.once("connect", () => done());
+    s.once("error", (e) => done(e.message));
+  });
+}
+
+async function httpOnce(url: string, expect: number | undefined, ms: number): Promise<string | undefined> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(ms), redirect: "manual" });
+    const ok = expect !== undefined ? r.status === expect : r.status >= 200 && r.status < 300;
+    return ok ? undefined : `answered ${r.status}${expect !== undefined ? `, expected ${expect}` : ""}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** A `check` step: try until it passes or the timeout runs out. */
+async function check(
+  step: WorkflowStep,
+  command: string,
+  opts: RunOptions,
+): Promise<{ ok: boolean; message?: string }> {
+  const timeout = parseDuration(step.timeout ?? "5m")!;
+  const interval = parseDuration(step.interval ?? "10s")!;
+  const deadline = Date.now() + timeout;
+  let last = "";
+  for (;;) {
+    const left = Math.max(1, deadline - Date.now());
+    const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(command);
+    let err: string | undefined;
+    if (tcp) err = await tcpOnce(tcp[1]!, Number(tcp[2]), Math.min(interval, left));
+    else if (/^https?:\/\//.test(command))
+      err = await httpOnce(command, step.expect_status, Math.min(interval, left));
+    else
+      err =
+        (await run("sh", ["-c", command], { ...opts, out: () => {} }, step.env)) === 0
+          ? undefined
+          : "the command did not exit 0";
+    if (err === undefined) return { ok: true };
+    last = err;
+    if (Date.now() + interval > deadline)
+      return { ok: false, message: `did not pass within ${step.timeout ?? "5m"}: ${last}` };
+    await sleep(interval);
+  }
+}
+
+/** Runs a workflow's steps in order; stops at the first failure and says how to resume from it. */
+export async function runWorkflow(w: Workflow, opts: RunOptions, fileRef: string): Promise<WorkflowResult> {
+  let start = 0;
+  if (opts.fromStep) {
+    start = w.steps.findIndex((s) => s.name === opts.fromStep);
+    if (start < 0) {
+      throw new SlipwayError({
+        code: "usage",
+        message: `workflow "${w.name}" has no step "${opts.fromStep}"`,
+        file: w.file,
+        hint: `its steps: ${w.steps.map((s) => s.name).join(", ")}`,
+      });
+    }
+  }
+  const results: StepResult[] = [];
+  for (const step of w.steps.slice(start)) {
+    const t0 = Date.now();
+    const stackGuess = opts.stack ?? step.stack ?? w.stack ?? "";
+    const text = step.command.includes("{{")
+      ? renderTemplate(step.command, { stack: stackGuess, workflow: w.name })
+      : step.command;
+    const isSlipway = step.type === "slipway" || step.type === "atmos";
+    const { argv } = isSlipway ? stackFor(splitArgs(text), w, step, opts.stack) : { argv: [] };
+    const shown = isSlipway ? `slipway ${argv.join(" ")}` : text;
+    if (opts.dryRun) {
+      opts.out(
+        `[${step.name}] ${step.type}: ${shown}${step.type === "check" ? ` (every ${step.interval ?? "10s"}, up to ${step.timeout ?? "5m"})` : ""}\n`,
+      );
+      results.push({ name: step.name, type: step.type, command: shown, status: "dry-run", ms: 0 });
+      continue;
+    }
+    opts.out(`[${step.name}] ${shown}\n`);
+    const attempts = typeof step.retry === "number" ? step.retry + 1 : (step.retry?.max_attempts ?? 1);
+    const delay = typeof step.retry === "object" ? parseDuration(step.retry.delay)! : 5000;
+    let code = 0;
+    let message: string | undefined;
+    for (let a = 1; a <= attempts; a++) {
+      if (step.type === "check") {
+        const r = await check(step, text, opts);
+        code = r.ok ? 0 : 1;
+        message = r.message;
+      } else if (isSlipway) code = await run(process.execPath, [BIN, ...argv], opts, step.env);
+      else code = await run("sh", ["-c", text], opts, step.env);
+      if (code === 0 || a === attempts) break;
+      opts.out(
+        `[${step.name}] attempt ${a} of ${attempts} failed (exit ${code}); retrying in ${delay / 1000} s\n`,
+      );
+      await sleep(delay);
+    }
+    results.push({
+      name: step.name,
+      type: step.type,
+      command: shown,
+      status: code === 0 ? "ok" : "failed",
+      exitCode: code,
+      ms: Date.now() - t0,
+      ...(message ? { message } : {}),
+    });
+    if (code !== 0) {
+      const resume = `slipway workflow ${w.name} -f ${fileRef} --from-step ${step.name}${opts.stack ? ` -s ${opts.stack}` : ""}`;
+      return { workflow: w.name, steps: results, resume };
+    }
+  }
+  return { workflow: w.name, steps: results };
+}

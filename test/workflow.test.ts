@@ -1,0 +1,144 @@
+import { createServer as httpServer } from "node:http";
+import { createServer as tcpServer, type AddressInfo } from "node:net";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseDuration } from "../src/workflow/duration.js";
+import { runWorkflow, splitArgs, stackFor } from "../src/workflow/runner.js";
+import { loadWorkflows, type Workflow } from "../src/workflow/workflow-file.js";
+import { slipwayErrorOf, writeRepo } from "./helpers.js";
+
+function workflowsFrom(yaml: string) {
+  const dir = writeRepo({ "wf.yaml": yaml });
+  return { dir, all: loadWorkflows(join(dir, "wf.yaml")) };
+}
+
+async function run(w: Workflow, opts: { dir: string; stack?: string; fromStep?: string; dryRun?: boolean }) {
+  let out = "";
+  const r = await runWorkflow(
+    w,
+    {
+      env: { PATH: process.env.PATH },
+      cwd: opts.dir,
+      out: (s) => (out += s),
+      stack: opts.stack,
+      fromStep: opts.fromStep,
+      dryRun: opts.dryRun,
+    },
+    "wf",
+  );
+  return { r, out };
+}
+
+describe("workflows", () => {
+  it("parses durations", () => {
+    expect([
+      parseDuration("20s"),
+      parseDuration("5m"),
+      parseDuration("1h"),
+      parseDuration("500ms"),
+      parseDuration("1m30s"),
+      parseDuration("soon"),
+    ]).toEqual([20_000, 300_000, 3_600_000, 500, 90_000, undefined]);
+  });
+
+  it("takes the stack by precedence: command < workflow < step < -s flag", () => {
+    const w = { name: "w", file: "f", steps: [], stack: "from-workflow" } as Workflow;
+    const step = { name: "s", type: "slipway" as const, command: "" };
+    const argv = splitArgs("terraform plan vpc -s from-command -- -target='a b'");
+    expect(argv).toEqual(["terraform", "plan", "vpc", "-s", "from-command", "--", "-target=a b"]);
+    expect(stackFor(argv, { ...w, stack: undefined }, step).stack).toBe("from-command");
+    expect(stackFor(argv, w, step).stack).toBe("from-workflow");
+    expect(stackFor(argv, w, { ...step, stack: "from-step" }).stack).toBe("from-step");
+    expect(stackFor(argv, w, { ...step, stack: "from-step" }, "from-flag")).toEqual({
+      argv: ["terraform", "plan", "vpc", "-s", "from-flag", "--", "-target=a b"],
+      stack: "from-flag",
+    });
+  });
+
+  it("runs shell steps for real, names unnamed steps, and waits on tcp and http checks", async () => {
+    const tcp = tcpServer((s) => s.end()).listen(0, "127.0.0.1");
+    const http = httpServer((_q, res) => res.writeHead(401).end()).listen(0, "127.0.0.1");
+    await new Promise((r) => setTimeout(r, 50));
+    const tp = (tcp.address() as AddressInfo).port;
+    const hp = (http.address() as AddressInfo).port;
+    try {
+      const { dir, all } = workflowsFrom(
+        `workflows:\n  go:\n    steps:\n      - {type: shell, command: "echo hello > out.txt"}\n      - {type: check, command: "tcp://127.0.0.1:${tp}", timeout: 5s, interval: 100ms}\n      - {type: check, command: "http://127.0.0.1:${hp}/readyz", expect_status: 401, timeout: 5s, interval: 100ms}\n      - {type: check, command: "test -f out.txt", timeout: 2s, interval: 100ms}\n`,
+      );
+      const { r } = await run(all.get("go")!, { dir });
+      expect(r.steps.map((s) => [s.name, s.status])).toEqual([
+        ["step1", "ok"],
+        ["step2", "ok"],
+        ["step3", "ok"],
+        ["step4", "ok"],
+      ]);
+      expect(r.resume).toBeUndefined();
+    } finally {
+      tcp.close();
+      http.close();
+    }
+  });
+
+  it("stops at a failing step with its exit code and the command to resume from it; --from-step resumes", async () => {
+    const { dir, all } = workflowsFrom(
+      `workflows:\n  w:\n    stack: pve-dev\n    steps:\n      - {name: first, type: shell, command: "true"}\n      - {name: breaks, type: shell, command: "exit 7"}\n      - {name: never, type: shell, command: "true"}\n`,
+    );
+    const { r } = await run(all.get("w")!, { dir, stack: "pve-prod" });
+    expect(r.steps.map((s) => [s.name, s.status, s.exitCode])).toEqual([
+      ["first", "ok", 0],
+      ["breaks", "failed", 7],
+    ]);
+    expect(r.resume).toBe("slipway workflow w -f wf --from-step breaks -s pve-prod");
+    const again = await run(all.get("w")!, { dir, fromStep: "never" });
+    expect(again.r.steps.map((s) => s.name)).toEqual(["never"]);
+  });
+
+  it("a check that never passes fails after its timeout, saying why", async () => {
+    const { dir, all } = workflowsFrom(
+      `workflows:\n  w:\n    steps:\n      - {type: check, command: "tcp://127.0.0.1:1", timeout: 300ms, interval: 100ms}\n`,
+    );
+    const { r } = await run(all.get("w")!, { dir });
+    expect(r.steps[0]).toMatchObject({
+      status: "failed",
+      message: expect.stringMatching(/^did not pass within 300ms: /),
+    });
+  });
+
+  it("--dry-run prints every step with its resolved command and runs nothing", async () => {
+    const { dir, all } = workflowsFrom(
+      `workflows:\n  w:\n    steps:\n      - command: terraform deploy vpc\n      - {type: shell, command: "kubectl apply -k clusters/{{ .stack }}"}\n      - {type: shell, command: "touch ran.txt"}\n`,
+    );
+    const { r, out } = await run(all.get("w")!, { dir, stack: "pve-prod", dryRun: true });
+    expect(out).toBe(
+      "[step1] slipway: slipway terraform deploy vpc -s pve-prod\n[step2] shell: kubectl apply -k clusters/pve-prod\n[step3] shell: touch ran.txt\n",
+    );
+    expect(r.steps.every((s) => s.status === "dry-run")).toBe(true);
+  });
+
+  it.each([
+    [
+      "an invalid step type",
+      "workflows:\n  w:\n    steps:\n      - {type: ssh, command: x}\n",
+      /workflows\.w\.steps\.0\.type: Invalid option/,
+      4,
+    ],
+    ["a workflow without steps", "workflows:\n  w:\n    steps: []\n", /workflow "w" has no steps/, 2],
+    [
+      "a bad duration",
+      "workflows:\n  w:\n    steps:\n      - {type: check, command: x, timeout: soon}\n",
+      /timeout: a duration such as 20s/,
+      4,
+    ],
+  ])("%s is a clear error with its place", (_what, yaml, message, line) => {
+    const e = slipwayErrorOf(() => workflowsFrom(yaml));
+    expect(e.message).toMatch(message);
+    expect(e.line).toBe(line);
+  });
+
+  it("an unknown --from-step lists the steps", async () => {
+    const { dir, all } = workflowsFrom(
+      "workflows:\n  w:\n    steps:\n      - {name: a, type: shell, command: 'true'}\n",
+    );
+    await expect(run(all.get("w")!, { dir, fromStep: "b" })).rejects.toThrow(/workflow "w" has no step "b"/);
+  });
+});
