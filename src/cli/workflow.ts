@@ -60,7 +60,7 @@ export async function workflowCommand(c: CommandContext): Promise<CommandResult>
 /** `slipway workflow list` */
 export function workflowListCommand(c: CommandContext): CommandResult {
   const dir = workflowsDir(c);
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir)
       .filter((f) => /\.ya?ml$/.test(f))

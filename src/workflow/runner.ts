@@ -129,7 +129,6 @@ async function check(
   const timeout = parseDuration(step.timeout ?? "5m")!;
   const interval = parseDuration(step.interval ?? "10s")!;
   const deadline = Date.now() + timeout;
-  let last = "";
   for (;;) {
     const left = Math.max(1, deadline - Date.now());
     const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(command);
