@@ -142,9 +142,8 @@ async function check(
           ? undefined
           : "the command did not exit 0";
     if (err === undefined) return { ok: true };
-    last = err;
     if (Date.now() + interval > deadline)
-      return { ok: false, message: `did not pass within ${step.timeout ?? "5m"}: ${last}` };
+      return { ok: false, message: `did not pass within ${step.timeout ?? "5m"}: ${err}` };
     await sleep(interval);
   }
 }
