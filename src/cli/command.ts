@@ -18,6 +18,8 @@ export interface ArgDef {
 
 export interface CommandContext {
   args: string[];
+  /** Arguments after `--`, passed to the wrapped tool untouched. */
+  extra?: string[];
   flags: Record<string, string | boolean | undefined>;
   cwd: string;
   env: Record<string, string | undefined>;

@@ -186,6 +186,33 @@ export const COMMANDS: CommandDef[] = [
     load: async () => (await import("./secrets.js")).checkCommand,
   },
   {
+    words: ["terraform"],
+    summary:
+      "Run OpenTofu (or Terraform) for a component: varfile and backend file written, workspace selected",
+    description:
+      "Actions: init, plan, apply, deploy (init + apply -auto-approve), destroy, output, validate, workspace, clean. Writes <stack>-<component>.terraform.tfvars.json and backend.tf.json in the component folder, selects or creates the workspace, passes the component's env. Locked components refuse changes; abstract and disabled ones refuse everything. Arguments after -- go to the tool.",
+    args: [
+      {
+        name: "action",
+        description: "init | plan | apply | deploy | destroy | output | validate | workspace | clean",
+        required: true,
+      },
+      { name: "component", description: "Component name", required: true },
+    ],
+    flags: {
+      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
+      "dry-run": {
+        type: "boolean",
+        description: "Print the files it would write and the commands it would run",
+      },
+    },
+    examples: [
+      "slipway terraform plan k3s-cluster -s pve-prod --dry-run",
+      "slipway terraform deploy k3s-cluster -s pve-prod -- -parallelism=4",
+    ],
+    load: async () => (await import("./terraform.js")).terraformCommand,
+  },
+  {
     words: ["workflow", "list"],
     summary: "List the workflows in the workflows folder",
     dataOutput: true,

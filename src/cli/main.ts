@@ -34,7 +34,11 @@ function findCommand(positionals: string[]): CommandDef | undefined {
 }
 
 /** Runs the CLI and returns the exit code; the bin script owns process.exit. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(all: string[], io: Io): Promise<number> {
+  // Everything after `--` belongs to the wrapped tool (tofu, packer, ansible-playbook).
+  const dash = all.indexOf("--");
+  const argv = dash >= 0 ? all.slice(0, dash) : all;
+  const extra = dash >= 0 ? all.slice(dash + 1) : [];
   let debug = argv.includes("--debug");
   try {
     const loose = parseArgs({
@@ -92,7 +96,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const format = outputFormat(parsed.values.format);
     const run = await cmd.load();
-    const result = await run({ args, flags: parsed.values, cwd: io.cwd, env: io.env });
+    const result = await run({ args, extra, flags: parsed.values, cwd: io.cwd, env: io.env });
     for (const note of result.notes ?? []) io.stderr(note + "\n");
     if (result.chunks) for (const chunk of result.chunks) io.stdout(chunk);
     if (result.text !== undefined) io.stdout(result.text);

@@ -562,7 +562,9 @@ function workspace(name: string, folder: string, meta: Json, vars: Json, stack: 
       t === "component" ? name : t === "base-component" ? folder : String(vars[t] ?? ""),
     );
   }
-  return folder === name ? stack : `${stack}-${name.replace(/\//g, "-")}`;
+  // Workspace names cannot hold "/": path-named stacks use "-" there, as Atmos does.
+  const ws = stack.replace(/\//g, "-");
+  return folder === name ? ws : `${ws}-${name.replace(/\//g, "-")}`;
 }
 
 /** True when `chain` is `base`'s own chain followed by `base`: then the base's merge is our prefix. */

@@ -1,0 +1,107 @@
+import { join } from "node:path";
+import { SlipwayError } from "../../errors.js";
+import type { ResolvedComponent } from "../../stack/types.js";
+
+/** A file a driver writes before running the tool. */
+export interface PreparedFile {
+  path: string;
+  content: string;
+}
+
+/** One tool invocation: argv, extra env, working folder. */
+export interface ToolCommand {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export const TERRAFORM_ACTIONS = [
+  "init",
+  "plan",
+  "apply",
+  "deploy",
+  "destroy",
+  "output",
+  "validate",
+  "workspace",
+  "clean",
+] as const;
+export type TerraformAction = (typeof TERRAFORM_ACTIONS)[number];
+const CHANGES = new Set<TerraformAction>(["apply", "deploy", "destroy"]);
+
+/** The varfile name Atmos uses, so existing .gitignore rules keep working. */
+export function varfileName(c: ResolvedComponent): string {
+  return `${c.atmos_stack.replace(/\//g, "-")}-${c.atmos_component.replace(/\//g, "-")}.terraform.tfvars.json`;
+}
+
+/** Refuses what must not run: abstract or disabled components always, locked ones for changes. */
+export function checkRunnable(c: ResolvedComponent, action: string): void {
+  const what = `${c.component_type} component "${c.atmos_component}" in stack "${c.atmos_stack}"`;
+  if (c.metadata.type === "abstract")
+    throw new SlipwayError({
+      code: "validation",
+      message: `${what} is abstract: a base for other components, never deployed`,
+      hint: "run the components that inherit from it",
+    });
+  if (c.metadata.enabled === false)
+    throw new SlipwayError({
+      code: "validation",
+      message: `${what} is disabled (metadata.enabled: false)`,
+      hint: "enable it in the stack to run it",
+    });
+  if (c.metadata.locked === true && CHANGES.has(action as TerraformAction)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `${what} is locked (metadata.locked: true): ${action} would change it`,
+      hint: "plan still works; unlock it in the stack to change it",
+    });
+  }
+}
+
+/** The varfile and backend file for a component, as JSON (OpenTofu and Terraform read both). */
+export function prepareTerraform(c: ResolvedComponent, dir: string): PreparedFile[] {
+  const files: PreparedFile[] = [
+    { path: join(dir, varfileName(c)), content: JSON.stringify(c.vars, null, 2) + "\n" },
+  ];
+  if (c.backend_type) {
+    files.push({
+      path: join(dir, "backend.tf.json"),
+      content: JSON.stringify({ terraform: { backend: { [c.backend_type]: c.backend } } }, null, 2) + "\n",
+    });
+  }
+  return files;
+}
+
+/** The commands one action runs, in order (deploy = init, workspace, apply -auto-approve). */
+export function terraformCommands(
+  c: ResolvedComponent,
+  action: TerraformAction,
+  dir: string,
+  extra: string[],
+): ToolCommand[] {
+  const tool = c.command;
+  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, String(v)]));
+  const cmd = (...argv: string[]): ToolCommand => ({ argv: [tool, ...argv], env, cwd: dir });
+  const varfile = `-var-file=${varfileName(c)}`;
+  const workspace = c.workspace ? [cmd("workspace", "select", "-or-create", c.workspace)] : [];
+  switch (action) {
+    case "init":
+      return [cmd("init", "-reconfigure", ...extra)];
+    case "workspace":
+      return workspace;
+    case "plan":
+      return [cmd("init", "-reconfigure"), ...workspace, cmd("plan", varfile, ...extra)];
+    case "apply":
+      return [cmd("init", "-reconfigure"), ...workspace, cmd("apply", varfile, ...extra)];
+    case "deploy":
+      return [cmd("init", "-reconfigure"), ...workspace, cmd("apply", varfile, "-auto-approve", ...extra)];
+    case "destroy":
+      return [cmd("init", "-reconfigure"), ...workspace, cmd("destroy", varfile, ...extra)];
+    case "output":
+      return [...workspace, cmd("output", ...extra)];
+    case "validate":
+      return [cmd("init", "-backend=false"), cmd("validate", ...extra)];
+    case "clean":
+      return [];
+  }
+}

@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  checkRunnable,
+  prepareTerraform,
+  terraformCommands,
+  varfileName,
+} from "../src/components/terraform/driver.js";
+import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+
+const homelab = join(repoRoot, "examples", "homelab");
+const k3s = () => engineAt(homelab).resolveComponent("pve-prod", "k3s-cluster", "terraform");
+const bin = join(repoRoot, "bin", "slipway.js");
+
+describe("terraform driver", () => {
+  it("writes the varfile Atmos names and a JSON backend file from backend_type/backend", () => {
+    const c = k3s();
+    expect(varfileName(c)).toBe("pve-prod-k3s-cluster.terraform.tfvars.json");
+    const [varfile, backend] = prepareTerraform(c, "/m");
+    expect(varfile!.path).toBe("/m/pve-prod-k3s-cluster.terraform.tfvars.json");
+    expect(JSON.parse(varfile!.content)).toEqual(c.vars);
+    expect(JSON.parse(backend!.content)).toEqual({ terraform: { backend: { s3: c.backend } } });
+    expect(JSON.parse(backend!.content).terraform.backend.s3.key).toBe("pve-prod/terraform.tfstate");
+  });
+
+  it("turns each action into the tool's argv: deploy = init, workspace, apply -auto-approve; extra args last", () => {
+    const c = k3s();
+    const argv = (a: Parameters<typeof terraformCommands>[1], extra: string[] = []) =>
+      terraformCommands(c, a, "/m", extra).map((x) => x.argv.join(" "));
+    expect(argv("deploy", ["-parallelism=4"])).toEqual([
+      "tofu init -reconfigure",
+      "tofu workspace select -or-create pve-prod",
+      "tofu apply -var-file=pve-prod-k3s-cluster.terraform.tfvars.json -auto-approve -parallelism=4",
+    ]);
+    expect(argv("plan")).toEqual([
+      "tofu init -reconfigure",
+      "tofu workspace select -or-create pve-prod",
+      "tofu plan -var-file=pve-prod-k3s-cluster.terraform.tfvars.json",
+    ]);
+    expect(argv("validate")).toEqual(["tofu init -backend=false", "tofu validate"]);
+    expect(terraformCommands(c, "plan", "/m", []).every((x) => x.cwd === "/m")).toBe(true);
+  });
+
+  it("refuses abstract and disabled components, and changes to locked ones", () => {
+    const dir = writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "stacks/deploy/s.yaml":
+        "components:\n  terraform:\n    base: {metadata: {type: abstract}}\n    off: {metadata: {enabled: false}}\n    frozen: {metadata: {locked: true}}\n",
+    });
+    const e = engineAt(dir);
+    expect(
+      slipwayErrorOf(() => checkRunnable(e.resolveComponent("deploy/s", "base"), "plan")).message,
+    ).toMatch(/is abstract/);
+    expect(
+      slipwayErrorOf(() => checkRunnable(e.resolveComponent("deploy/s", "off"), "plan")).message,
+    ).toMatch(/is disabled/);
+    expect(
+      slipwayErrorOf(() => checkRunnable(e.resolveComponent("deploy/s", "frozen"), "apply")).message,
+    ).toMatch(/is locked .*apply would change it/);
+    expect(() => checkRunnable(e.resolveComponent("deploy/s", "frozen"), "plan")).not.toThrow();
+  });
+
+  it("runs the tool's commands in order in the component folder (test double: a recording `tofu` script on PATH)", () => {
+    const stubDir = writeRepo({});
+    const log = join(stubDir, "calls.log");
+    // TEST DOUBLE: OpenTofu cannot be installed here; this script records its argv and cwd.
+    writeFileSync(join(stubDir, "tofu"), `#!/bin/sh\necho "$(basename "$PWD") $*" >> ${log}\n`, {
+      mode: 0o755,
+    });
+    const repo = writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "components/terraform/vpc/main.tf": 'variable "cidr" {}\n',
+      "stacks/deploy/prod.yaml":
+        "backend_type: local\nbackend: {local: {path: state.tfstate}}\ncomponents:\n  terraform:\n    vpc:\n      vars: {cidr: 10.0.0.0/16}\n      env: {TF_LOG: INFO}\n",
+    });
+    const r = spawnSync(process.execPath, [bin, "terraform", "deploy", "vpc", "-s", "deploy/prod"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { PATH: `${stubDir}:${process.env.PATH}` },
+    });
+    expect(r.status).toBe(0);
+    expect(readFileSync(log, "utf8")).toBe(
+      "vpc init -reconfigure\nvpc workspace select -or-create deploy-prod\nvpc apply -var-file=deploy-prod-vpc.terraform.tfvars.json -auto-approve\n",
+    );
+    expect(
+      JSON.parse(
+        readFileSync(join(repo, "components/terraform/vpc/deploy-prod-vpc.terraform.tfvars.json"), "utf8"),
+      ),
+    ).toEqual({ cidr: "10.0.0.0/16" });
+    expect(JSON.parse(readFileSync(join(repo, "components/terraform/vpc/backend.tf.json"), "utf8"))).toEqual({
+      terraform: { backend: { local: { path: "state.tfstate" } } },
+    });
+  });
+
+  const hasTofu = spawnSync("sh", ["-c", "command -v tofu"]).status === 0;
+  it.runIf(hasTofu)("validates the example module with the real tofu", () => {
+    const r = spawnSync(process.execPath, [bin, "terraform", "validate", "k3s-cluster", "-s", "pve-prod"], {
+      cwd: homelab,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+  });
+  it.skipIf(hasTofu)(
+    "runs the real tofu when it is on PATH (skipped: OpenTofu cannot be installed on this machine)",
+    () => {
+      expect(hasTofu).toBe(false);
+    },
+  );
+});
