@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -106,6 +106,44 @@ describe("terraform driver", () => {
     "runs the real tofu when it is on PATH (skipped: OpenTofu cannot be installed on this machine)",
     () => {
       expect(hasTofu).toBe(false);
+    },
+  );
+});
+
+describe("packer driver", () => {
+  const hasPacker = spawnSync("sh", ["-c", "command -v packer"]).status === 0;
+  it("prints the pkrvars file and argv on --dry-run", () => {
+    const r = spawnSync(
+      process.execPath,
+      [bin, "packer", "build", "alma9-k3s-optimized", "-s", "pve-prod", "--dry-run"],
+      { cwd: homelab, encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^# would write components\/packer\/alma9-k3s-optimized\/pve-prod-alma9-k3s-optimized\.pkrvars\.json\n\{\n {2}"tenant": "pve",/,
+    );
+    expect(r.stdout).toMatch(
+      /\n# would run in components\/packer\/alma9-k3s-optimized\npacker build -var-file=pve-prod-alma9-k3s-optimized\.pkrvars\.json \.\n$/,
+    );
+  });
+  it.runIf(hasPacker)(
+    "runs the real packer: fmt -check of the example template passes, the vars file is written",
+    () => {
+      const dir = join(homelab, "components/packer/alma9-k3s-optimized");
+      try {
+        const r = spawnSync(
+          process.execPath,
+          [bin, "packer", "fmt", "alma9-k3s-optimized", "-s", "pve-prod", "--", "-check"],
+          { cwd: homelab, encoding: "utf8" },
+        );
+        expect([r.status, r.stderr]).toEqual([0, ""]);
+        expect(
+          JSON.parse(readFileSync(join(dir, "pve-prod-alma9-k3s-optimized.pkrvars.json"), "utf8"))
+            .template_name,
+        ).toBe("alma9-k3s");
+      } finally {
+        rmSync(join(dir, "pve-prod-alma9-k3s-optimized.pkrvars.json"), { force: true });
+      }
     },
   );
 });

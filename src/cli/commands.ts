@@ -213,6 +213,25 @@ export const COMMANDS: CommandDef[] = [
     load: async () => (await import("./terraform.js")).terraformCommand,
   },
   {
+    words: ["packer"],
+    summary: "Run Packer for a component: its vars written as a pkrvars JSON file",
+    description:
+      "Actions: init, validate, build, fmt, inspect, run in the template folder with -var-file=<stack>-<component>.pkrvars.json. Arguments after -- go to packer.",
+    args: [
+      { name: "action", description: "init | validate | build | fmt | inspect", required: true },
+      { name: "component", description: "Component name", required: true },
+    ],
+    flags: {
+      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
+      "dry-run": {
+        type: "boolean",
+        description: "Print the files it would write and the commands it would run",
+      },
+    },
+    examples: ["slipway packer build alma9-k3s-optimized -s pve-prod --dry-run"],
+    load: async () => (await import("./terraform.js")).packerCommand,
+  },
+  {
     words: ["workflow", "list"],
     summary: "List the workflows in the workflows folder",
     dataOutput: true,
