@@ -213,6 +213,35 @@ export const COMMANDS: CommandDef[] = [
     load: async () => (await import("./terraform.js")).terraformCommand,
   },
   {
+    words: ["plan"],
+    summary: "Plan every component of a stack in dependency order (OpenTofu plan, Packer validate)",
+    description:
+      "Components run in the order settings.depends_on gives, independent ones in parallel; each one's output goes to .slipway/logs/<stack>/<component>.log. A failure stops its dependents and lets independent work finish. A component whose tool is not on PATH runs as a dry run, and says so.",
+    flags: {
+      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
+      parallelism: { type: "string", description: "How many components run at once (default 4)", value: "N" },
+      "dry-run": {
+        type: "boolean",
+        description: "Write nothing, run nothing: print each component's files and commands to its log",
+      },
+    },
+    examples: ["slipway plan -s pve-prod", "slipway plan -s pve-prod --parallelism 2"],
+    load: async () => (await import("./stack-run.js")).planCommand,
+  },
+  {
+    words: ["apply"],
+    summary: "Apply every component of a stack in dependency order (OpenTofu deploy, Packer build)",
+    flags: {
+      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
+      parallelism: { type: "string", description: "How many components run at once (default 4)", value: "N" },
+      "dry-run": {
+        type: "boolean",
+        description: "Write nothing, run nothing: print each component's files and commands to its log",
+      },
+    },
+    load: async () => (await import("./stack-run.js")).applyCommand,
+  },
+  {
     words: ["packer"],
     summary: "Run Packer for a component: its vars written as a pkrvars JSON file",
     description:

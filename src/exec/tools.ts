@@ -27,3 +27,22 @@ export function requireTool(tool: string, neededFor: string, env: Record<string,
     hint: `${INSTALL[tool] ?? `install ${tool}`}; or add --dry-run to see the files and commands without running them`,
   });
 }
+
+/** Oldest versions slipway's generated files and commands need. */
+const MINIMUM: Record<string, [number, number]> = { packer: [1, 7] };
+
+/**
+ * Why a tool on PATH cannot do the job, or undefined when it can: Packer before 1.7 does not read HCL2
+ * templates with `required_plugins` (Debian's packer 1.6.6, for one).
+ */
+export function tooOld(tool: string, env: Record<string, string | undefined>): string | undefined {
+  const min = MINIMUM[tool];
+  if (!min) return undefined;
+  const r = spawnSync(tool, ["version"], { env: env as NodeJS.ProcessEnv, encoding: "utf8" });
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(`${r.stdout ?? ""}${r.stderr ?? ""}`);
+  if (!m) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major < min[0] || (major === min[0] && minor < min[1])
+    ? `${tool} ${m[0]} is older than ${min.join(".")}, which the template needs`
+    : undefined;
+}

@@ -1,0 +1,58 @@
+import { join, relative } from "node:path";
+import { runStack, type StackAction } from "../exec/stack-run.js";
+import { SlipwayError } from "../errors.js";
+import type { CommandContext, CommandResult } from "./command.js";
+import { openEngine, requireStack } from "./open-engine.js";
+
+async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
+  const { engine, notes } = openEngine(c);
+  const stack = requireStack(c);
+  const parallelism = c.flags.parallelism === undefined ? 4 : Number(c.flags.parallelism);
+  if (!Number.isInteger(parallelism) || parallelism < 1)
+    throw new SlipwayError({ code: "usage", message: "--parallelism must be a whole number of at least 1" });
+  const t0 = Date.now();
+  const runs = await runStack(engine, stack, action, {
+    parallelism,
+    dryRun: c.flags["dry-run"] === true,
+    env: c.env,
+    logDir: join(engine.config.basePath, ".slipway", "logs"),
+    progress: (line) =>
+      process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s  ${line}\n`),
+  });
+  const rows = runs.map((r) => [
+    r.component,
+    r.type,
+    r.status,
+    `${(r.ms / 1000).toFixed(1)} s`,
+    r.reason ?? (r.log ? relative(c.cwd, r.log) : ""),
+  ]);
+  const head = ["COMPONENT", "TYPE", "STATUS", "TIME", "LOG / NOTE"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const table =
+    [head, ...rows]
+      .map((r) =>
+        r
+          .map((x, i) => x.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n";
+  const failed = runs.filter((r) => r.status === "failed");
+  if (failed.length === 0) return { text: table, notes };
+  return {
+    text: table,
+    notes: [
+      ...notes,
+      ...failed.map(
+        (f) =>
+          `error: ${f.component} failed${f.exitCode !== undefined ? ` (exit ${f.exitCode})` : ""}; see ${relative(c.cwd, f.log)}`,
+      ),
+    ],
+    exitCode: failed.find((f) => f.exitCode)?.exitCode ?? 1,
+  };
+}
+
+/** `slipway plan -s <stack>` */
+export const planCommand = (c: CommandContext) => stackCommand(c, "plan");
+/** `slipway apply -s <stack>` */
+export const applyCommand = (c: CommandContext) => stackCommand(c, "apply");

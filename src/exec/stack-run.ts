@@ -1,0 +1,251 @@
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { packerCommands, preparePacker } from "../components/packer/driver.js";
+import {
+  checkRunnable,
+  prepareTerraform,
+  terraformCommands,
+  type PreparedFile,
+  type ToolCommand,
+} from "../components/terraform/driver.js";
+import { SlipwayError } from "../errors.js";
+import type { StackEngine } from "../stack/engine.js";
+import type { ResolvedComponent } from "../stack/types.js";
+import { onPath, tooOld } from "./tools.js";
+
+export type StackAction = "plan" | "apply";
+
+export interface StackRunOptions {
+  parallelism: number;
+  dryRun: boolean;
+  env: Record<string, string | undefined>;
+  logDir: string;
+  /** Progress lines (state changes), for the live display or plain output. */
+  progress: (line: string) => void;
+}
+
+export interface ComponentRun {
+  component: string;
+  type: string;
+  status: "done" | "failed" | "skipped" | "dry-run";
+  ms: number;
+  log: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+interface Node {
+  c: ResolvedComponent;
+  deps: string[];
+}
+
+/** `settings.depends_on` in Atmos's form: a map (or list) of `{component: name}`; other stacks are not ours to order. */
+function dependsOn(c: ResolvedComponent): string[] {
+  const raw = c.settings.depends_on;
+  const items = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
+  return items.flatMap((d) => {
+    const o = d as Record<string, unknown>;
+    if (typeof d === "string") return [d];
+    if (typeof o?.component !== "string") return [];
+    if (typeof o.stack === "string" && o.stack !== c.atmos_stack) return [];
+    return [o.component];
+  });
+}
+
+/** The stack's runnable components with their dependencies, checked: unknown targets and cycles are errors before anything runs. */
+export function planGraph(engine: StackEngine, stack: string): Node[] {
+  const entry = engine.stack(stack);
+  const nodes: Node[] = [];
+  for (const type of ["packer", "terraform"] as const) {
+    for (const name of entry.componentNames(type)) {
+      const c = engine.resolveComponent(entry.name, name, type);
+      if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
+      nodes.push({ c, deps: dependsOn(c) });
+    }
+  }
+  const names = new Set(nodes.map((n) => n.c.atmos_component));
+  for (const n of nodes) {
+    for (const d of n.deps) {
+      if (!names.has(d)) {
+        throw new SlipwayError({
+          code: "validation",
+          message: `component "${n.c.atmos_component}" depends on "${d}", which stack "${entry.name}" does not deploy`,
+          hint: "fix settings.depends_on, or enable the component it names",
+        });
+      }
+    }
+  }
+  const seen = new Map<string, "visiting" | "done">();
+  const byName = new Map(nodes.map((n) => [n.c.atmos_component, n]));
+  const visit = (name: string, path: string[]) => {
+    if (seen.get(name) === "done") return;
+    if (seen.get(name) === "visiting")
+      throw new SlipwayError({
+        code: "validation",
+        message: `dependency cycle: ${[...path, name].join(" → ")}`,
+        hint: "remove one of these settings.depends_on entries",
+      });
+    seen.set(name, "visiting");
+    for (const d of byName.get(name)!.deps) visit(d, [...path, name]);
+    seen.set(name, "done");
+  };
+  for (const n of nodes) visit(n.c.atmos_component, []);
+  return nodes;
+}
+
+function driverFor(
+  c: ResolvedComponent,
+  action: StackAction,
+  dir: string,
+): { files: PreparedFile[]; commands: ToolCommand[] } {
+  if (c.component_type === "packer")
+    return {
+      files: preparePacker(c, dir),
+      commands: packerCommands(c, action === "plan" ? "validate" : "build", dir, []),
+    };
+  return {
+    files: prepareTerraform(c, dir),
+    commands: terraformCommands(c, action === "plan" ? "plan" : "deploy", dir, []),
+  };
+}
+
+function runLogged(
+  cmd: ToolCommand,
+  env: Record<string, string | undefined>,
+  log: NodeJS.WritableStream,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd.argv[0]!, cmd.argv.slice(1), {
+      cwd: cmd.cwd,
+      env: { ...env, ...cmd.env } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    p.stdout.pipe(log, { end: false });
+    p.stderr.pipe(log, { end: false });
+    p.on("error", () => resolve(127));
+    p.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Runs every component of a stack in dependency order, independent ones in parallel; a failure stops only its dependents. */
+export async function runStack(
+  engine: StackEngine,
+  stack: string,
+  action: StackAction,
+  opts: StackRunOptions,
+): Promise<ComponentRun[]> {
+  const nodes = planGraph(engine, stack);
+  const entry = engine.stack(stack);
+  const logDir = join(opts.logDir, entry.name.replace(/\//g, "-"));
+  mkdirSync(logDir, { recursive: true });
+  const results = new Map<string, ComponentRun>();
+  const running = new Set<string>();
+  const pending = new Set(nodes.map((n) => n.c.atmos_component));
+  return new Promise((resolveAll) => {
+    const tick = () => {
+      for (const n of nodes) {
+        const name = n.c.atmos_component;
+        if (!pending.has(name)) continue;
+        const failedDep = n.deps.find(
+          (d) => results.get(d) && !["done", "dry-run"].includes(results.get(d)!.status),
+        );
+        if (failedDep) {
+          pending.delete(name);
+          results.set(name, {
+            component: name,
+            type: n.c.component_type,
+            status: "skipped",
+            ms: 0,
+            log: "",
+            reason: `${failedDep} did not succeed`,
+          });
+          opts.progress(`${name}: skipped (${failedDep} did not succeed)`);
+          continue;
+        }
+        if (running.size >= opts.parallelism || !n.deps.every((d) => results.has(d))) continue;
+        pending.delete(name);
+        running.add(name);
+        void start(n).then((r) => {
+          running.delete(name);
+          results.set(name, r);
+          tick();
+        });
+      }
+      if (pending.size === 0 && running.size === 0)
+        resolveAll(nodes.map((n) => results.get(n.c.atmos_component)!));
+    };
+    const start = async (n: Node): Promise<ComponentRun> => {
+      const c = n.c;
+      const t0 = Date.now();
+      const log = join(logDir, `${c.atmos_component.replace(/\//g, "-")}.log`);
+      const base =
+        c.component_type === "packer"
+          ? engine.config.components.packer.basePath
+          : engine.config.components.terraform.basePath;
+      const dir = join(base, c.component);
+      const { files, commands } = driverFor(c, action, dir);
+      const unusable = onPath(c.command, opts.env)
+        ? tooOld(c.command, opts.env)
+        : `${c.command} is not on PATH`;
+      const dry = opts.dryRun || unusable !== undefined;
+      opts.progress(
+        `${c.atmos_component}: running${dry ? ` (dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""})` : ""}`,
+      );
+      if (dry) {
+        writeFileSync(
+          log,
+          [
+            ...files.flatMap((f) => [`# would write ${f.path}`, f.content]),
+            ...commands.map((x) => `# would run in ${x.cwd}\n${x.argv.join(" ")}`),
+          ].join("\n") + "\n",
+        );
+        opts.progress(`${c.atmos_component}: dry run done`);
+        return {
+          component: c.atmos_component,
+          type: c.component_type,
+          status: "dry-run",
+          ms: Date.now() - t0,
+          log,
+          ...(unusable && !opts.dryRun ? { reason: unusable } : {}),
+        };
+      }
+      try {
+        checkRunnable(c, action === "plan" ? "plan" : "apply");
+      } catch (e) {
+        writeFileSync(log, `${(e as Error).message}\n`);
+        opts.progress(`${c.atmos_component}: failed (${(e as Error).message})`);
+        return {
+          component: c.atmos_component,
+          type: c.component_type,
+          status: "failed",
+          ms: Date.now() - t0,
+          log,
+          reason: (e as Error).message,
+        };
+      }
+      for (const f of files) writeFileSync(f.path, f.content);
+      const stream = createWriteStream(log);
+      let code = 0;
+      for (const cmd of commands) {
+        stream.write(`$ ${cmd.argv.join(" ")}\n`);
+        code = await runLogged(cmd, opts.env, stream);
+        if (code !== 0) break;
+      }
+      await new Promise((r) => stream.end(r));
+      const ms = Date.now() - t0;
+      opts.progress(
+        `${c.atmos_component}: ${code === 0 ? "done" : `failed (exit ${code})`} in ${(ms / 1000).toFixed(1)} s`,
+      );
+      return {
+        component: c.atmos_component,
+        type: c.component_type,
+        status: code === 0 ? "done" : "failed",
+        ms,
+        log,
+        exitCode: code,
+      };
+    };
+    tick();
+  });
+}
