@@ -3,3 +3,4 @@ await import("./describe-stacks.mjs");
 await import("./secrets.mjs");
 await import("./manifests.mjs");
 await import("./render.mjs");
+await import("./plan.mjs");
