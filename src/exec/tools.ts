@@ -12,12 +12,19 @@ const INSTALL: Record<string, string> = {
   kubectl: "install kubectl (https://kubernetes.io/docs/tasks/tools/)",
 };
 
-/** True when `tool` is on PATH. */
+/** True when `tool` is an executable on PATH (looked up here, without spawning a shell). */
 export function onPath(tool: string, env: Record<string, string | undefined>): boolean {
-  return (
-    spawnSync("sh", ["-c", `command -v "$1"`, "sh", tool], { env: env as NodeJS.ProcessEnv, stdio: "ignore" })
-      .status === 0
-  );
+  if (tool.includes("/")) return isExecutable(tool);
+  return (env.PATH ?? "").split(delimiter).some((dir) => dir !== "" && isExecutable(join(dir, tool)));
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Throws a SlipwayError naming the missing tool, what needs it, and how to install it. */
