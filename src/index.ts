@@ -8,3 +8,29 @@ export { merge, mergeAll } from "./stack/merge.js";
 export type { ResolvedComponent, Origin, Warning } from "./stack/types.js";
 export { compileTemplate, renderTemplate, TemplateError } from "./template/index.js";
 export { COMPONENT_TYPES, type ComponentTypeName } from "./schema/cli-config.js";
+export { renderStack, RENDERERS } from "./render/render.js";
+export { sealSecrets } from "./render/seal.js";
+export { validateManifests, type ManifestReport } from "./manifests/validate.js";
+export type { ManifestFinding } from "./manifests/types.js";
+export {
+  encryptFile,
+  decryptFile,
+  editFile,
+  updateKeys,
+  rotate,
+  check as checkSecrets,
+  keygen,
+} from "./secrets/operations.js";
+export {
+  encryptDocument,
+  decryptDocument,
+  readDocument,
+  writeDocument,
+  formatOf,
+} from "./secrets/sops-file.js";
+export { findIdentities } from "./secrets/keys.js";
+export { loadWorkflows, findWorkflowFile } from "./workflow/workflow-file.js";
+export { runWorkflow } from "./workflow/runner.js";
+export { runStack, planGraph } from "./exec/stack-run.js";
+export { prepareTerraform, terraformCommands } from "./components/terraform/driver.js";
+export { preparePacker, packerCommands } from "./components/packer/driver.js";
