@@ -210,7 +210,7 @@ export const COMMANDS: CommandDef[] = [
       "slipway terraform plan k3s-cluster -s pve-prod --dry-run",
       "slipway terraform deploy k3s-cluster -s pve-prod -- -parallelism=4",
     ],
-    load: async () => (await import("./terraform.js")).terraformCommand,
+    load: async () => (await import("./drivers.js")).terraformCommand,
   },
   {
     words: ["plan"],
@@ -258,7 +258,7 @@ export const COMMANDS: CommandDef[] = [
       },
     },
     examples: ["slipway packer build alma9-k3s-optimized -s pve-prod --dry-run"],
-    load: async () => (await import("./terraform.js")).packerCommand,
+    load: async () => (await import("./drivers.js")).packerCommand,
   },
   {
     words: ["workflow", "list"],
