@@ -1,6 +1,23 @@
-import type { CommandDef } from "./command.js";
+import type { CommandDef, FlagDef } from "./command.js";
 
 const stackFlag = { type: "string", short: "s", description: "Stack name", value: "STACK" } as const;
+const requiredStack = { ...stackFlag, description: "Stack name (required)" };
+
+/** Flags of the commands that run a tool for one component. */
+const DRIVER_FLAGS: Record<string, FlagDef> = {
+  stack: requiredStack,
+  "dry-run": { type: "boolean", description: "Print the files it would write and the commands it would run" },
+};
+
+/** Flags of plan and apply. */
+const STACK_RUN_FLAGS: Record<string, FlagDef> = {
+  stack: requiredStack,
+  parallelism: { type: "string", description: "How many components run at once (default 4)", value: "N" },
+  "dry-run": {
+    type: "boolean",
+    description: "Write nothing, run nothing: print each component's files and commands to its log",
+  },
+};
 
 /** Every command slipway has. The README's command reference is generated from this table. */
 export const COMMANDS: CommandDef[] = [
@@ -199,13 +216,7 @@ export const COMMANDS: CommandDef[] = [
       },
       { name: "component", description: "Component name", required: true },
     ],
-    flags: {
-      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
-      "dry-run": {
-        type: "boolean",
-        description: "Print the files it would write and the commands it would run",
-      },
-    },
+    flags: DRIVER_FLAGS,
     examples: [
       "slipway terraform plan k3s-cluster -s pve-prod --dry-run",
       "slipway terraform deploy k3s-cluster -s pve-prod -- -parallelism=4",
@@ -217,28 +228,14 @@ export const COMMANDS: CommandDef[] = [
     summary: "Plan every component of a stack in dependency order (OpenTofu plan, Packer validate)",
     description:
       "Components run in the order settings.depends_on gives, independent ones in parallel; each one's output goes to .slipway/logs/<stack>/<component>.log. A failure stops its dependents and lets independent work finish. A component whose tool is not on PATH runs as a dry run, and says so.",
-    flags: {
-      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
-      parallelism: { type: "string", description: "How many components run at once (default 4)", value: "N" },
-      "dry-run": {
-        type: "boolean",
-        description: "Write nothing, run nothing: print each component's files and commands to its log",
-      },
-    },
+    flags: STACK_RUN_FLAGS,
     examples: ["slipway plan -s pve-prod", "slipway plan -s pve-prod --parallelism 2"],
     load: async () => (await import("./stack-run.js")).planCommand,
   },
   {
     words: ["apply"],
     summary: "Apply every component of a stack in dependency order (OpenTofu deploy, Packer build)",
-    flags: {
-      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
-      parallelism: { type: "string", description: "How many components run at once (default 4)", value: "N" },
-      "dry-run": {
-        type: "boolean",
-        description: "Write nothing, run nothing: print each component's files and commands to its log",
-      },
-    },
+    flags: STACK_RUN_FLAGS,
     load: async () => (await import("./stack-run.js")).applyCommand,
   },
   {
@@ -250,13 +247,7 @@ export const COMMANDS: CommandDef[] = [
       { name: "action", description: "init | validate | build | fmt | inspect", required: true },
       { name: "component", description: "Component name", required: true },
     ],
-    flags: {
-      stack: { type: "string", short: "s", description: "Stack name (required)", value: "STACK" },
-      "dry-run": {
-        type: "boolean",
-        description: "Print the files it would write and the commands it would run",
-      },
-    },
+    flags: DRIVER_FLAGS,
     examples: ["slipway packer build alma9-k3s-optimized -s pve-prod --dry-run"],
     load: async () => (await import("./drivers.js")).packerCommand,
   },
