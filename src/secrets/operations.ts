@@ -213,26 +213,17 @@ export async function updateKeys(
   paths: string[],
   ctx: SecretsContext,
 ): Promise<{ file: string; recipients: string[] }[]> {
-  const out: { file: string; recipients: string[] }[] = [];
-  for (const p of paths) {
-    const file = resolve(ctx.cwd, p);
-    const enc = readDocument(read(file), formatOf(file), file);
-    const { dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file);
+  return eachEncrypted(paths, ctx, async (file, enc, { dataKey }) => {
     const { groups, threshold } = recipientsFor(file, undefined);
     const wrapped = await wrapDataKey(dataKey, groups, threshold);
     writeFileAtomic(file, writeDocument({ ...enc, meta: { ...enc.meta!, ...wrapped } }));
-    out.push({ file, recipients: groups.flat() });
-  }
-  return out;
+    return { file, recipients: groups.flat() };
+  });
 }
 
 /** `secrets rotate`: a new data key, every value re-encrypted, the same recipients. */
 export async function rotate(paths: string[], ctx: SecretsContext): Promise<string[]> {
-  const done: string[] = [];
-  for (const p of paths) {
-    const file = resolve(ctx.cwd, p);
-    const enc = readDocument(read(file), formatOf(file), file);
-    const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
+  return eachEncrypted(paths, ctx, async (file, enc, { plain }) => {
     const meta = enc.meta!;
     const again = await encryptDocument(
       plain,
@@ -244,9 +235,23 @@ export async function rotate(paths: string[], ctx: SecretsContext): Promise<stri
       file,
     );
     writeFileAtomic(file, writeDocument(again));
-    done.push(file);
+    return file;
+  });
+}
+
+/** Opens each encrypted file (MAC verified) and hands it to `fn`, one after the other. */
+async function eachEncrypted<T>(
+  paths: string[],
+  ctx: SecretsContext,
+  fn: (file: string, enc: SopsDocument, opened: { plain: SopsDocument; dataKey: Uint8Array }) => Promise<T>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const p of paths) {
+    const file = resolve(ctx.cwd, p);
+    const enc = readDocument(read(file), formatOf(file), file);
+    out.push(await fn(file, enc, await decryptDocument(enc, findIdentities(ctx.env), file)));
   }
-  return done;
+  return out;
 }
 
 export interface CheckFinding {
