@@ -7,6 +7,7 @@ import {
   type ComponentTypeName,
   type ListMergeStrategy,
 } from "../schema/cli-config.js";
+import { checkAgainst } from "../schema/check-yaml.js";
 import { unknownKeys } from "../schema/zod-walk.js";
 import { locate, parseYaml } from "../stack/yaml.js";
 import type { Warning } from "../stack/types.js";
@@ -87,18 +88,10 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   const text = readText(file);
   const parseOpts = { file, env, basePath: dirname(file) };
   const raw = parseYaml(text, parseOpts) ?? {};
-  const result = CliConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const pos = locate(text, issue.path as (string | number)[], parseOpts);
-    throw new SlipwayError({
-      code: "config",
-      message: `${issue.path.join(".") || "config"}: ${issue.message}`,
-      file,
-      ...pos,
-      hint: "see `slipway schema config` for the fields and their types",
-    });
-  }
+  const c = checkAgainst(CliConfigSchema, raw, text, parseOpts, {
+    code: "config",
+    hint: "see `slipway schema config` for the fields and their types",
+  });
   const warnings: Warning[] = unknownKeys(CliConfigSchema, raw)
     .filter((p) => !isAtmosOnlyField(p))
     .map((p) => ({
@@ -106,7 +99,6 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
       file,
       ...locate(text, p, parseOpts, "key"),
     }));
-  const c = result.data;
   const root = resolve(dirname(file), c.base_path ?? ".");
   const components = Object.fromEntries(
     (Object.keys(DEFAULT_COMMANDS) as ComponentTypeName[]).map((t) => [

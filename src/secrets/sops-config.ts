@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { SlipwayError } from "../errors.js";
+import { checkAgainst } from "../schema/check-yaml.js";
 import { locate, parseYamlWithPositions } from "../stack/yaml.js";
 import type { EncryptionRules } from "./rules.js";
 
@@ -48,19 +49,11 @@ const splitRecipients = (r: z.infer<typeof Recipients> | undefined): string[] =>
 export function loadSopsConfig(file: string): { rules: z.infer<typeof CreationRule>[]; text: string } {
   const text = readFileSync(file, "utf8");
   const opts = { file, env: {}, basePath: dirname(file) };
-  const raw = parseYamlWithPositions(text, opts) ?? {};
-  const r = SopsConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new SlipwayError({
-      code: "config",
-      message: `${issue.path.join(".")}: ${issue.message}`,
-      file,
-      ...locate(text, issue.path as (string | number)[], opts),
-      hint: "see sops's documentation of creation_rules",
-    });
-  }
-  const rules = r.data.creation_rules ?? [];
+  const data = checkAgainst(SopsConfigSchema, parseYamlWithPositions(text, opts) ?? {}, text, opts, {
+    code: "config",
+    hint: "see sops's documentation of creation_rules",
+  });
+  const rules = data.creation_rules ?? [];
   rules.forEach((rule, i) => {
     if (rule.path_regex === undefined) return;
     try {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
 import { SlipwayError } from "../errors.js";
+import { checkAgainst } from "../schema/check-yaml.js";
 import { locate, parseYamlWithPositions } from "../stack/yaml.js";
 import { parseDuration } from "./duration.js";
 
@@ -57,20 +58,12 @@ export function findWorkflowFile(ref: string, cwd: string, workflowsDir: string)
 export function loadWorkflows(file: string): Map<string, Workflow> {
   const text = readFileSync(file, "utf8");
   const opts = { file, env: {}, basePath: "/" };
-  const raw = parseYamlWithPositions(text, opts);
-  const r = WorkflowFileSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new SlipwayError({
-      code: "validation",
-      message: `${issue.path.join(".")}: ${issue.message}`,
-      file,
-      ...locate(text, issue.path as (string | number)[], opts),
-      hint: "steps take name, type (slipway, atmos, shell, check), command, stack, env, retry, timeout, interval, expect_status",
-    });
-  }
+  const data = checkAgainst(WorkflowFileSchema, parseYamlWithPositions(text, opts), text, opts, {
+    code: "validation",
+    hint: "steps take name, type (slipway, atmos, shell, check), command, stack, env, retry, timeout, interval, expect_status",
+  });
   const out = new Map<string, Workflow>();
-  for (const [name, w] of Object.entries(r.data.workflows)) {
+  for (const [name, w] of Object.entries(data.workflows)) {
     if (w.steps.length === 0) {
       throw new SlipwayError({
         code: "validation",
