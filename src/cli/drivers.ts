@@ -9,6 +9,8 @@ import {
 } from "../components/packer/driver.js";
 import {
   checkRunnable,
+  componentDir,
+  dryRunText,
   prepareTerraform,
   TERRAFORM_ACTIONS,
   terraformCommands,
@@ -24,66 +26,69 @@ import { writeFileAtomic } from "../fs-atomic.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 
-/** `slipway terraform <action> <component> -s <stack> [--dry-run] [-- extra args]` */
-export function terraformCommand(c: CommandContext): CommandResult {
+/** The parts both driver commands share: the action checked, the component resolved, runnable, its folder there. */
+function openComponent(
+  c: CommandContext,
+  type: "terraform" | "packer",
+  actions: readonly string[],
+  folderHint: string,
+) {
   const [action, component] = c.args as [string, string];
-  if (!(TERRAFORM_ACTIONS as readonly string[]).includes(action)) {
+  if (!actions.includes(action)) {
     throw new SlipwayError({
       code: "usage",
-      message: `unknown terraform action "${action}"`,
-      hint: `actions: ${TERRAFORM_ACTIONS.join(", ")}`,
+      message: `unknown ${type} action "${action}"`,
+      hint: `actions: ${actions.join(", ")}`,
     });
   }
   const { engine, notes } = openEngine(c);
-  const resolved = engine.resolveComponent(requireStack(c), component, "terraform");
+  const resolved = engine.resolveComponent(requireStack(c), component, type);
   checkRunnable(resolved, action);
-  const dir = join(engine.config.components.terraform.basePath, resolved.component);
+  const dir = componentDir(engine.config.components, resolved);
   if (!existsSync(dir)) {
     throw new SlipwayError({
       code: "validation",
       message: `component folder ${relative(c.cwd, dir)} does not exist`,
-      hint: "create the OpenTofu root module there, or fix metadata.component",
+      hint: `${folderHint}, or fix metadata.component`,
     });
   }
-  const files = prepareTerraform(resolved, dir);
-  const commands = terraformCommands(resolved, action as TerraformAction, dir, c.extra ?? []);
+  return { action, component, resolved, dir, notes };
+}
+
+/** `slipway terraform <action> <component> -s <stack> [--dry-run] [-- extra args]` */
+export function terraformCommand(c: CommandContext): CommandResult {
+  const { action, component, resolved, dir, notes } = openComponent(
+    c,
+    "terraform",
+    TERRAFORM_ACTIONS,
+    "create the OpenTofu root module there",
+  );
   if (action === "clean" && !c.flags["dry-run"]) {
     for (const p of [join(dir, varfileName(resolved)), join(dir, "backend.tf.json"), join(dir, ".terraform")])
       rmSync(p, { recursive: true, force: true });
     return { text: `cleaned ${relative(c.cwd, dir) || "."}\n`, notes };
   }
-  return execute(c, resolved, files, commands, `terraform ${action} ${component}`, notes);
+  const commands = terraformCommands(resolved, action as TerraformAction, dir, c.extra ?? []);
+  return execute(
+    c,
+    resolved,
+    prepareTerraform(resolved, dir),
+    commands,
+    `terraform ${action} ${component}`,
+    notes,
+  );
 }
 
 /** `slipway packer <init|validate|build|fmt|inspect> <component> -s <stack> [--dry-run] [-- extra args]` */
 export function packerCommand(c: CommandContext): CommandResult {
-  const [action, component] = c.args as [string, string];
-  if (!(PACKER_ACTIONS as readonly string[]).includes(action)) {
-    throw new SlipwayError({
-      code: "usage",
-      message: `unknown packer action "${action}"`,
-      hint: `actions: ${PACKER_ACTIONS.join(", ")}`,
-    });
-  }
-  const { engine, notes } = openEngine(c);
-  const resolved = engine.resolveComponent(requireStack(c), component, "packer");
-  checkRunnable(resolved, action);
-  const dir = join(engine.config.components.packer.basePath, resolved.component);
-  if (!existsSync(dir)) {
-    throw new SlipwayError({
-      code: "validation",
-      message: `component folder ${relative(c.cwd, dir)} does not exist`,
-      hint: "create the Packer template there, or fix metadata.component",
-    });
-  }
-  return execute(
+  const { action, component, resolved, dir, notes } = openComponent(
     c,
-    resolved,
-    preparePacker(resolved, dir),
-    packerCommands(resolved, action as PackerAction, dir, c.extra ?? []),
-    `packer ${action} ${component}`,
-    notes,
+    "packer",
+    PACKER_ACTIONS,
+    "create the Packer template there",
   );
+  const commands = packerCommands(resolved, action as PackerAction, dir, c.extra ?? []);
+  return execute(c, resolved, preparePacker(resolved, dir), commands, `packer ${action} ${component}`, notes);
 }
 
 /** Dry run: print files and argv; otherwise write the files and run the commands, stopping at a failure. */
@@ -96,16 +101,7 @@ function execute(
   notes: string[],
 ): CommandResult {
   const show = (p: string) => relative(c.cwd, p) || ".";
-  if (c.flags["dry-run"]) {
-    const lines = [
-      ...files.flatMap((f) => [`# would write ${show(f.path)}`, f.content.trimEnd()]),
-      ...commands.map(
-        (cmd) =>
-          `# would run in ${show(cmd.cwd)}${Object.keys(cmd.env).length ? ` with ${Object.keys(cmd.env).join(", ")}` : ""}\n${cmd.argv.join(" ")}`,
-      ),
-    ];
-    return { text: lines.join("\n") + "\n", notes };
-  }
+  if (c.flags["dry-run"]) return { text: dryRunText(files, commands, show), notes };
   requireTool(resolved.command, what, c.env);
   for (const f of files) writeFileAtomic(f.path, f.content);
   for (const cmd of commands) {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { packerCommands, preparePacker } from "../components/packer/driver.js";
 import {
   checkRunnable,
+  componentDir,
+  dryRunText,
   prepareTerraform,
   terraformCommands,
   type PreparedFile,
@@ -179,11 +181,7 @@ export async function runStack(
       const c = n.c;
       const t0 = Date.now();
       const log = join(logDir, `${c.atmos_component.replace(/\//g, "-")}.log`);
-      const base =
-        c.component_type === "packer"
-          ? engine.config.components.packer.basePath
-          : engine.config.components.terraform.basePath;
-      const dir = join(base, c.component);
+      const dir = componentDir(engine.config.components, c);
       const { files, commands } = driverFor(c, action, dir);
       const unusable = onPath(c.command, opts.env)
         ? tooOld(c.command, opts.env)
@@ -193,13 +191,7 @@ export async function runStack(
         `${c.atmos_component}: running${dry ? ` (dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""})` : ""}`,
       );
       if (dry) {
-        writeFileSync(
-          log,
-          [
-            ...files.flatMap((f) => [`# would write ${f.path}`, f.content]),
-            ...commands.map((x) => `# would run in ${x.cwd}\n${x.argv.join(" ")}`),
-          ].join("\n") + "\n",
-        );
+        writeFileSync(log, dryRunText(files, commands));
         opts.progress(`${c.atmos_component}: dry run done`);
         return {
           component: c.atmos_component,

@@ -105,3 +105,25 @@ export function terraformCommands(
       return [];
   }
 }
+
+/** The component's folder under its type's base path. */
+export function componentDir(basePaths: Record<string, { basePath: string }>, c: ResolvedComponent): string {
+  return join(basePaths[c.component_type]!.basePath, c.component);
+}
+
+/** What a dry run shows: each file with its content, each command with its folder and extra env. */
+export function dryRunText(
+  files: PreparedFile[],
+  commands: ToolCommand[],
+  show: (p: string) => string = (p) => p,
+): string {
+  return (
+    [
+      ...files.flatMap((f) => [`# would write ${show(f.path)}`, f.content.trimEnd()]),
+      ...commands.map(
+        (cmd) =>
+          `# would run in ${show(cmd.cwd)}${Object.keys(cmd.env).length ? ` with ${Object.keys(cmd.env).join(", ")}` : ""}\n${cmd.argv.join(" ")}`,
+      ),
+    ].join("\n") + "\n"
+  );
+}
