@@ -187,34 +187,28 @@ export async function runStack(
         ? tooOld(c.command, opts.env)
         : `${c.command} is not on PATH`;
       const dry = opts.dryRun || unusable !== undefined;
+      const ended = (status: ComponentRun["status"], more: Partial<ComponentRun> = {}): ComponentRun => ({
+        component: c.atmos_component,
+        type: c.component_type,
+        status,
+        ms: Date.now() - t0,
+        log,
+        ...more,
+      });
       opts.progress(
         `${c.atmos_component}: running${dry ? ` (dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""})` : ""}`,
       );
       if (dry) {
         writeFileSync(log, dryRunText(files, commands));
         opts.progress(`${c.atmos_component}: dry run done`);
-        return {
-          component: c.atmos_component,
-          type: c.component_type,
-          status: "dry-run",
-          ms: Date.now() - t0,
-          log,
-          ...(unusable && !opts.dryRun ? { reason: unusable } : {}),
-        };
+        return ended("dry-run", unusable && !opts.dryRun ? { reason: unusable } : {});
       }
       try {
         checkRunnable(c, action === "plan" ? "plan" : "apply");
       } catch (e) {
         writeFileSync(log, `${(e as Error).message}\n`);
         opts.progress(`${c.atmos_component}: failed (${(e as Error).message})`);
-        return {
-          component: c.atmos_component,
-          type: c.component_type,
-          status: "failed",
-          ms: Date.now() - t0,
-          log,
-          reason: (e as Error).message,
-        };
+        return ended("failed", { reason: (e as Error).message });
       }
       for (const f of files) writeFileSync(f.path, f.content);
       const stream = createWriteStream(log);
@@ -225,18 +219,11 @@ export async function runStack(
         if (code !== 0) break;
       }
       await new Promise((r) => stream.end(r));
-      const ms = Date.now() - t0;
+      const run = ended(code === 0 ? "done" : "failed", { exitCode: code });
       opts.progress(
-        `${c.atmos_component}: ${code === 0 ? "done" : `failed (exit ${code})`} in ${(ms / 1000).toFixed(1)} s`,
+        `${c.atmos_component}: ${code === 0 ? "done" : `failed (exit ${code})`} in ${(run.ms / 1000).toFixed(1)} s`,
       );
-      return {
-        component: c.atmos_component,
-        type: c.component_type,
-        status: code === 0 ? "done" : "failed",
-        ms,
-        log,
-        exitCode: code,
-      };
+      return run;
     };
     tick();
   });

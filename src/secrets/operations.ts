@@ -186,20 +186,8 @@ export async function editFile(path: string, ctx: SecretsContext): Promise<{ cha
     const after = readFileSync(tmp, "utf8");
     if (after === before) return { changed: false };
     const edited = readDocument(after, enc.format, file);
-    const meta = enc.meta!;
     // Same data key, recipients and rules; unchanged values keep their ciphertext.
-    const again = await encryptDocument(
-      edited,
-      {
-        groups: meta.groups.map((g) => g.map((s) => s.recipient)),
-        threshold: meta.threshold,
-        rules: meta.rules,
-        dataKey,
-        reuse,
-      },
-      file,
-    );
-    writeFileAtomic(file, writeDocument(again));
+    writeFileAtomic(file, writeDocument(await encryptLike(enc, edited, file, { dataKey, reuse })));
     return { changed: true };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -224,19 +212,29 @@ export async function updateKeys(
 /** `secrets rotate`: a new data key, every value re-encrypted, the same recipients. */
 export async function rotate(paths: string[], ctx: SecretsContext): Promise<string[]> {
   return eachEncrypted(paths, ctx, async (file, enc, { plain }) => {
-    const meta = enc.meta!;
-    const again = await encryptDocument(
-      plain,
-      {
-        groups: meta.groups.map((g) => g.map((s) => s.recipient)),
-        threshold: meta.threshold,
-        rules: meta.rules,
-      },
-      file,
-    );
-    writeFileAtomic(file, writeDocument(again));
+    writeFileAtomic(file, writeDocument(await encryptLike(enc, plain, file)));
     return file;
   });
+}
+
+/** Encrypts `plain` for the recipients, threshold and rules `enc` was encrypted with. */
+function encryptLike(
+  enc: SopsDocument,
+  plain: SopsDocument,
+  file: string,
+  keep: { dataKey?: Uint8Array; reuse?: Reuse } = {},
+): Promise<SopsDocument> {
+  const meta = enc.meta!;
+  return encryptDocument(
+    plain,
+    {
+      groups: meta.groups.map((g) => g.map((s) => s.recipient)),
+      threshold: meta.threshold,
+      rules: meta.rules,
+      ...keep,
+    },
+    file,
+  );
 }
 
 /** Opens each encrypted file (MAC verified) and hands it to `fn`, one after the other. */
