@@ -2,11 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onPath } from "../src/exec/tools.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { SlipwayError } from "../src/errors.js";
 import { StackEngine } from "../src/stack/engine.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** Whether this machine has `tool` on PATH; tests of the real tool run only then (vitest lists them as skipped otherwise). */
+export const hasTool = (tool: string) => onPath(tool, process.env);
 export const fixture = (...parts: string[]) => join(repoRoot, "test", "fixtures", ...parts);
 
 /** A stack engine on a folder holding slipway.yaml (or atmos.yaml). */
