@@ -7,7 +7,9 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`slipway ${pkg.version}\n`);
 } else {
-  const { main } = await import("../dist/cli/main.js");
+  // The CLI is a minified bundle: map --debug stack traces back to the readable tsc output in dist/.
+  if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
+  const { main } = await import("../dist/bundle/main.js");
   const code = await main(argv, {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
