@@ -14,6 +14,8 @@ rmSync(dir, { recursive: true, force: true });
 await build({
   input: { main: join(root, "dist", "cli", "main.js") },
   platform: "node",
+  // Packages that find their own files through __dirname (a WebAssembly blob) stay in node_modules.
+  external: ["@cdktf/hcl2json"],
   logLevel: "warn",
   output: {
     dir,

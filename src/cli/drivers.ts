@@ -21,18 +21,26 @@ import {
 } from "../components/terraform/driver.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import { SlipwayError } from "../errors.js";
+import { checkComponentVariables } from "../components/variables.js";
 import { requireTool } from "../exec/tools.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
+import { formatError, formatWarning } from "./output.js";
 
-/** The parts both driver commands share: the action checked, the component resolved, runnable, its folder there. */
-function openComponent(
+/**
+ * The parts both driver commands share: the action checked, the component resolved, runnable, its folder
+ * there, and its variables checked against the module's `variable` blocks (errors stop the run).
+ */
+async function openComponent(
   c: CommandContext,
   type: "terraform" | "packer",
   actions: readonly string[],
   folderHint: string,
-) {
+): Promise<
+  | { blocked: CommandResult }
+  | { action: string; component: string; resolved: ResolvedComponent; dir: string; notes: string[] }
+> {
   const [action, component] = c.args as [string, string];
   if (!actions.includes(action)) {
     throw new SlipwayError({
@@ -52,17 +60,25 @@ function openComponent(
       hint: `${folderHint}, or fix metadata.component`,
     });
   }
-  return { action, component, resolved, dir, notes };
+  const report = action === "clean" ? undefined : await checkComponentVariables(engine, resolved, dir);
+  const warnings = (report?.warnings ?? []).map((w) => formatWarning(w, c.cwd));
+  if (report && report.errors.length > 0) {
+    const errors = report.errors.map((e) => formatError(e, c.cwd));
+    return { blocked: { notes: [...notes, ...warnings, ...errors], exitCode: 1 } };
+  }
+  return { action, component, resolved, dir, notes: [...notes, ...warnings] };
 }
 
 /** `slipway terraform <action> <component> -s <stack> [--dry-run] [-- extra args]` */
-export function terraformCommand(c: CommandContext): CommandResult {
-  const { action, component, resolved, dir, notes } = openComponent(
+export async function terraformCommand(c: CommandContext): Promise<CommandResult> {
+  const opened = await openComponent(
     c,
     "terraform",
     TERRAFORM_ACTIONS,
     "create the OpenTofu root module there",
   );
+  if ("blocked" in opened) return opened.blocked;
+  const { action, component, resolved, dir, notes } = opened;
   if (action === "clean" && !c.flags["dry-run"]) {
     for (const p of [join(dir, varfileName(resolved)), join(dir, "backend.tf.json"), join(dir, ".terraform")])
       rmSync(p, { recursive: true, force: true });
@@ -80,13 +96,10 @@ export function terraformCommand(c: CommandContext): CommandResult {
 }
 
 /** `slipway packer <init|validate|build|fmt|inspect> <component> -s <stack> [--dry-run] [-- extra args]` */
-export function packerCommand(c: CommandContext): CommandResult {
-  const { action, component, resolved, dir, notes } = openComponent(
-    c,
-    "packer",
-    PACKER_ACTIONS,
-    "create the Packer template there",
-  );
+export async function packerCommand(c: CommandContext): Promise<CommandResult> {
+  const opened = await openComponent(c, "packer", PACKER_ACTIONS, "create the Packer template there");
+  if ("blocked" in opened) return opened.blocked;
+  const { action, component, resolved, dir, notes } = opened;
   const commands = packerCommands(resolved, action as PackerAction, dir, c.extra ?? []);
   return execute(c, resolved, preparePacker(resolved, dir), commands, `packer ${action} ${component}`, notes);
 }

@@ -3,6 +3,7 @@ import { runStack, type StackAction } from "../exec/stack-run.js";
 import { SlipwayError } from "../errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
+import { formatWarning } from "./output.js";
 
 async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
@@ -37,6 +38,7 @@ async function stackCommand(c: CommandContext, action: StackAction): Promise<Com
           .trimEnd(),
       )
       .join("\n") + "\n";
+  notes.push(...runs.flatMap((r) => r.warnings.map((w) => formatWarning(w, c.cwd))));
   const failed = runs.filter((r) => r.status === "failed");
   if (failed.length === 0) return { text: table, notes };
   return {

@@ -1,3 +1,6 @@
+import { relative } from "node:path";
+import { componentDir } from "../components/terraform/driver.js";
+import { checkComponentVariables } from "../components/variables.js";
 import { validateComponent } from "../stack/validate-component.js";
 import { validateStacks } from "../stack/validate.js";
 import type { CommandContext, CommandResult } from "./command.js";
@@ -37,11 +40,33 @@ export function validateStacksCommand(ctx: CommandContext): CommandResult {
 }
 
 /** `slipway validate component <component> -s <stack>` */
-export function validateComponentCommand(ctx: CommandContext): CommandResult {
+export async function validateComponentCommand(ctx: CommandContext): Promise<CommandResult> {
   const { engine, notes } = openEngine(ctx);
-  const result = validateComponent(engine, requireStack(ctx), ctx.args[0]!);
+  const stack = requireStack(ctx);
+  const result = validateComponent(engine, stack, ctx.args[0]!);
+  // The same variable check the drivers run: the stack's vars against the module's `variable` blocks.
+  const resolved = engine.resolveComponent(stack, ctx.args[0]!);
+  const dir = componentDir(engine.config.components, resolved);
+  const report = await checkComponentVariables(engine, resolved, dir);
+  if (report) {
+    result.checks.push(`variables (${relative(engine.config.basePath, dir)})`);
+    for (const e of report.errors) {
+      result.findings.push({
+        validation: "variables",
+        schema: relative(engine.config.basePath, dir),
+        path: "vars",
+        message: e.message,
+        ...(e.file ? { file: e.file, line: e.line, col: e.col } : {}),
+      });
+    }
+    notes.push(...report.warnings.map((w) => formatWarning(w, ctx.cwd)));
+  }
   const failed = result.findings.length > 0;
-  const lines = result.findings.map((f) => `error: ${f.path}: ${f.message} (${f.validation}: ${f.schema})`);
+  const lines = result.findings.map((f) =>
+    f.file
+      ? `${relative(ctx.cwd, f.file)}:${f.line}:${f.col}: error: ${f.message}`
+      : `error: ${f.path}: ${f.message} (${f.validation}: ${f.schema})`,
+  );
   if (ctx.flags.format)
     return { data: { valid: !failed, ...result }, notes: [...notes, ...lines], exitCode: failed ? 1 : 0 };
   const summary =

@@ -13,7 +13,8 @@ import {
 } from "../components/terraform/driver.js";
 import { SlipwayError } from "../errors.js";
 import type { StackEngine } from "../stack/engine.js";
-import type { ResolvedComponent } from "../stack/types.js";
+import type { ResolvedComponent, Warning } from "../stack/types.js";
+import { checkComponentVariables } from "../components/variables.js";
 import { onPath, tooOld } from "./tools.js";
 
 export type StackAction = "plan" | "apply";
@@ -35,6 +36,8 @@ export interface ComponentRun {
   log: string;
   exitCode?: number;
   reason?: string;
+  /** Variable-check warnings (vars the module does not declare), already formatted with file:line. */
+  warnings: Warning[];
 }
 
 interface Node {
@@ -112,6 +115,8 @@ function driverFor(
   };
 }
 
+const placed = (e: SlipwayError) => (e.where ? `${e.where}: ${e.message}` : e.message);
+
 function runLogged(
   cmd: ToolCommand,
   env: Record<string, string | undefined>,
@@ -161,6 +166,7 @@ export async function runStack(
             ms: 0,
             log: "",
             reason: `${failedDep} did not succeed`,
+            warnings: [],
           });
           opts.progress(`${name}: skipped (${failedDep} did not succeed)`);
           continue;
@@ -187,14 +193,34 @@ export async function runStack(
         ? tooOld(c.command, opts.env)
         : `${c.command} is not on PATH`;
       const dry = opts.dryRun || unusable !== undefined;
+      let warnings: Warning[] = [];
       const ended = (status: ComponentRun["status"], more: Partial<ComponentRun> = {}): ComponentRun => ({
         component: c.atmos_component,
         type: c.component_type,
         status,
         ms: Date.now() - t0,
         log,
+        warnings,
         ...more,
       });
+      // The variable check runs before anything, dry run included: a required variable the stack does not
+      // set fails the component here instead of in the tool.
+      try {
+        const report = await checkComponentVariables(engine, c, dir);
+        warnings = report?.warnings ?? [];
+        if (report && report.errors.length > 0) {
+          const text = report.errors.map((e) => `${placed(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`);
+          writeFileSync(log, text.join("\n") + "\n");
+          const reason = `variable check: ${report.errors.map((e) => e.message).join("; ")}`;
+          opts.progress(`${c.atmos_component}: failed (${reason})`);
+          return ended("failed", { reason });
+        }
+      } catch (e) {
+        if (!(e instanceof SlipwayError)) throw e;
+        writeFileSync(log, `${placed(e)}\n`);
+        opts.progress(`${c.atmos_component}: failed (${placed(e)})`);
+        return ended("failed", { reason: placed(e) });
+      }
       opts.progress(
         `${c.atmos_component}: running${dry ? ` (dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""})` : ""}`,
       );

@@ -15,6 +15,10 @@ export interface ComponentFinding {
   schema: string;
   path: string;
   message: string;
+  /** Where the problem is, when it is in a file (the module's variable block, for the variable check). */
+  file?: string;
+  line?: number;
+  col?: number;
 }
 
 export interface ComponentValidation {
