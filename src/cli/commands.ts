@@ -252,6 +252,37 @@ export const COMMANDS: CommandDef[] = [
     load: async () => (await import("./drivers.js")).packerCommand,
   },
   {
+    words: ["ansible"],
+    summary: "Run an Ansible playbook for a component: inventory and extra vars generated from the stack",
+    description:
+      "Actions: run (ansible-playbook with the generated inventory and extra vars), inventory (print the inventory). vars.nodes — a list of {name, address, role, groups, host_vars, ssh: {user, port, key}, connection} — becomes the inventory (one group per role and per extra group, each node's entry as the host var `node`); vars.inventory, an Ansible YAML inventory, is used as it is; the other vars are extra vars. The playbook is settings.ansible.playbook (default site.yml) in the component folder. Failures are reported per host and task, with the recap counts. Arguments after -- go to ansible-playbook.",
+    args: [
+      { name: "action", description: "run | inventory", required: true },
+      { name: "component", description: "Component name", required: true },
+    ],
+    flags: {
+      ...DRIVER_FLAGS,
+      limit: {
+        type: "string",
+        description: "Only these hosts or groups (ansible-playbook --limit)",
+        value: "HOSTS",
+      },
+      tags: {
+        type: "string",
+        description: "Only tasks with these tags (ansible-playbook --tags)",
+        value: "TAGS",
+      },
+      check: { type: "boolean", description: "Check mode: report what would change, change nothing" },
+      diff: { type: "boolean", description: "Show the differences in changed files and templates" },
+    },
+    dataOutput: true,
+    examples: [
+      "slipway ansible inventory k3s -s pve-prod",
+      "slipway ansible run k3s -s pve-prod --limit pi-3 --check --diff",
+    ],
+    load: async () => (await import("./drivers.js")).ansibleCommand,
+  },
+  {
     words: ["workflow", "list"],
     summary: "List the workflows in the workflows folder",
     dataOutput: true,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   packerCommands,
@@ -7,6 +7,16 @@ import {
   preparePacker,
   type PackerAction,
 } from "../components/packer/driver.js";
+import {
+  ANSIBLE_ACTIONS,
+  ansibleCommands,
+  ansibleStateDir,
+  inventoryOf,
+  playbookOf,
+  prepareAnsible,
+  readAnsibleEvents,
+  recapLines,
+} from "../components/ansible/driver.js";
 import {
   checkRunnable,
   componentDir,
@@ -19,6 +29,7 @@ import {
   type TerraformAction,
   type ToolCommand,
 } from "../components/terraform/driver.js";
+import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import { SlipwayError } from "../errors.js";
 import { checkComponentVariables } from "../components/variables.js";
@@ -34,12 +45,19 @@ import { formatError, formatWarning } from "./output.js";
  */
 async function openComponent(
   c: CommandContext,
-  type: "terraform" | "packer",
+  type: "terraform" | "packer" | "ansible",
   actions: readonly string[],
   folderHint: string,
 ): Promise<
   | { blocked: CommandResult }
-  | { action: string; component: string; resolved: ResolvedComponent; dir: string; notes: string[] }
+  | {
+      action: string;
+      component: string;
+      resolved: ResolvedComponent;
+      dir: string;
+      notes: string[];
+      engine: StackEngine;
+    }
 > {
   const [action, component] = c.args as [string, string];
   if (!actions.includes(action)) {
@@ -60,13 +78,16 @@ async function openComponent(
       hint: `${folderHint}, or fix metadata.component`,
     });
   }
-  const report = action === "clean" ? undefined : await checkComponentVariables(engine, resolved, dir);
+  const report =
+    action === "clean" || action === "inventory"
+      ? undefined
+      : await checkComponentVariables(engine, resolved, dir);
   const warnings = (report?.warnings ?? []).map((w) => formatWarning(w, c.cwd));
   if (report && report.errors.length > 0) {
     const errors = report.errors.map((e) => formatError(e, c.cwd));
     return { blocked: { notes: [...notes, ...warnings, ...errors], exitCode: 1 } };
   }
-  return { action, component, resolved, dir, notes: [...notes, ...warnings] };
+  return { action, component, resolved, dir, notes: [...notes, ...warnings], engine };
 }
 
 /** `slipway terraform <action> <component> -s <stack> [--dry-run] [-- extra args]` */
@@ -102,6 +123,55 @@ export async function packerCommand(c: CommandContext): Promise<CommandResult> {
   const { action, component, resolved, dir, notes } = opened;
   const commands = packerCommands(resolved, action as PackerAction, dir, c.extra ?? []);
   return execute(c, resolved, preparePacker(resolved, dir), commands, `packer ${action} ${component}`, notes);
+}
+
+/** `slipway ansible <run|inventory> <component> -s <stack> [--limit H] [--tags T] [--check] [--diff]` */
+export async function ansibleCommand(c: CommandContext): Promise<CommandResult> {
+  const opened = await openComponent(c, "ansible", ANSIBLE_ACTIONS, "create the playbook folder there");
+  if ("blocked" in opened) return opened.blocked;
+  const { action, component, resolved, dir, notes, engine } = opened;
+  if (action === "inventory") return { data: inventoryOf(resolved), notes };
+  const stateDir = ansibleStateDir(engine.config.basePath, resolved);
+  const playbook = join(dir, playbookOf(resolved));
+  if (!existsSync(playbook)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `playbook ${relative(c.cwd, playbook)} does not exist`,
+      hint: "create it, or name another one in settings.ansible.playbook",
+    });
+  }
+  const flag = (n: string) => (typeof c.flags[n] === "string" ? (c.flags[n] as string) : undefined);
+  const commands = ansibleCommands(
+    resolved,
+    dir,
+    stateDir,
+    { limit: flag("limit"), tags: flag("tags"), check: c.flags.check === true, diff: c.flags.diff === true },
+    c.extra ?? [],
+    c.env,
+  );
+  const events = join(stateDir, "events.jsonl");
+  if (!c.flags["dry-run"]) {
+    mkdirSync(stateDir, { recursive: true });
+    rmSync(events, { force: true });
+  }
+  const result = execute(
+    c,
+    resolved,
+    prepareAnsible(resolved, stateDir),
+    commands,
+    `ansible ${action} ${component}`,
+    notes,
+  );
+  if (c.flags["dry-run"]) return result;
+  const outcome = readAnsibleEvents(events);
+  return {
+    ...result,
+    notes: [
+      ...(result.notes ?? []),
+      ...outcome.failures.map((f) => `error: ${f}`),
+      ...recapLines(outcome.recap).map((l) => `recap: ${l}`),
+    ],
+  };
 }
 
 /** Dry run: print files and argv; otherwise write the files and run the commands, stopping at a failure. */

@@ -1,6 +1,12 @@
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import {
+  ansibleCommands,
+  ansibleStateDir,
+  prepareAnsible,
+  readAnsibleEvents,
+} from "../components/ansible/driver.js";
 import { packerCommands, preparePacker } from "../components/packer/driver.js";
 import {
   checkRunnable,
@@ -62,7 +68,7 @@ function dependsOn(c: ResolvedComponent): string[] {
 export function planGraph(engine: StackEngine, stack: string): Node[] {
   const entry = engine.stack(stack);
   const nodes: Node[] = [];
-  for (const type of ["packer", "terraform"] as const) {
+  for (const type of ["packer", "terraform", "ansible"] as const) {
     for (const name of entry.componentNames(type)) {
       const c = engine.resolveComponent(entry.name, name, type);
       if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
@@ -103,7 +109,18 @@ function driverFor(
   c: ResolvedComponent,
   action: StackAction,
   dir: string,
-): { files: PreparedFile[]; commands: ToolCommand[] } {
+  basePath: string,
+  env: Record<string, string | undefined>,
+): { files: PreparedFile[]; commands: ToolCommand[]; events?: string } {
+  if (c.component_type === "ansible") {
+    // plan = a syntax check: it reads the playbook and the inventory and touches no host.
+    const state = ansibleStateDir(basePath, c);
+    return {
+      files: prepareAnsible(c, state),
+      commands: ansibleCommands(c, dir, state, { syntaxCheck: action === "plan" }, [], env),
+      events: join(state, "events.jsonl"),
+    };
+  }
   if (c.component_type === "packer")
     return {
       files: preparePacker(c, dir),
@@ -188,11 +205,6 @@ export async function runStack(
       const t0 = Date.now();
       const log = join(logDir, `${c.atmos_component.replace(/\//g, "-")}.log`);
       const dir = componentDir(engine.config.components, c);
-      const { files, commands } = driverFor(c, action, dir);
-      const unusable = onPath(c.command, opts.env)
-        ? tooOld(c.command, opts.env)
-        : `${c.command} is not on PATH`;
-      const dry = opts.dryRun || unusable !== undefined;
       let warnings: Warning[] = [];
       const ended = (status: ComponentRun["status"], more: Partial<ComponentRun> = {}): ComponentRun => ({
         component: c.atmos_component,
@@ -203,24 +215,33 @@ export async function runStack(
         warnings,
         ...more,
       });
-      // The variable check runs before anything, dry run included: a required variable the stack does not
-      // set fails the component here instead of in the tool.
+      const fail = (lines: string[], reason: string) => {
+        writeFileSync(log, lines.join("\n") + "\n");
+        opts.progress(`${c.atmos_component}: failed (${reason})`);
+        return ended("failed", { reason });
+      };
+      let prepared: ReturnType<typeof driverFor>;
       try {
+        prepared = driverFor(c, action, dir, engine.config.basePath, opts.env);
+        // The variable check runs before anything, dry run included: a required variable the stack does
+        // not set fails the component here instead of in the tool.
         const report = await checkComponentVariables(engine, c, dir);
         warnings = report?.warnings ?? [];
         if (report && report.errors.length > 0) {
-          const text = report.errors.map((e) => `${placed(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`);
-          writeFileSync(log, text.join("\n") + "\n");
-          const reason = `variable check: ${report.errors.map((e) => e.message).join("; ")}`;
-          opts.progress(`${c.atmos_component}: failed (${reason})`);
-          return ended("failed", { reason });
+          return fail(
+            report.errors.map((e) => `${placed(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`),
+            `variable check: ${report.errors.map((e) => e.message).join("; ")}`,
+          );
         }
       } catch (e) {
         if (!(e instanceof SlipwayError)) throw e;
-        writeFileSync(log, `${placed(e)}\n`);
-        opts.progress(`${c.atmos_component}: failed (${placed(e)})`);
-        return ended("failed", { reason: placed(e) });
+        return fail([placed(e)], placed(e));
       }
+      const { files, commands, events } = prepared;
+      const unusable = onPath(c.command, opts.env)
+        ? tooOld(c.command, opts.env)
+        : `${c.command} is not on PATH`;
+      const dry = opts.dryRun || unusable !== undefined;
       opts.progress(
         `${c.atmos_component}: running${dry ? ` (dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""})` : ""}`,
       );
@@ -232,11 +253,13 @@ export async function runStack(
       try {
         checkRunnable(c, action === "plan" ? "plan" : "apply");
       } catch (e) {
-        writeFileSync(log, `${(e as Error).message}\n`);
-        opts.progress(`${c.atmos_component}: failed (${(e as Error).message})`);
-        return ended("failed", { reason: (e as Error).message });
+        return fail([(e as Error).message], (e as Error).message);
       }
-      for (const f of files) writeFileSync(f.path, f.content);
+      for (const f of files) {
+        mkdirSync(dirname(f.path), { recursive: true });
+        writeFileSync(f.path, f.content);
+      }
+      if (events) rmSync(events, { force: true });
       const stream = createWriteStream(log);
       let code = 0;
       for (const cmd of commands) {
@@ -245,7 +268,11 @@ export async function runStack(
         if (code !== 0) break;
       }
       await new Promise((r) => stream.end(r));
-      const run = ended(code === 0 ? "done" : "failed", { exitCode: code });
+      const failures = events ? readAnsibleEvents(events).failures : [];
+      const run = ended(code === 0 ? "done" : "failed", {
+        exitCode: code,
+        ...(failures.length ? { reason: failures.join("; ") } : {}),
+      });
       opts.progress(
         `${c.atmos_component}: ${code === 0 ? "done" : `failed (exit ${code})`} in ${(run.ms / 1000).toFixed(1)} s`,
       );
