@@ -15,7 +15,8 @@ await build({
   input: { main: join(root, "dist", "cli", "main.js") },
   platform: "node",
   // Packages that find their own files through __dirname (a WebAssembly blob) stay in node_modules.
-  external: ["@cdktf/hcl2json"],
+  // Ink and React load only for the live display on a terminal; they stay as they are published.
+  external: ["@cdktf/hcl2json", "ink", "react"],
   logLevel: "warn",
   output: {
     dir,

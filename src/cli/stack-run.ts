@@ -4,6 +4,7 @@ import { SlipwayError } from "../errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 import { formatWarning } from "./output.js";
+import { liveProgress, plainProgress } from "./progress.js";
 
 async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
@@ -11,15 +12,21 @@ async function stackCommand(c: CommandContext, action: StackAction): Promise<Com
   const parallelism = c.flags.parallelism === undefined ? 4 : Number(c.flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1)
     throw new SlipwayError({ code: "usage", message: "--parallelism must be a whole number of at least 1" });
-  const t0 = Date.now();
-  const runs = await runStack(engine, stack, action, {
-    parallelism,
-    dryRun: c.flags["dry-run"] === true,
-    env: c.env,
-    logDir: join(engine.config.basePath, ".slipway", "logs"),
-    progress: (line) =>
-      process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s  ${line}\n`),
-  });
+  // A live table on a terminal; plain lines when output goes to a file, a pipe or CI.
+  const live = process.stderr.isTTY === true && !c.env.CI && c.env.TERM !== "dumb";
+  const display = live ? await liveProgress(process.stderr) : plainProgress((s) => process.stderr.write(s));
+  let runs;
+  try {
+    runs = await runStack(engine, stack, action, {
+      parallelism,
+      dryRun: c.flags["dry-run"] === true,
+      env: c.env,
+      logDir: join(engine.config.basePath, ".slipway", "logs"),
+      progress: (e) => display.update(e),
+    });
+  } finally {
+    await display.finish();
+  }
   const rows = runs.map((r) => [
     r.component,
     r.type,

@@ -30,8 +30,18 @@ export interface StackRunOptions {
   dryRun: boolean;
   env: Record<string, string | undefined>;
   logDir: string;
-  /** Progress lines (state changes), for the live display or plain output. */
-  progress: (line: string) => void;
+  /** State changes, for the live display or plain lines. */
+  progress: (e: ProgressEvent) => void;
+}
+
+/** One component's state change: every component starts `waiting`; `note` says why (dry run, failure). */
+export interface ProgressEvent {
+  component: string;
+  type: string;
+  state: "waiting" | "running" | "done" | "dry-run" | "failed" | "skipped";
+  note?: string;
+  /** Milliseconds the component has run, for finished states. */
+  ms?: number;
 }
 
 export interface ComponentRun {
@@ -166,6 +176,8 @@ export async function runStack(
   const results = new Map<string, ComponentRun>();
   const running = new Set<string>();
   const pending = new Set(nodes.map((n) => n.c.atmos_component));
+  for (const n of nodes)
+    opts.progress({ component: n.c.atmos_component, type: n.c.component_type, state: "waiting" });
   return new Promise((resolveAll) => {
     const tick = () => {
       for (const n of nodes) {
@@ -185,7 +197,12 @@ export async function runStack(
             reason: `${failedDep} did not succeed`,
             warnings: [],
           });
-          opts.progress(`${name}: skipped (${failedDep} did not succeed)`);
+          opts.progress({
+            component: name,
+            type: n.c.component_type,
+            state: "skipped",
+            note: `${failedDep} did not succeed`,
+          });
           continue;
         }
         if (running.size >= opts.parallelism || !n.deps.every((d) => results.has(d))) continue;
@@ -205,6 +222,7 @@ export async function runStack(
       const t0 = Date.now();
       const log = join(logDir, `${c.atmos_component.replace(/\//g, "-")}.log`);
       const dir = componentDir(engine.config.components, c);
+      const about = { component: c.atmos_component, type: c.component_type };
       let warnings: Warning[] = [];
       const ended = (status: ComponentRun["status"], more: Partial<ComponentRun> = {}): ComponentRun => ({
         component: c.atmos_component,
@@ -217,8 +235,9 @@ export async function runStack(
       });
       const fail = (lines: string[], reason: string) => {
         writeFileSync(log, lines.join("\n") + "\n");
-        opts.progress(`${c.atmos_component}: failed (${reason})`);
-        return ended("failed", { reason });
+        const run = ended("failed", { reason });
+        opts.progress({ ...about, state: "failed", note: reason, ms: run.ms });
+        return run;
       };
       let prepared: ReturnType<typeof driverFor>;
       try {
@@ -242,13 +261,16 @@ export async function runStack(
         ? tooOld(c.command, opts.env)
         : `${c.command} is not on PATH`;
       const dry = opts.dryRun || unusable !== undefined;
-      opts.progress(
-        `${c.atmos_component}: running${dry ? ` (dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""})` : ""}`,
-      );
+      opts.progress({
+        ...about,
+        state: "running",
+        ...(dry ? { note: `dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""}` } : {}),
+      });
       if (dry) {
         writeFileSync(log, dryRunText(files, commands));
-        opts.progress(`${c.atmos_component}: dry run done`);
-        return ended("dry-run", unusable && !opts.dryRun ? { reason: unusable } : {});
+        const run = ended("dry-run", unusable && !opts.dryRun ? { reason: unusable } : {});
+        opts.progress({ ...about, state: "dry-run", ms: run.ms });
+        return run;
       }
       try {
         checkRunnable(c, action === "plan" ? "plan" : "apply");
@@ -273,9 +295,12 @@ export async function runStack(
         exitCode: code,
         ...(failures.length ? { reason: failures.join("; ") } : {}),
       });
-      opts.progress(
-        `${c.atmos_component}: ${code === 0 ? "done" : `failed (exit ${code})`} in ${(run.ms / 1000).toFixed(1)} s`,
-      );
+      opts.progress({
+        ...about,
+        state: code === 0 ? "done" : "failed",
+        ms: run.ms,
+        ...(code === 0 ? {} : { note: run.reason ?? `exit ${code}` }),
+      });
       return run;
     };
     tick();

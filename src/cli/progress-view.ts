@@ -1,0 +1,59 @@
+import { Box, Text } from "ink";
+import { createElement as h } from "react";
+import type { Row } from "./progress.js";
+
+const MARK: Record<Row["state"], { mark: string; color: string }> = {
+  waiting: { mark: "·", color: "gray" },
+  running: { mark: "▶", color: "cyan" },
+  done: { mark: "✔", color: "green" },
+  "dry-run": { mark: "✔", color: "yellow" },
+  failed: { mark: "✘", color: "red" },
+  skipped: { mark: "–", color: "gray" },
+};
+
+/** What the state column says for one row at time `now`. */
+export function stateText(r: Row, now: number): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  switch (r.state) {
+    case "waiting":
+      return "waiting";
+    case "running":
+      return `running ${s(now - (r.startedAt ?? now))}${r.note ? ` (${r.note})` : ""}`;
+    case "done":
+      return `done in ${s(r.ms ?? 0)}`;
+    case "dry-run":
+      return `dry run in ${s(r.ms ?? 0)}`;
+    case "failed":
+      return `failed${r.note ? `: ${r.note}` : ""}`;
+    case "skipped":
+      return `skipped: ${r.note ?? ""}`;
+  }
+}
+
+/** The live table: one line per component, mark, name, type and state, columns aligned. */
+export function ProgressTable({ rows, now }: { rows: Row[]; now: number }) {
+  const nameWidth = Math.max(9, ...rows.map((r) => r.component.length));
+  const typeWidth = Math.max(4, ...rows.map((r) => r.type.length));
+  const counts = rows.reduce<Record<string, number>>(
+    (acc, r) => ((acc[r.state] = (acc[r.state] ?? 0) + 1), acc),
+    {},
+  );
+  const summary = (["done", "dry-run", "running", "waiting", "failed", "skipped"] as const)
+    .filter((k) => counts[k])
+    .map((k) => `${counts[k]} ${k}`)
+    .join(", ");
+  return h(
+    Box,
+    { flexDirection: "column" },
+    ...rows.map((r) =>
+      h(
+        Text,
+        { key: r.component },
+        h(Text, { color: MARK[r.state].color }, MARK[r.state].mark),
+        ` ${r.component.padEnd(nameWidth)}  ${r.type.padEnd(typeWidth)}  `,
+        h(Text, { color: MARK[r.state].color }, stateText(r, now)),
+      ),
+    ),
+    h(Text, { dimColor: true }, summary),
+  );
+}

@@ -1,0 +1,81 @@
+import type { ProgressEvent } from "../exec/stack-run.js";
+
+/** Where plan/apply report state changes: a live table on a terminal, plain lines anywhere else. */
+export interface ProgressDisplay {
+  update(e: ProgressEvent): void;
+  /** Leaves the final state on screen. */
+  finish(): Promise<void>;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One line per state change after `waiting`, for logs and CI: `  3.2s  k3s-cluster: done in 3.1 s`. */
+export function plainProgress(write: (s: string) => void, now: () => number = Date.now): ProgressDisplay {
+  const t0 = now();
+  return {
+    update(e) {
+      if (e.state === "waiting") return;
+      const what =
+        e.state === "running"
+          ? `running${e.note ? ` (${e.note})` : ""}`
+          : e.state === "skipped"
+            ? `skipped (${e.note})`
+            : e.state === "failed"
+              ? `failed (${e.note})${e.ms !== undefined ? ` after ${seconds(e.ms)}` : ""}`
+              : `${e.state === "dry-run" ? "dry run done" : "done"} in ${seconds(e.ms ?? 0)}`;
+      write(`${((now() - t0) / 1000).toFixed(1).padStart(5)}s  ${e.component}: ${what}\n`);
+    },
+    finish: async () => {},
+  };
+}
+
+/** A row of the live table. */
+export interface Row extends ProgressEvent {
+  /** When the component started running (epoch ms), for the elapsed time. */
+  startedAt?: number;
+}
+
+/**
+ * The live table (Ink): every component with its state — waiting, running with the elapsed time, done,
+ * failed, skipped — redrawn in place. Ink and React load only here, so non-TTY runs never pay for them.
+ */
+export async function liveProgress(stream: NodeJS.WriteStream): Promise<ProgressDisplay> {
+  const { createElement: h, useEffect, useState } = await import("react");
+  const ink = await import("ink");
+  const { ProgressTable } = await import("./progress-view.js");
+  const rows = new Map<string, Row>();
+  const listeners = new Set<() => void>();
+  const snapshot = () => [...rows.values()];
+  function Live() {
+    const [state, setState] = useState(snapshot);
+    const [now, setNow] = useState(Date.now());
+    useEffect(() => {
+      const changed = () => setState(snapshot());
+      listeners.add(changed);
+      const timer = setInterval(() => setNow(Date.now()), 200);
+      return () => {
+        listeners.delete(changed);
+        clearInterval(timer);
+      };
+    }, []);
+    return h(ProgressTable, { rows: state, now });
+  }
+  const app = ink.render(h(Live), { stdout: stream, patchConsole: false, exitOnCtrlC: false });
+  return {
+    update(e) {
+      const before = rows.get(e.component);
+      rows.set(e.component, {
+        ...e,
+        ...(e.state === "running" ? { startedAt: Date.now() } : { startedAt: before?.startedAt }),
+      });
+      for (const l of listeners) l();
+    },
+    async finish() {
+      for (const l of listeners) l();
+      // Let React commit the last state before Ink writes its final frame.
+      await new Promise((r) => setTimeout(r, 50));
+      app.unmount();
+      await app.waitUntilExit();
+    },
+  };
+}
