@@ -66,3 +66,6 @@ const driver = med(
 console.log(
   `one driver run (prepare files + spawn) over the same argv run directly: ${(driver - direct).toFixed(0)} ms  ${driver - direct <= 150 ? "meets" : "MISSES"} ≤ 150 ms   (driver ${driver.toFixed(0)} ms, direct ${direct.toFixed(0)} ms)`,
 );
+// Context for the figure above: what starting Node itself costs, which slipway cannot go below.
+const nodeStart = med(Array.from({ length: 7 }, () => time(process.execPath, ["-e", "0"], {})));
+console.log(`  of which Node start-up (node -e 0): ${nodeStart.toFixed(0)} ms`);
