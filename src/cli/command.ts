@@ -6,6 +6,8 @@ export interface FlagDef {
   description: string;
   /** Placeholder in help, e.g. STACK. */
   value?: string;
+  /** The flag may repeat (`--label a=1 --label b=2`); its value is then a list. */
+  multiple?: boolean;
 }
 
 export interface ArgDef {
@@ -20,7 +22,7 @@ export interface CommandContext {
   args: string[];
   /** Arguments after `--`, passed to the wrapped tool untouched. */
   extra?: string[];
-  flags: Record<string, string | boolean | undefined>;
+  flags: Record<string, string | boolean | string[] | undefined>;
   cwd: string;
   env: Record<string, string | undefined>;
 }

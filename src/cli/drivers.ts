@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   packerCommands,
@@ -7,16 +7,8 @@ import {
   preparePacker,
   type PackerAction,
 } from "../components/packer/driver.js";
-import {
-  ANSIBLE_ACTIONS,
-  ansibleCommands,
-  ansibleStateDir,
-  inventoryOf,
-  playbookOf,
-  prepareAnsible,
-  readAnsibleEvents,
-  recapLines,
-} from "../components/ansible/driver.js";
+import { ANSIBLE_ACTIONS, inventoryOf, recapLines } from "../components/ansible/driver.js";
+import { preparePlaybook, runPlaybook } from "../components/ansible/run.js";
 import {
   checkRunnable,
   componentDir,
@@ -129,48 +121,29 @@ export async function packerCommand(c: CommandContext): Promise<CommandResult> {
 export async function ansibleCommand(c: CommandContext): Promise<CommandResult> {
   const opened = await openComponent(c, "ansible", ANSIBLE_ACTIONS, "create the playbook folder there");
   if ("blocked" in opened) return opened.blocked;
-  const { action, component, resolved, dir, notes, engine } = opened;
+  const { action, component, resolved, notes, engine } = opened;
   if (action === "inventory") return { data: inventoryOf(resolved), notes };
-  const stateDir = ansibleStateDir(engine.config.basePath, resolved);
-  const playbook = join(dir, playbookOf(resolved));
-  if (!existsSync(playbook)) {
-    throw new SlipwayError({
-      code: "validation",
-      message: `playbook ${relative(c.cwd, playbook)} does not exist`,
-      hint: "create it, or name another one in settings.ansible.playbook",
-    });
-  }
   const flag = (n: string) => (typeof c.flags[n] === "string" ? (c.flags[n] as string) : undefined);
-  const commands = ansibleCommands(
+  const run = preparePlaybook(
+    engine,
     resolved,
-    dir,
-    stateDir,
     { limit: flag("limit"), tags: flag("tags"), check: c.flags.check === true, diff: c.flags.diff === true },
     c.extra ?? [],
     c.env,
   );
-  const events = join(stateDir, "events.jsonl");
-  if (!c.flags["dry-run"]) {
-    mkdirSync(stateDir, { recursive: true });
-    rmSync(events, { force: true });
-  }
-  const result = execute(
-    c,
-    resolved,
-    prepareAnsible(resolved, stateDir),
-    commands,
-    `ansible ${action} ${component}`,
-    notes,
-  );
-  if (c.flags["dry-run"]) return result;
-  const outcome = readAnsibleEvents(events);
+  if (c.flags["dry-run"])
+    return { text: dryRunText(run.files, run.commands, (p) => relative(c.cwd, p) || "."), notes };
+  const outcome = runPlaybook(run, `ansible ${action} ${component}`, c.env);
   return {
-    ...result,
     notes: [
-      ...(result.notes ?? []),
+      ...notes,
       ...outcome.failures.map((f) => `error: ${f}`),
       ...recapLines(outcome.recap).map((l) => `recap: ${l}`),
+      ...(outcome.exitCode !== 0 && outcome.failures.length === 0
+        ? [`error: ansible-playbook failed (exit ${outcome.exitCode}) for component "${component}"`]
+        : []),
     ],
+    exitCode: outcome.exitCode,
   };
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { SlipwayError } from "../errors.js";
-import { GLOBAL_FLAGS, type CommandDef, type FlagDef } from "./command.js";
+import { GLOBAL_FLAGS, type CommandContext, type CommandDef, type FlagDef } from "./command.js";
 import { COMMANDS } from "./commands.js";
 import { helpFor, topHelp } from "./help.js";
 import { formatData, formatError, outputFormat } from "./output.js";
@@ -15,13 +15,13 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
+type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
 function optionsOf(flags: Record<string, FlagDef>): ParseOptions {
   return Object.fromEntries(
     Object.entries(flags).map(([name, f]) => [
       name,
-      f.short ? { type: f.type, short: f.short } : { type: f.type },
+      { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
     ]),
   );
 }
@@ -96,7 +96,8 @@ export async function main(all: string[], io: Io): Promise<number> {
     }
     const format = outputFormat(parsed.values.format);
     const run = await cmd.load();
-    const result = await run({ args, extra, flags: parsed.values, cwd: io.cwd, env: io.env });
+    const flags = parsed.values as CommandContext["flags"];
+    const result = await run({ args, extra, flags, cwd: io.cwd, env: io.env });
     for (const note of result.notes ?? []) io.stderr(note + "\n");
     if (result.chunks) for (const chunk of result.chunks) io.stdout(chunk);
     if (result.text !== undefined) io.stdout(result.text);

@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 /** Parses `--format`; anything else is a usage error. */
-export function outputFormat(v: string | boolean | undefined): OutputFormat {
+export function outputFormat(v: unknown): OutputFormat {
   if (v === undefined) return "yaml";
   if (v === "yaml" || v === "json") return v;
   throw new SlipwayError({

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { NodesVars } from "../nodes/schema.js";
 import { AddonsVars } from "../render/addons.js";
 import { AppsVars } from "../render/apps.js";
 import { GitopsVars } from "../render/gitops.js";
@@ -7,9 +8,10 @@ import type { ComponentTypeName } from "./cli-config.js";
 
 /**
  * Vars schemas of slipway's built-in components, by type and component folder: the kubernetes renderers
- * (and later the ansible k3s component). `validate component` and `slipway schema` read it.
+ * and the ansible k3s component (cluster and nodes). `validate component` and `slipway schema` read it.
  */
 const registry = new Map<string, z.ZodType>([
+  ["ansible/k3s", NodesVars],
   ["kubernetes/addons", AddonsVars],
   ["kubernetes/apps", AppsVars],
   ["kubernetes/gitops", GitopsVars],

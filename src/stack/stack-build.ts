@@ -528,6 +528,27 @@ export class StackBuild {
     return out;
   }
 
+  /**
+   * The manifest that sets a resolved value and the value's path inside that file's document — what an
+   * editor needs to change it where it is defined. Undefined when no file sets it.
+   */
+  sourceOf(
+    type: ComponentTypeName,
+    name: string,
+    section: string,
+    path: DocPath,
+  ): { file: ManifestFile; docPath: DocPath; chain: string[] } | undefined {
+    if (!SECTIONS.includes(section as (typeof SECTIONS)[number])) return undefined;
+    const found = originOf(this.sectionGroups(this.plan(type, name), section), path);
+    if (!found) return undefined;
+    const layer = this.layers[found.input.layer]!;
+    return {
+      file: layer.file,
+      docPath: [...found.input.path.filter((p) => p !== ""), ...path],
+      chain: layer.chain,
+    };
+  }
+
   /** The file and place a resolved value came from, for errors in templates. */
   placeOf(
     type: ComponentTypeName,

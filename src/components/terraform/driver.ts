@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { assetsDir } from "../../assets.js";
 import { SlipwayError } from "../../errors.js";
 import type { ResolvedComponent } from "../../stack/types.js";
 
@@ -106,9 +108,15 @@ export function terraformCommands(
   }
 }
 
-/** The component's folder under its type's base path. */
+/**
+ * The component's folder under its type's base path. The built-in k3s ansible component runs the playbooks
+ * shipped in assets/ansible unless the repository has its own folder for it.
+ */
 export function componentDir(basePaths: Record<string, { basePath: string }>, c: ResolvedComponent): string {
-  return join(basePaths[c.component_type]!.basePath, c.component);
+  const dir = join(basePaths[c.component_type]!.basePath, c.component);
+  if (c.component_type === "ansible" && c.component === "k3s" && !existsSync(dir))
+    return join(assetsDir(), "ansible");
+  return dir;
 }
 
 /** What a dry run shows: each file with its content, each command with its folder and extra env. */

@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { SlipwayError } from "../../errors.js";
+import { requireTool } from "../../exec/tools.js";
+import { writeFileAtomic } from "../../fs-atomic.js";
+import type { StackEngine } from "../../stack/engine.js";
+import type { ResolvedComponent } from "../../stack/types.js";
+import { componentDir, type PreparedFile, type ToolCommand } from "../terraform/driver.js";
+import {
+  ansibleCommands,
+  ansibleStateDir,
+  prepareAnsible,
+  readAnsibleEvents,
+  type AnsibleOutcome,
+  type AnsibleRunOptions,
+} from "./driver.js";
+
+/** A playbook run, prepared: the files to write and the argv, plus where its events land. */
+export interface PlaybookRun {
+  files: PreparedFile[];
+  commands: ToolCommand[];
+  events: string;
+  playbook: string;
+}
+
+/** Prepares `ansible-playbook` for a component (its own playbook, or `playbook` — e.g. add_node.yml). */
+export function preparePlaybook(
+  engine: StackEngine,
+  c: ResolvedComponent,
+  opts: AnsibleRunOptions & { playbook?: string },
+  extra: string[],
+  env: Record<string, string | undefined>,
+): PlaybookRun {
+  const dir = componentDir(engine.config.components, c);
+  const state = ansibleStateDir(engine.config.basePath, c);
+  const withPlaybook = opts.playbook
+    ? {
+        ...c,
+        settings: { ...c.settings, ansible: { ...(c.settings.ansible as object), playbook: opts.playbook } },
+      }
+    : c;
+  const commands = ansibleCommands(withPlaybook, dir, state, opts, extra, env);
+  const playbook = join(dir, commands[0]!.argv.at(-1)!);
+  if (!existsSync(playbook)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `playbook ${playbook} does not exist`,
+      hint: "create it, or name another one in settings.ansible.playbook",
+    });
+  }
+  return { files: prepareAnsible(c, state), commands, events: join(state, "events.jsonl"), playbook };
+}
+
+/** Writes the inventory and vars, runs the playbook with its output on this terminal, and reads the events. */
+export function runPlaybook(
+  run: PlaybookRun,
+  what: string,
+  env: Record<string, string | undefined>,
+): AnsibleOutcome & { exitCode: number } {
+  requireTool(run.commands[0]!.argv[0]!, what, env);
+  for (const f of run.files) {
+    mkdirSync(join(f.path, ".."), { recursive: true });
+    writeFileAtomic(f.path, f.content);
+  }
+  rmSync(run.events, { force: true });
+  let exitCode = 0;
+  for (const cmd of run.commands) {
+    const r = spawnSync(cmd.argv[0]!, cmd.argv.slice(1), {
+      cwd: cmd.cwd,
+      env: { ...env, ...cmd.env } as NodeJS.ProcessEnv,
+      stdio: ["inherit", "inherit", "inherit"],
+    });
+    exitCode = r.status ?? 1;
+    if (exitCode !== 0) break;
+  }
+  return { ...readAnsibleEvents(run.events), exitCode };
+}

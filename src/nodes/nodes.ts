@@ -1,0 +1,236 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { relative } from "node:path";
+import { SlipwayError } from "../errors.js";
+import { writeFileAtomic } from "../fs-atomic.js";
+import type { StackEngine } from "../stack/engine.js";
+import type { ResolvedComponent, Warning } from "../stack/types.js";
+import type { DocPath } from "../stack/yaml.js";
+import { nodeWarnings, NodesVars, type NodeEntry, type NodesConfig } from "./schema.js";
+import { appendToList, findByName, listAt, removeFromList } from "./yaml-splice.js";
+
+/** The built-in component's folder: `components.ansible.<name>` with `metadata.component: k3s` (or named k3s). */
+export const NODES_COMPONENT = "k3s";
+
+/** A stack's cluster and nodes, validated, with where the nodes list is defined. */
+export interface NodesView {
+  component: ResolvedComponent;
+  config: NodesConfig;
+  warnings: string[];
+  /** The manifest that defines `vars.nodes` and the list's path in it. */
+  source: { file: string; rel: string; docPath: DocPath; imported: boolean };
+}
+
+/** The stack's nodes component: the one named by `--component`, else the only ansible component with the k3s folder. */
+export function nodesComponent(engine: StackEngine, stack: string, name?: string): ResolvedComponent {
+  if (name) return engine.resolveComponent(stack, name, "ansible");
+  const entry = engine.stack(stack);
+  const found = entry
+    .componentNames("ansible")
+    .map((n) => engine.resolveComponent(entry.name, n, "ansible"))
+    .filter((c) => c.component === NODES_COMPONENT && c.metadata.type !== "abstract");
+  if (found.length === 1) return found[0]!;
+  throw new SlipwayError({
+    code: "validation",
+    message:
+      found.length === 0
+        ? `stack "${entry.name}" has no k3s nodes component`
+        : `stack "${entry.name}" has ${found.length} k3s nodes components: ${found.map((c) => c.atmos_component).join(", ")}`,
+    hint:
+      found.length === 0
+        ? "add components.ansible.k3s with vars.cluster and vars.nodes (see `slipway schema builtin ansible/k3s`)"
+        : "name one with --component",
+  });
+}
+
+/** Reads and validates a stack's nodes; schema errors point at the entry in the file that defines it. */
+export function openNodes(engine: StackEngine, stack: string, componentName?: string): NodesView {
+  const c = nodesComponent(engine, stack, componentName);
+  const build = engine.stack(c.atmos_stack).buildsDefining("ansible", c.atmos_component)[0]!;
+  const src = build.sourceOf("ansible", c.atmos_component, "vars", ["nodes"]);
+  if (!src) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `component "${c.atmos_component}" in stack "${c.atmos_stack}" sets no vars.nodes`,
+      file: engine.config.stacks.basePath,
+      hint: "add a nodes list under the component's vars",
+    });
+  }
+  const parsed = NodesVars.safeParse(c.vars);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const place = build.placeOf("ansible", c.atmos_component, "vars", issue.path as (string | number)[]);
+    throw new SlipwayError({
+      code: "validation",
+      message: `vars.${issue.path.join(".")}: ${issue.message}`,
+      ...place,
+      hint: "fix the entry; `slipway schema builtin ansible/k3s` lists the fields",
+    });
+  }
+  return {
+    component: c,
+    config: parsed.data,
+    warnings: nodeWarnings(parsed.data),
+    source: {
+      file: src.file.path,
+      rel: relative(engine.config.basePath, src.file.path),
+      docPath: src.docPath,
+      imported: src.chain.length > 1,
+    },
+  };
+}
+
+/** Checks a nodes list an edit would produce, against the same schema; nothing is written when it fails. */
+function validateEdited(view: NodesView, nodes: unknown[]): NodesConfig {
+  const r = NodesVars.safeParse({ ...view.component.vars, nodes });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const [, index, field] = issue.path;
+  const who =
+    typeof index === "number" && isNamed(nodes[index]) ? `node "${nodes[index].name}"` : "the nodes list";
+  throw new SlipwayError({
+    code: "validation",
+    message: `${who}${field !== undefined ? ` ${String(field)}` : ""}: ${issue.message}; nothing was written`,
+    hint: "fix the value and run the command again",
+  });
+}
+
+const isNamed = (v: unknown): v is { name: string } =>
+  typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string";
+
+/** Refuses an edit of a list that other stacks share, saying which file and why. */
+function refuseShared(engine: StackEngine, view: NodesView, allowImported: boolean): void {
+  if (!view.source.imported || allowImported) return;
+  const users = [...engine.stacks().keys()].filter((s) => {
+    try {
+      return openNodes(engine, s).source.file === view.source.file;
+    } catch {
+      return false;
+    }
+  });
+  throw new SlipwayError({
+    code: "validation",
+    message: `the nodes of stack "${view.component.atmos_stack}" are defined in ${view.source.rel}, an imported file${users.length > 1 ? ` shared by stacks ${users.join(", ")}` : ""}; editing it changes every stack that imports it`,
+    file: view.source.file,
+    hint: "move vars.nodes into the stack's own manifest, or pass --edit-imported to edit that file",
+  });
+}
+
+/** A node as given on the command line, before defaults. */
+export type NewNode = Pick<NodeEntry, "name" | "address" | "role"> & Partial<NodeEntry>;
+
+/** Adds a node to the file that defines the stack's nodes: validated first, written atomically under a lock. */
+export async function addNode(
+  engine: StackEngine,
+  stack: string,
+  node: NewNode,
+  opts: { component?: string; allowImported?: boolean } = {},
+): Promise<{ file: string; warnings: Warning[] }> {
+  const view = openNodes(engine, stack, opts.component);
+  refuseShared(engine, view, opts.allowImported ?? false);
+  return withFileLock(view.source.file, () => {
+    const text = readFileSync(view.source.file, "utf8");
+    const current = listAt(text, view.source.file, view.source.docPath) as NodeEntry[];
+    for (const [i, n] of current.entries()) {
+      const clash =
+        n.name === node.name
+          ? `a node named "${node.name}"`
+          : [n.address, n.tailscale_ip].includes(node.address) ||
+              (node.tailscale_ip && [n.address, n.tailscale_ip].includes(node.tailscale_ip))
+            ? `node "${n.name}" with address ${node.address === n.address || node.address === n.tailscale_ip ? node.address : node.tailscale_ip}`
+            : undefined;
+      if (clash) {
+        throw new SlipwayError({
+          code: "conflict",
+          message: `${view.source.rel} already has ${clash}; nothing was written`,
+          file: view.source.file,
+          line: findByName(text, view.source.file, view.source.docPath, n.name)?.line ?? i + 1,
+          hint: "choose another name or address, or remove the existing node first",
+        });
+      }
+    }
+    const edited = appendToList(text, view.source.file, view.source.docPath, node as Record<string, unknown>);
+    const config = validateEdited(view, listAt(edited, view.source.file, view.source.docPath));
+    writeFileAtomic(view.source.file, edited);
+    return { file: view.source.file, warnings: nodeWarnings(config).map((message) => ({ message })) };
+  });
+}
+
+/** Removes a node from the file that defines the stack's nodes. */
+export async function removeNode(
+  engine: StackEngine,
+  stack: string,
+  name: string,
+  opts: { component?: string; allowImported?: boolean } = {},
+): Promise<{ file: string; removed: NodeEntry; warnings: Warning[] }> {
+  const view = openNodes(engine, stack, opts.component);
+  refuseShared(engine, view, opts.allowImported ?? false);
+  return withFileLock(view.source.file, () => {
+    const text = readFileSync(view.source.file, "utf8");
+    const current = listAt(text, view.source.file, view.source.docPath) as NodeEntry[];
+    const removed = current.find((n) => n.name === name);
+    if (!removed) {
+      throw new SlipwayError({
+        code: "validation",
+        message: `stack "${stack}" has no node "${name}" (nodes: ${current.map((n) => n.name).join(", ")})`,
+        file: view.source.file,
+        hint: "`slipway node list -s <stack>` shows the nodes",
+      });
+    }
+    const edited = removeFromList(text, view.source.file, view.source.docPath, name);
+    const config = validateEdited(view, listAt(edited, view.source.file, view.source.docPath));
+    writeFileAtomic(view.source.file, edited);
+    return {
+      file: view.source.file,
+      removed,
+      warnings: nodeWarnings(config).map((message) => ({ message })),
+    };
+  });
+}
+
+/**
+ * Runs `fn` holding `<file>.lock`: a second writer waits (up to `timeoutMs`) instead of interleaving; a
+ * lock left by a process that no longer runs is taken over.
+ */
+export async function withFileLock<T>(file: string, fn: () => T, timeoutMs = 30_000): Promise<T> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (staleLock(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new SlipwayError({
+          code: "io",
+          message: `${file} is locked by another slipway process (${lock})`,
+          file,
+          hint: "wait for it to finish; remove the lock file only if no slipway process is running",
+        });
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function staleLock(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, "utf8"));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
