@@ -25,7 +25,7 @@ describe("slipway CLI on examples/homelab", () => {
   it("validates every stack", () => {
     const r = slipway(["validate", "stacks"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 14 components checked\n$/);
+    expect(r.stdout).toMatch(/^ok: \d+ files, 2 stacks, 16 components checked\n$/);
     expect(r.code).toBe(0);
   });
 

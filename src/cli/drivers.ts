@@ -133,7 +133,7 @@ export async function ansibleCommand(c: CommandContext): Promise<CommandResult> 
   );
   if (c.flags["dry-run"])
     return { text: dryRunText(run.files, run.commands, (p) => relative(c.cwd, p) || "."), notes };
-  const outcome = runPlaybook(run, `ansible ${action} ${component}`, c.env);
+  const outcome = await runPlaybook(run, `ansible ${action} ${component}`, c.env, engine.config.basePath);
   return {
     notes: [
       ...notes,

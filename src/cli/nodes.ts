@@ -98,17 +98,22 @@ function nodeFromFlags(c: CommandContext, name: string): NewNode {
 }
 
 /** Runs one of the shipped lifecycle playbooks limited to one node (the `--apply` of add/remove). */
-function applyPlaybook(
+async function applyPlaybook(
   c: CommandContext,
   engine: StackEngine,
   view: NodesView,
   playbook: string,
   node: string,
-): CommandResult {
+): Promise<CommandResult> {
   const run = preparePlaybook(engine, view.component, { playbook, limit: node }, c.extra ?? [], c.env);
   if (c.flags["dry-run"])
     return { text: dryRunText(run.files, run.commands, (p) => relative(c.cwd, p) || ".") };
-  const out = runPlaybook(run, `node ${playbook.replace(/\.yml$/, "")} ${node}`, c.env);
+  const out = await runPlaybook(
+    run,
+    `node ${playbook.replace(/\.yml$/, "")} ${node}`,
+    c.env,
+    engine.config.basePath,
+  );
   return {
     notes: [
       ...out.failures.map((f) => `error: ${f}`),
@@ -138,7 +143,7 @@ export async function nodeAddCommand(c: CommandContext): Promise<CommandResult> 
   if (!c.flags.apply) return { notes: done };
   // The file changed: read it again so the inventory holds the new node.
   const fresh = openEngine(c).engine;
-  const applied = applyPlaybook(
+  const applied = await applyPlaybook(
     c,
     fresh,
     openNodes(fresh, stack, str(c.flags.component)),
@@ -165,7 +170,7 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
   let applied: CommandResult = {};
   if (c.flags.apply) {
     // Cordon, drain, delete the Node object, then uninstall — while the node is still in the inventory.
-    applied = applyPlaybook(c, engine, view, "remove_node.yml", name);
+    applied = await applyPlaybook(c, engine, view, "remove_node.yml", name);
     if (c.flags["dry-run"] || (applied.exitCode ?? 0) !== 0) {
       return {
         ...applied,
@@ -204,7 +209,7 @@ function durationMs(v: string): number {
  * `slipway node rebuild <name> -s <stack> [--target 60m]`: the rebuild play for one node, timed from its
  * start until the node reports Ready, and a drill report in docs/governance/reviews/.
  */
-export function nodeRebuildCommand(c: CommandContext): CommandResult {
+export async function nodeRebuildCommand(c: CommandContext): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
   const stack = requireStack(c);
   const name = c.args[0]!;
@@ -238,7 +243,7 @@ export function nodeRebuildCommand(c: CommandContext): CommandResult {
   }
   requireTool("kubectl", `node rebuild ${name} (to wait for the node to be Ready)`, c.env);
   const started = new Date();
-  const play = runPlaybook(run, `node rebuild ${name}`, c.env);
+  const play = await runPlaybook(run, `node rebuild ${name}`, c.env, engine.config.basePath);
   let ready = false;
   let readyAt: Date | undefined;
   if (play.exitCode === 0) {
@@ -448,7 +453,7 @@ export async function discoverCommand(c: CommandContext): Promise<CommandResult>
       await addNode(
         openEngine(c).engine,
         stack,
-        { name: p.name, address: ipv4, tailscale_ip: ipv4, role: role as NewNode["role"] },
+        { name: p.name, address: ipv4, role: role as NewNode["role"], tailscale_ip: ipv4 },
         {
           component: str(c.flags.component),
           allowImported: c.flags["edit-imported"] === true,

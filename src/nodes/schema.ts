@@ -141,7 +141,8 @@ export const NodesVars = z
     v.nodes.forEach((n, i) => {
       once(`name:${n.name}`, i, "name", `node name "${n.name}"`);
       once(`ip:${n.address}`, i, "address", `address ${n.address}`);
-      if (n.tailscale_ip) once(`ip:${n.tailscale_ip}`, i, "tailscale_ip", `address ${n.tailscale_ip}`);
+      if (n.tailscale_ip && n.tailscale_ip !== n.address)
+        once(`ip:${n.tailscale_ip}`, i, "tailscale_ip", `address ${n.tailscale_ip}`);
       if (v.cluster.tailscale_mode === "on" && !n.tailscale_ip)
         ctx.addIssue({
           code: "custom",

@@ -87,7 +87,7 @@ export function appendToList(
     const padded = /^\{\s/.test(text.slice(last.range![0], last.range![1]));
     const node = new Document(entry);
     (node.contents as { flow?: boolean }).flow = true;
-    item = `${indent}- ${node.toString({ flowCollectionPadding: padded }).trim()}\n`;
+    item = `${indent}- ${node.toString({ flowCollectionPadding: padded, lineWidth: 0 }).trim()}\n`;
   } else {
     const lines = new Document(entry).toString({ indent: 2 }).trimEnd().split("\n");
     item = lines.map((l, i) => (i === 0 ? `${indent}- ${l}` : `${indent}  ${l}`)).join("\n") + "\n";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { SlipwayError } from "../../errors.js";
 import { requireTool } from "../../exec/tools.js";
 import { writeFileAtomic } from "../../fs-atomic.js";
+import { decryptFile } from "../../secrets/operations.js";
 import type { StackEngine } from "../../stack/engine.js";
 import type { ResolvedComponent } from "../../stack/types.js";
 import { componentDir, type PreparedFile, type ToolCommand } from "../terraform/driver.js";
@@ -22,6 +23,31 @@ export interface PlaybookRun {
   commands: ToolCommand[];
   events: string;
   playbook: string;
+  /** The k3s join token's SOPS file and key, decrypted into K3S_TOKEN just before the run. */
+  token?: { file: string; key: string };
+}
+
+/**
+ * The environment secrets a run needs: the k3s join token, decrypted from its SOPS file (with the age
+ * identities the environment names) so it reaches the hosts without ever being written in clear here.
+ */
+export async function secretEnv(
+  run: PlaybookRun,
+  basePath: string,
+  env: Record<string, string | undefined>,
+): Promise<Record<string, string>> {
+  if (!run.token || env.K3S_TOKEN) return {};
+  const file = join(basePath, run.token.file);
+  if (!existsSync(file)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `the k3s token file ${run.token.file} does not exist`,
+      file,
+      hint: "create it with `slipway secrets encrypt` (key: token), or export K3S_TOKEN",
+    });
+  }
+  const token = await decryptFile(file, { extract: `["${run.token.key}"]` }, { cwd: basePath, env });
+  return { K3S_TOKEN: token.trim() };
 }
 
 /** Prepares `ansible-playbook` for a component (its own playbook, or `playbook` — e.g. add_node.yml). */
@@ -49,16 +75,32 @@ export function preparePlaybook(
       hint: "create it, or name another one in settings.ansible.playbook",
     });
   }
-  return { files: prepareAnsible(c, state), commands, events: join(state, "events.jsonl"), playbook };
+  const cluster = c.vars.cluster as { token?: { sops_file?: unknown; key?: unknown } } | undefined;
+  const token =
+    c.component === "k3s" && typeof cluster?.token?.sops_file === "string"
+      ? {
+          file: cluster.token.sops_file,
+          key: typeof cluster.token.key === "string" ? cluster.token.key : "token",
+        }
+      : undefined;
+  return {
+    files: prepareAnsible(c, state),
+    commands,
+    events: join(state, "events.jsonl"),
+    playbook,
+    ...(token ? { token } : {}),
+  };
 }
 
 /** Writes the inventory and vars, runs the playbook with its output on this terminal, and reads the events. */
-export function runPlaybook(
+export async function runPlaybook(
   run: PlaybookRun,
   what: string,
   env: Record<string, string | undefined>,
-): AnsibleOutcome & { exitCode: number } {
+  basePath: string,
+): Promise<AnsibleOutcome & { exitCode: number }> {
   requireTool(run.commands[0]!.argv[0]!, what, env);
+  const secrets = await secretEnv(run, basePath, env);
   for (const f of run.files) {
     mkdirSync(join(f.path, ".."), { recursive: true });
     writeFileAtomic(f.path, f.content);
@@ -68,7 +110,7 @@ export function runPlaybook(
   for (const cmd of run.commands) {
     const r = spawnSync(cmd.argv[0]!, cmd.argv.slice(1), {
       cwd: cmd.cwd,
-      env: { ...env, ...cmd.env } as NodeJS.ProcessEnv,
+      env: { ...env, ...cmd.env, ...secrets } as NodeJS.ProcessEnv,
       stdio: ["inherit", "inherit", "inherit"],
     });
     exitCode = r.status ?? 1;

@@ -1,0 +1,477 @@
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { nodeWarnings, NodesVars, taintProblem } from "../src/nodes/schema.js";
+import { fixture, hasTool, repoRoot, writeRepo } from "./helpers.js";
+
+const bin = join(repoRoot, "bin", "slipway.js");
+const slipway = (cwd: string, args: string[], env: Record<string, string | undefined> = process.env) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env });
+
+const CLUSTER = `        cluster:
+          version: v1.31.4+k3s1
+          token: {sops_file: secrets/token.enc.yaml}
+          api_endpoint: 10.0.0.11
+`;
+
+const STACK = `# The lab cluster.
+import:
+  - catalog/base
+
+components:
+  ansible:
+    k3s:
+      vars:
+${CLUSTER}        # Nodes, one per line.
+        nodes:
+          - {name: pi-1, address: 10.0.0.11, role: server}
+          # the attic Pi
+          - {name: pi-2, address: 10.0.0.12, role: agent, labels: {zone: attic}}
+          - {name: pi-3, address: 10.0.0.13, role: agent}
+      settings:
+        owner: "me"   # keep this comment
+`;
+
+function lab(stack = STACK, catalog = "vars: {stage: lab}\n") {
+  return writeRepo({
+    "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+    "stacks/catalog/base.yaml": catalog,
+    "stacks/deploy/lab.yaml": stack,
+  });
+}
+const stackFile = (dir: string) => join(dir, "stacks/deploy/lab.yaml");
+
+describe("nodes schema (zod)", () => {
+  const base = {
+    cluster: { version: "v1.31.4+k3s1", token: { sops_file: "t.enc.yaml" }, api_endpoint: "10.0.0.1" },
+  };
+  const issues = (nodes: unknown[]) => {
+    const r = NodesVars.safeParse({ ...base, nodes });
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  };
+  it("accepts a valid cluster and fills defaults", () => {
+    const r = NodesVars.parse({ ...base, nodes: [{ name: "pi-1", address: "10.0.0.1", role: "server" }] });
+    expect(r.cluster.distribution).toBe("k3s");
+    expect(r.nodes[0]!.labels).toEqual({});
+  });
+  it("rejects bad IPs, names, roles, taints and labels, naming the field", () => {
+    expect(issues([{ name: "pi-1", address: "10.0.0.300", role: "server" }])).toEqual([
+      "nodes.0.address: address must be an IPv4 or IPv6 address",
+    ]);
+    expect(issues([{ name: "Pi_1", address: "10.0.0.1", role: "server" }])[0]).toMatch(
+      /nodes\.0\.name: node name must be an RFC 1123 label/,
+    );
+    expect(issues([{ name: "pi-1", address: "10.0.0.1", role: "master" }])[0]).toMatch(
+      /nodes\.0\.role: Invalid option/,
+    );
+    expect(
+      issues([{ name: "pi-1", address: "10.0.0.1", role: "server", taints: ["gpu=yes:Sometimes"] }]),
+    ).toEqual([
+      'nodes.0.taints.0: taint "gpu=yes:Sometimes": effect must be one of NoSchedule, PreferNoSchedule, NoExecute',
+    ]);
+    expect(
+      issues([{ name: "pi-1", address: "10.0.0.1", role: "server", labels: { "bad key!": "x" } }])[0],
+    ).toMatch(/nodes\.0\.labels\.bad key!: label key "bad key!"/);
+  });
+  it("rejects duplicate names and addresses naming the first entry, and a cluster without a server", () => {
+    expect(
+      issues([
+        { name: "pi-1", address: "10.0.0.1", role: "server" },
+        { name: "pi-1", address: "10.0.0.2", role: "agent" },
+        { name: "pi-3", address: "10.0.0.2", role: "agent" },
+      ]),
+    ).toEqual([
+      'nodes.1.name: node name "pi-1" is already used by nodes[0] (pi-1)',
+      "nodes.2.address: address 10.0.0.2 is already used by nodes[1] (pi-1)",
+    ]);
+    expect(issues([{ name: "pi-1", address: "10.0.0.1", role: "agent" }])).toEqual([
+      "nodes: at least one node must have role: server",
+    ]);
+  });
+  it("taint syntax follows Kubernetes: key=value:Effect or key:Effect", () => {
+    expect(taintProblem("nvidia.com/gpu=present:NoSchedule")).toBeUndefined();
+    expect(taintProblem("dedicated:NoExecute")).toBeUndefined();
+    expect(taintProblem("novalue")).toMatch(/must be key=value:Effect/);
+  });
+  it("warns about an even number of embedded-etcd servers", () => {
+    const two = NodesVars.parse({
+      ...base,
+      nodes: [
+        { name: "a", address: "10.0.0.1", role: "server" },
+        { name: "b", address: "10.0.0.2", role: "server" },
+      ],
+    });
+    expect(nodeWarnings(two)[0]).toMatch(/2 servers with embedded etcd/);
+  });
+});
+
+describe("slipway node add / remove", () => {
+  it("adds an entry in the list's own style and leaves every other byte of the file as it was", () => {
+    const dir = lab();
+    const r = slipway(dir, [
+      "node",
+      "add",
+      "pi-4",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.14",
+      "--role",
+      "agent",
+      "--label",
+      "zone=garage",
+      "--taint",
+      "gpu=yes:NoSchedule",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("added node pi-4 (agent, 10.0.0.14) to stacks/deploy/lab.yaml");
+    const after = readFileSync(stackFile(dir), "utf8");
+    expect(after).toBe(
+      STACK.replace(
+        "          - {name: pi-3, address: 10.0.0.13, role: agent}\n",
+        "          - {name: pi-3, address: 10.0.0.13, role: agent}\n          - {name: pi-4, address: 10.0.0.14, role: agent, labels: {zone: garage}, taints: [gpu=yes:NoSchedule]}\n",
+      ),
+    );
+    const list = slipway(dir, ["node", "list", "-s", "deploy/lab", "--format", "json"]);
+    expect(JSON.parse(list.stdout).map((n: { name: string }) => n.name)).toEqual([
+      "pi-1",
+      "pi-2",
+      "pi-3",
+      "pi-4",
+    ]);
+  });
+
+  it("adds to a block-style list as a block entry", () => {
+    const block = STACK.replace(
+      / {8}nodes:\n[\s\S]*? {6}settings:/,
+      "        nodes:\n          - name: pi-1\n            address: 10.0.0.11\n            role: server\n      settings:",
+    );
+    const dir = lab(block);
+    expect(
+      slipway(dir, ["node", "add", "pi-9", "-s", "deploy/lab", "--address", "10.0.0.19", "--role", "agent"])
+        .status,
+    ).toBe(0);
+    expect(readFileSync(stackFile(dir), "utf8")).toBe(
+      block.replace(
+        "            role: server\n",
+        "            role: server\n          - name: pi-9\n            address: 10.0.0.19\n            role: agent\n",
+      ),
+    );
+  });
+
+  it("removes an entry with its own comment line, nothing else", () => {
+    const dir = lab();
+    const r = slipway(dir, ["node", "remove", "pi-2", "-s", "deploy/lab"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(stackFile(dir), "utf8")).toBe(
+      STACK.replace(
+        "          # the attic Pi\n          - {name: pi-2, address: 10.0.0.12, role: agent, labels: {zone: attic}}\n",
+        "",
+      ),
+    );
+  });
+
+  it("refuses duplicates and conflicts naming the existing entry, and invalid entries, writing nothing", () => {
+    const dir = lab();
+    const dup = slipway(dir, [
+      "node",
+      "add",
+      "pi-2",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.99",
+      "--role",
+      "agent",
+    ]);
+    expect(dup.status).toBe(1);
+    expect(dup.stderr).toMatch(
+      /stacks\/deploy\/lab\.yaml:17: error: stacks\/deploy\/lab\.yaml already has a node named "pi-2"; nothing was written/,
+    );
+    const clash = slipway(dir, [
+      "node",
+      "add",
+      "pi-7",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.13",
+      "--role",
+      "agent",
+    ]);
+    expect(clash.stderr).toMatch(/already has node "pi-3" with address 10\.0\.0\.13/);
+    const bad = slipway(dir, [
+      "node",
+      "add",
+      "pi-8",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.256",
+      "--role",
+      "agent",
+    ]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(
+      /error: node "pi-8" address: address must be an IPv4 or IPv6 address; nothing was written/,
+    );
+    const taint = slipway(dir, [
+      "node",
+      "add",
+      "pi-8",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.18",
+      "--role",
+      "agent",
+      "--taint",
+      "x=y",
+    ]);
+    expect(taint.stderr).toMatch(/taint "x=y" must be key=value:Effect/);
+    const role = slipway(dir, [
+      "node",
+      "add",
+      "pi-8",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.18",
+      "--role",
+      "boss",
+    ]);
+    expect(role.stderr).toMatch(/node "pi-8" role: Invalid option/);
+    expect(readFileSync(stackFile(dir), "utf8")).toBe(STACK);
+    expect(slipway(dir, ["node", "remove", "pi-9", "-s", "deploy/lab"]).stderr).toMatch(
+      /has no node "pi-9" \(nodes: pi-1, pi-2, pi-3\)/,
+    );
+  });
+
+  it("an invalid entry already in the file is reported at its file:line:col", () => {
+    const dir = lab(STACK.replace("address: 10.0.0.13", "address: 10.0.0.1333"));
+    const r = slipway(dir, ["node", "list", "-s", "deploy/lab"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /stacks\/deploy\/lab\.yaml:18:\d+: error: vars\.nodes\.2\.address: address must be an IPv4 or IPv6 address/,
+    );
+  });
+
+  it("nodes defined in an imported catalog: refused with the file and the stacks sharing it; --edit-imported edits it", () => {
+    const catalog = `components:\n  ansible:\n    k3s:\n      vars:\n${CLUSTER}        nodes:\n          - {name: pi-1, address: 10.0.0.11, role: server}\n`;
+    const dir = lab("import:\n  - catalog/base\n", catalog);
+    writeFileSync(join(dir, "stacks/deploy/lab2.yaml"), "import:\n  - catalog/base\nvars: {stage: two}\n");
+    const r = slipway(dir, [
+      "node",
+      "add",
+      "pi-2",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.12",
+      "--role",
+      "agent",
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /the nodes of stack "deploy\/lab" are defined in stacks\/catalog\/base\.yaml, an imported file shared by stacks deploy\/lab, deploy\/lab2/,
+    );
+    expect(r.stderr).toMatch(/hint: move vars\.nodes into the stack's own manifest, or pass --edit-imported/);
+    expect(readFileSync(join(dir, "stacks/catalog/base.yaml"), "utf8")).toBe(catalog);
+    const ok = slipway(dir, [
+      "node",
+      "add",
+      "pi-2",
+      "-s",
+      "deploy/lab",
+      "--address",
+      "10.0.0.12",
+      "--role",
+      "agent",
+      "--edit-imported",
+    ]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readFileSync(join(dir, "stacks/catalog/base.yaml"), "utf8")).toContain(
+      "- {name: pi-2, address: 10.0.0.12, role: agent}",
+    );
+  });
+
+  it("two writers at once: the second waits on the lock, both entries land", async () => {
+    const dir = lab();
+    const add = (name: string, ip: string) =>
+      new Promise<number>((resolve) => {
+        const p = spawn(
+          process.execPath,
+          [bin, "node", "add", name, "-s", "deploy/lab", "--address", ip, "--role", "agent"],
+          { cwd: dir },
+        );
+        p.on("close", (code) => resolve(code ?? 1));
+      });
+    const codes = await Promise.all([
+      add("pi-5", "10.0.0.15"),
+      add("pi-6", "10.0.0.16"),
+      add("pi-7", "10.0.0.17"),
+    ]);
+    expect(codes).toEqual([0, 0, 0]);
+    const text = readFileSync(stackFile(dir), "utf8");
+    for (const n of ["pi-5", "pi-6", "pi-7"]) expect(text).toContain(`{name: ${n},`);
+    expect(existsSync(stackFile(dir) + ".lock")).toBe(false);
+  });
+});
+
+describe("slipway config get / set", () => {
+  it("reads cluster keys and node keys by scope", () => {
+    const dir = lab();
+    expect(
+      JSON.parse(
+        slipway(dir, ["config", "get", "cluster.version", "-s", "deploy/lab", "--format", "json"]).stdout,
+      ),
+    ).toBe("v1.31.4+k3s1");
+    expect(
+      JSON.parse(
+        slipway(dir, [
+          "config",
+          "get",
+          "labels.zone",
+          "-s",
+          "deploy/lab",
+          "--scope",
+          "agents",
+          "--format",
+          "json",
+        ]).stdout,
+      ),
+    ).toEqual({ "pi-2": "attic", "pi-3": null });
+  });
+
+  it("sets a value where it is defined, keeping comments; a value the schema rejects writes nothing", () => {
+    const dir = lab();
+    const r = slipway(dir, ["config", "set", "cluster.version", "v1.32.0+k3s1", "-s", "deploy/lab"]);
+    expect(r.status, r.stderr).toBe(0);
+    let text = readFileSync(stackFile(dir), "utf8");
+    expect(text).toContain("version: v1.32.0+k3s1");
+    expect(text).toContain('owner: "me" # keep this comment');
+    expect(text).toContain("# the attic Pi");
+    expect(
+      slipway(dir, ["config", "set", "labels.zone", "loft", "-s", "deploy/lab", "--scope", "pi-3"]).status,
+    ).toBe(0);
+    text = readFileSync(stackFile(dir), "utf8");
+    const bad = slipway(dir, ["config", "set", "cluster.cni", "weave", "-s", "deploy/lab"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/vars\.cluster\.cni: Invalid option.*nothing was written/);
+    expect(readFileSync(stackFile(dir), "utf8")).toBe(text);
+    expect(
+      JSON.parse(
+        slipway(dir, ["config", "get", "labels", "-s", "deploy/lab", "--scope", "pi-3", "--format", "json"])
+          .stdout,
+      ),
+    ).toEqual({ "pi-3": { zone: "loft" } });
+  });
+});
+
+describe("slipway discover (test double: a `tailscale` script printing recorded-shape status JSON)", () => {
+  function fakeTailscale(json: string) {
+    const binDir = writeRepo({});
+    // TEST DOUBLE: tailscale is not installed here; this prints a fixture in ipnstate.Status's shape.
+    writeFileSync(join(binDir, "tailscale"), `#!/bin/sh\ncat '${json}'\n`);
+    chmodSync(join(binDir, "tailscale"), 0o755);
+    return { ...process.env, PATH: `${binDir}:${process.env.PATH}` };
+  }
+  it("lists peers with IPs, OS, online and tags, filtered, and marks the cluster's nodes", () => {
+    const dir = lab(STACK.replace("address: 10.0.0.12", "address: 10.0.0.12, tailscale_ip: 100.101.7.22"));
+    const env = fakeTailscale(fixture("tailscale", "status.json"));
+    const r = slipway(dir, ["discover", "--online", "--tag", "k3s", "-s", "deploy/lab"], env);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^HOSTNAME\s+TAILSCALE IPS\s+OS\s+ONLINE\s+TAGS\s+IN CLUSTER$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(["pi-1", "pi-2", "workstation-gpu"]);
+    expect(r.stdout).toMatch(/pi-1 .* yes \(pi-1\)/);
+    expect(r.stdout).toMatch(/pi-2 .* yes \(pi-2\)/);
+    expect(r.stdout).toMatch(/workstation-gpu .*tag:k3s,tag:gpu\s+no/);
+    const json = JSON.parse(slipway(dir, ["discover", "--os", "macOS", "--format", "json"], env).stdout);
+    expect(json).toEqual([
+      {
+        name: "laptop",
+        hostname: "laptop",
+        dns_name: "laptop.tail4c2e1.ts.net",
+        ips: ["100.101.7.50", "fd7a:115c:a1e0::a101:732"],
+        os: "macOS",
+        online: true,
+        tags: [],
+        in_cluster: null,
+      },
+    ]);
+  });
+  it("--add adds the peers not yet in the cluster", () => {
+    const dir = lab();
+    const r = slipway(
+      dir,
+      ["discover", "--online", "--tag", "gpu", "--add", "-s", "deploy/lab", "--role", "agent"],
+      fakeTailscale(fixture("tailscale", "status.json")),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(stackFile(dir), "utf8")).toContain(
+      "- {name: workstation-gpu, address: 100.101.7.30, role: agent, tailscale_ip: 100.101.7.30}",
+    );
+  });
+  it("logged out, or not installed: a clear error", () => {
+    const dir = lab();
+    const out = slipway(dir, ["discover"], fakeTailscale(fixture("tailscale", "status-logged-out.json")));
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(
+      /tailscale is not connected \(BackendState NeedsLogin\)\n\s+hint: log in with `tailscale up`/,
+    );
+    const none = slipway(dir, ["discover"], { ...process.env, PATH: "/nonexistent" });
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(
+      /tailscale is not on PATH; discover \(it lists the tailnet's peers\) needs it/,
+    );
+  });
+});
+
+describe.runIf(hasTool("ansible-playbook"))(
+  "slipway node rebuild (real ansible-playbook; test double: kubectl)",
+  () => {
+    it("times the rebuild play until Ready, compares with the target and writes the drill report", () => {
+      const dir = lab(
+        STACK.replace(
+          "{name: pi-3, address: 10.0.0.13, role: agent}",
+          "{name: pi-3, address: 127.0.0.1, role: agent, connection: local}",
+        ),
+      );
+      mkdirSync(join(dir, "components/ansible/k3s"), { recursive: true });
+      // The repository's own k3s folder wins over the shipped playbooks: a rebuild play that only records its host.
+      writeFileSync(
+        join(dir, "components/ansible/k3s/rebuild_node.yml"),
+        '- name: Rebuild\n  hosts: all\n  gather_facts: false\n  tasks:\n    - name: Record\n      ansible.builtin.copy:\n        dest: "{{ playbook_dir }}/rebuilt-{{ inventory_hostname }}"\n        content: done\n        mode: "0644"\n',
+      );
+      const binDir = writeRepo({});
+      // TEST DOUBLE: no API server here; this kubectl answers `wait --for=condition=Ready` as kubectl does.
+      writeFileSync(
+        join(binDir, "kubectl"),
+        `#!/bin/sh\necho "$*" > ${binDir}/args\necho "node/pi-3 condition met"\n`,
+      );
+      chmodSync(join(binDir, "kubectl"), 0o755);
+      const env = {
+        ...process.env,
+        PATH: `${binDir}:${process.env.PATH}`,
+        ANSIBLE_PYTHON_INTERPRETER: "auto_silent",
+        K3S_TOKEN: "unused",
+      };
+      const r = slipway(dir, ["node", "rebuild", "pi-3", "-s", "deploy/lab", "--target", "5m"], env);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(
+        /^pi-3: Ready after \d+\.\d min; target 5\.0 min met; report docs\/governance\/reviews\/\d{4}-\d\d-\d\d-rebuild-pi-3\.md/m,
+      );
+      expect(existsSync(join(dir, "components/ansible/k3s/rebuilt-pi-3"))).toBe(true);
+      expect(existsSync(join(dir, "components/ansible/k3s/rebuilt-pi-1"))).toBe(false);
+      expect(readFileSync(join(binDir, "args"), "utf8")).toMatch(
+        /--context deploy-lab wait --for=condition=Ready node\/pi-3 --timeout=\d+s/,
+      );
+      const report = readFileSync(join(dir, r.stdout.match(/report (\S+)/)![1]!), "utf8");
+      expect(report).toMatch(/# Rebuild drill: pi-3 \(deploy\/lab\)/);
+      expect(report).toMatch(/target 5\.0 min: met/);
+      expect(report).toMatch(/- pi-3: ok=1 changed=1/);
+    });
+  },
+);
