@@ -13,6 +13,7 @@ describe("shipped Ansible content (assets/ansible)", () => {
   it("has the lifecycle playbooks and roles the node commands run", () => {
     expect(playbooks.sort()).toEqual([
       "add_node.yml",
+      "prepare.yml",
       "rebuild_node.yml",
       "remove_node.yml",
       "reset.yml",

@@ -331,6 +331,7 @@ export const COMMANDS: CommandDef[] = [
       },
       "tailscale-ip": { type: "string", description: "The node's Tailscale IP", value: "IP" },
       "ssh-user": { type: "string", description: "SSH user for Ansible", value: "USER" },
+      "ssh-key": { type: "string", description: "SSH private key file for Ansible", value: "FILE" },
       apply: { type: "boolean", description: "Run add_node.yml limited to the node afterwards" },
       "dry-run": {
         type: "boolean",

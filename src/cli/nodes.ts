@@ -86,6 +86,7 @@ function nodeFromFlags(c: CommandContext, name: string): NewNode {
   }
   const taints = list(c.flags.taint);
   const sshUser = str(c.flags["ssh-user"]);
+  const sshKey = str(c.flags["ssh-key"]);
   return {
     name,
     address,
@@ -93,7 +94,9 @@ function nodeFromFlags(c: CommandContext, name: string): NewNode {
     ...(str(c.flags["tailscale-ip"]) ? { tailscale_ip: str(c.flags["tailscale-ip"]) } : {}),
     ...(Object.keys(labels).length ? { labels } : {}),
     ...(taints.length ? { taints } : {}),
-    ...(sshUser ? { ssh: { user: sshUser } } : {}),
+    ...(sshUser || sshKey
+      ? { ssh: { ...(sshUser ? { user: sshUser } : {}), ...(sshKey ? { key: sshKey } : {}) } }
+      : {}),
   };
 }
 

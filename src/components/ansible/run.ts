@@ -36,7 +36,7 @@ export async function secretEnv(
   basePath: string,
   env: Record<string, string | undefined>,
 ): Promise<Record<string, string>> {
-  if (!run.token || env.K3S_TOKEN) return {};
+  if (!run.token || env.K3S_TOKEN || run.commands[0]?.env.K3S_TOKEN) return {};
   const file = join(basePath, run.token.file);
   if (!existsSync(file)) {
     throw new SlipwayError({
