@@ -4,3 +4,4 @@ await import("./secrets.mjs");
 await import("./manifests.mjs");
 await import("./render.mjs");
 await import("./plan.mjs");
+await import("./nodes.mjs");

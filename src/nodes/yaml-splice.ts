@@ -1,6 +1,7 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLSeq } from "yaml";
 import { SlipwayError } from "../errors.js";
-import type { DocPath } from "../stack/yaml.js";
+import { dirname } from "node:path";
+import { parseYaml, type DocPath } from "../stack/yaml.js";
 
 /**
  * Edits of one list in a YAML file made as text splices at the positions the `yaml` parser reports, so the
@@ -110,8 +111,21 @@ export function removeFromList(text: string, file: string, path: DocPath, name: 
   return text.slice(0, start) + text.slice(end);
 }
 
-/** Reads the list at `path` as plain values, to validate what an edit produced before it is written. */
+/**
+ * Reads the list at `path` as plain values — to check for conflicts and to validate what an edit produced
+ * before it is written. The fast parser is enough here: no positions are needed.
+ */
 export function listAt(text: string, file: string, path: DocPath): unknown[] {
-  const { seq } = seqAt(text, file, path);
-  return seq.toJSON() as unknown[];
+  let cur: unknown = parseYaml(text, { file, env: {}, basePath: dirname(file) });
+  for (const seg of path)
+    cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[seg] : undefined;
+  if (!Array.isArray(cur)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `${path.join(".")} is not a list in this file`,
+      file,
+      hint: "nodes must be a YAML list of maps",
+    });
+  }
+  return cur as unknown[];
 }
