@@ -20,7 +20,7 @@ const why: string | undefined = hasTool("ansible-playbook")
 if (why) console.log(`real-host tests skipped: ${why}`);
 
 /** A repo whose k3s component lists the hosts; the shipped playbooks run against them over SSH. */
-function clusterRepo(hosts: Host[], key: string, more = "") {
+function clusterRepo(hosts: Host[], key: string) {
   const dir = writeRepo({ "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n" });
   // An air-gap folder on the control node, so the k3s roles copy instead of downloading (the namespaces
   // have no route out). TEST DOUBLE: stand-ins for the k3s binary, images and install script.
@@ -55,7 +55,7 @@ function clusterRepo(hosts: Host[], key: string, more = "") {
           token: {sops_file: secrets/token.enc.yaml}
           api_endpoint: ${hosts[0]!.address}
           airgap_dir: ${airgap}
-${more}        nodes:
+        nodes:
 ${nodes}
 `,
   );
@@ -172,7 +172,7 @@ describe.skipIf(why !== undefined)(
     });
 
     it("a failing task is reported with host and task name; an unreachable host says so", () => {
-      const dir = clusterRepo(hosts.slice(0, 2), key, "");
+      const dir = clusterRepo(hosts.slice(0, 2), key);
       const text = readFileSync(join(dir, "stacks/deploy/lab.yaml"), "utf8")
         .replace("          airgap_dir:", '          tailscale_mode: "on"\n          airgap_dir:')
         .replace(

@@ -41,6 +41,9 @@ function lab(stack = STACK, catalog = "vars: {stage: lab}\n") {
   });
 }
 const stackFile = (dir: string) => join(dir, "stacks/deploy/lab.yaml");
+/** `slipway node add <name> -s deploy/lab --address <ip> --role <role> [more…]` in `dir`. */
+const addNode = (dir: string, name: string, address: string, role: string, ...more: string[]) =>
+  slipway(dir, ["node", "add", name, "-s", "deploy/lab", "--address", address, "--role", role, ...more]);
 
 describe("nodes schema (zod)", () => {
   const base = {
@@ -109,21 +112,16 @@ describe("nodes schema (zod)", () => {
 describe("slipway node add / remove", () => {
   it("adds an entry in the list's own style and leaves every other byte of the file as it was", () => {
     const dir = lab();
-    const r = slipway(dir, [
-      "node",
-      "add",
+    const r = addNode(
+      dir,
       "pi-4",
-      "-s",
-      "deploy/lab",
-      "--address",
       "10.0.0.14",
-      "--role",
       "agent",
       "--label",
       "zone=garage",
       "--taint",
       "gpu=yes:NoSchedule",
-    ]);
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("added node pi-4 (agent, 10.0.0.14) to stacks/deploy/lab.yaml");
     const after = readFileSync(stackFile(dir), "utf8");
@@ -148,10 +146,7 @@ describe("slipway node add / remove", () => {
       "        nodes:\n          - name: pi-1\n            address: 10.0.0.11\n            role: server\n      settings:",
     );
     const dir = lab(block);
-    expect(
-      slipway(dir, ["node", "add", "pi-9", "-s", "deploy/lab", "--address", "10.0.0.19", "--role", "agent"])
-        .status,
-    ).toBe(0);
+    expect(addNode(dir, "pi-9", "10.0.0.19", "agent").status).toBe(0);
     expect(readFileSync(stackFile(dir), "utf8")).toBe(
       block.replace(
         "            role: server\n",
@@ -174,73 +169,21 @@ describe("slipway node add / remove", () => {
 
   it("refuses duplicates and conflicts naming the existing entry, and invalid entries, writing nothing", () => {
     const dir = lab();
-    const dup = slipway(dir, [
-      "node",
-      "add",
-      "pi-2",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.99",
-      "--role",
-      "agent",
-    ]);
+    const dup = addNode(dir, "pi-2", "10.0.0.99", "agent");
     expect(dup.status).toBe(1);
     expect(dup.stderr).toMatch(
       /stacks\/deploy\/lab\.yaml:17: error: stacks\/deploy\/lab\.yaml already has a node named "pi-2"; nothing was written/,
     );
-    const clash = slipway(dir, [
-      "node",
-      "add",
-      "pi-7",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.13",
-      "--role",
-      "agent",
-    ]);
+    const clash = addNode(dir, "pi-7", "10.0.0.13", "agent");
     expect(clash.stderr).toMatch(/already has node "pi-3" with address 10\.0\.0\.13/);
-    const bad = slipway(dir, [
-      "node",
-      "add",
-      "pi-8",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.256",
-      "--role",
-      "agent",
-    ]);
+    const bad = addNode(dir, "pi-8", "10.0.0.256", "agent");
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
       /error: node "pi-8" address: address must be an IPv4 or IPv6 address; nothing was written/,
     );
-    const taint = slipway(dir, [
-      "node",
-      "add",
-      "pi-8",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.18",
-      "--role",
-      "agent",
-      "--taint",
-      "x=y",
-    ]);
+    const taint = addNode(dir, "pi-8", "10.0.0.18", "agent", "--taint", "x=y");
     expect(taint.stderr).toMatch(/taint "x=y" must be key=value:Effect/);
-    const role = slipway(dir, [
-      "node",
-      "add",
-      "pi-8",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.18",
-      "--role",
-      "boss",
-    ]);
+    const role = addNode(dir, "pi-8", "10.0.0.18", "boss");
     expect(role.stderr).toMatch(/node "pi-8" role: Invalid option/);
     expect(readFileSync(stackFile(dir), "utf8")).toBe(STACK);
     expect(slipway(dir, ["node", "remove", "pi-9", "-s", "deploy/lab"]).stderr).toMatch(
@@ -261,35 +204,14 @@ describe("slipway node add / remove", () => {
     const catalog = `components:\n  ansible:\n    k3s:\n      vars:\n${CLUSTER}        nodes:\n          - {name: pi-1, address: 10.0.0.11, role: server}\n`;
     const dir = lab("import:\n  - catalog/base\n", catalog);
     writeFileSync(join(dir, "stacks/deploy/lab2.yaml"), "import:\n  - catalog/base\nvars: {stage: two}\n");
-    const r = slipway(dir, [
-      "node",
-      "add",
-      "pi-2",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.12",
-      "--role",
-      "agent",
-    ]);
+    const r = addNode(dir, "pi-2", "10.0.0.12", "agent");
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
       /the nodes of stack "deploy\/lab" are defined in stacks\/catalog\/base\.yaml, an imported file shared by stacks deploy\/lab, deploy\/lab2/,
     );
     expect(r.stderr).toMatch(/hint: move vars\.nodes into the stack's own manifest, or pass --edit-imported/);
     expect(readFileSync(join(dir, "stacks/catalog/base.yaml"), "utf8")).toBe(catalog);
-    const ok = slipway(dir, [
-      "node",
-      "add",
-      "pi-2",
-      "-s",
-      "deploy/lab",
-      "--address",
-      "10.0.0.12",
-      "--role",
-      "agent",
-      "--edit-imported",
-    ]);
+    const ok = addNode(dir, "pi-2", "10.0.0.12", "agent", "--edit-imported");
     expect(ok.status, ok.stderr).toBe(0);
     expect(readFileSync(join(dir, "stacks/catalog/base.yaml"), "utf8")).toContain(
       "- {name: pi-2, address: 10.0.0.12, role: agent}",
@@ -472,6 +394,21 @@ describe.runIf(hasTool("ansible-playbook"))(
       expect(report).toMatch(/# Rebuild drill: pi-3 \(deploy\/lab\)/);
       expect(report).toMatch(/target 5\.0 min: met/);
       expect(report).toMatch(/- pi-3: ok=1 changed=1/);
+    });
+  },
+);
+
+describe.runIf(hasTool("ansible-playbook"))(
+  "apply -s on the k3s component (real ansible-playbook on PATH)",
+  () => {
+    it("needs the join token from its SOPS file before anything runs, and says which file is missing", () => {
+      const dir = lab();
+      const r = slipway(dir, ["apply", "-s", "deploy/lab"]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(
+        /k3s\s+ansible\s+failed .*the k3s token file secrets\/token\.enc\.yaml does not exist/,
+      );
+      expect(existsSync(join(dir, ".slipway/ansible/deploy-lab-k3s/events.jsonl"))).toBe(false);
     });
   },
 );

@@ -8,7 +8,7 @@ import {
   type PackerAction,
 } from "../components/packer/driver.js";
 import { ANSIBLE_ACTIONS, inventoryOf, recapLines } from "../components/ansible/driver.js";
-import { preparePlaybook, runPlaybook } from "../components/ansible/run.js";
+import { preparePlaybook, runPlaybook, type PlaybookRun } from "../components/ansible/run.js";
 import {
   checkRunnable,
   componentDir,
@@ -131,16 +131,30 @@ export async function ansibleCommand(c: CommandContext): Promise<CommandResult> 
     c.extra ?? [],
     c.env,
   );
+  return playbookCommand(c, engine, run, `ansible ${action} ${component}`, notes);
+}
+
+/**
+ * A prepared playbook run as a command result: on --dry-run the files and argv; otherwise the run, with
+ * failures per host and task and the recap as notes, and ansible-playbook's exit code.
+ */
+export async function playbookCommand(
+  c: CommandContext,
+  engine: StackEngine,
+  run: PlaybookRun,
+  what: string,
+  notes: string[] = [],
+): Promise<CommandResult> {
   if (c.flags["dry-run"])
     return { text: dryRunText(run.files, run.commands, (p) => relative(c.cwd, p) || "."), notes };
-  const outcome = await runPlaybook(run, `ansible ${action} ${component}`, c.env, engine.config.basePath);
+  const outcome = await runPlaybook(run, what, c.env, engine.config.basePath);
   return {
     notes: [
       ...notes,
       ...outcome.failures.map((f) => `error: ${f}`),
       ...recapLines(outcome.recap).map((l) => `recap: ${l}`),
       ...(outcome.exitCode !== 0 && outcome.failures.length === 0
-        ? [`error: ansible-playbook failed (exit ${outcome.exitCode}) for component "${component}"`]
+        ? [`error: ${what}: ansible-playbook failed (exit ${outcome.exitCode})`]
         : []),
     ],
     exitCode: outcome.exitCode,

@@ -1,6 +1,7 @@
 import { COMPONENT_TYPES } from "../schema/cli-config.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine } from "./open-engine.js";
+import { textTable } from "./output.js";
 
 /** `slipway list stacks` */
 export function listStacksCommand(ctx: CommandContext): CommandResult {
@@ -44,24 +45,14 @@ export function listComponentsCommand(ctx: CommandContext): CommandResult {
 }
 
 function table(rows: ComponentListing[]): string {
-  const cells = [
+  return textTable(
     ["STACK", "COMPONENT", "TYPE", "FOLDER", "MARKS"],
-    ...rows.map((r) => [
+    rows.map((r) => [
       r.stack,
       r.component,
       r.type,
       r.folder,
       [r.abstract ? "abstract" : "", r.enabled ? "" : "disabled"].filter(Boolean).join(","),
     ]),
-  ];
-  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells
-    .map(
-      (row) =>
-        row
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join("  ")
-          .trimEnd() + "\n",
-    )
-    .join("");
+  );
 }

@@ -12,6 +12,7 @@ import {
   addNode,
   openNodes,
   removeNode,
+  requireNode,
   withFileLock,
   type NewNode,
   type NodesView,
@@ -19,26 +20,14 @@ import {
 import { NodesVars, type NodeEntry } from "../nodes/schema.js";
 import { peersOf, type Peer } from "../nodes/tailscale.js";
 import type { StackEngine } from "../stack/engine.js";
+import { parseDuration } from "../workflow/duration.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
-import { formatWarning } from "./output.js";
+import { playbookCommand } from "./drivers.js";
+import { formatWarning, textTable } from "./output.js";
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return (
-    [head, ...rows]
-      .map((r) =>
-        r
-          .map((x, i) => x.padEnd(widths[i]!))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n"
-  );
-}
 
 /** `slipway node list -s <stack>` */
 export function nodeListCommand(c: CommandContext): CommandResult {
@@ -57,7 +46,7 @@ export function nodeListCommand(c: CommandContext): CommandResult {
     n.taints.join(","),
   ]);
   return {
-    text: table(["NAME", "ROLE", "ADDRESS", "TAILSCALE IP", "LABELS", "TAINTS"], rows),
+    text: textTable(["NAME", "ROLE", "ADDRESS", "TAILSCALE IP", "LABELS", "TAINTS"], rows),
     notes: [...notes, ...warn],
   };
 }
@@ -101,32 +90,15 @@ function nodeFromFlags(c: CommandContext, name: string): NewNode {
 }
 
 /** Runs one of the shipped lifecycle playbooks limited to one node (the `--apply` of add/remove). */
-async function applyPlaybook(
+function applyPlaybook(
   c: CommandContext,
   engine: StackEngine,
   view: NodesView,
   playbook: string,
   node: string,
-): Promise<CommandResult> {
+) {
   const run = preparePlaybook(engine, view.component, { playbook, limit: node }, c.extra ?? [], c.env);
-  if (c.flags["dry-run"])
-    return { text: dryRunText(run.files, run.commands, (p) => relative(c.cwd, p) || ".") };
-  const out = await runPlaybook(
-    run,
-    `node ${playbook.replace(/\.yml$/, "")} ${node}`,
-    c.env,
-    engine.config.basePath,
-  );
-  return {
-    notes: [
-      ...out.failures.map((f) => `error: ${f}`),
-      ...recapLines(out.recap).map((l) => `recap: ${l}`),
-      ...(out.exitCode !== 0 && out.failures.length === 0
-        ? [`error: ${playbook} failed (exit ${out.exitCode})`]
-        : []),
-    ],
-    exitCode: out.exitCode,
-  };
+  return playbookCommand(c, engine, run, `node ${playbook.replace(/\.yml$/, "")} ${node}`);
 }
 
 /** `slipway node add <name> -s <stack> --address … --role … [--label k=v] [--taint k=v:Effect] [--apply]` */
@@ -162,14 +134,7 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
   const stack = requireStack(c);
   const name = c.args[0]!;
   const view = openNodes(engine, stack, str(c.flags.component));
-  if (!view.config.nodes.some((n) => n.name === name)) {
-    throw new SlipwayError({
-      code: "validation",
-      message: `stack "${stack}" has no node "${name}" (nodes: ${view.config.nodes.map((n) => n.name).join(", ")})`,
-      file: view.source.file,
-      hint: "`slipway node list -s <stack>` shows the nodes",
-    });
-  }
+  requireNode(view.config.nodes, name, stack, view.source.file);
   let applied: CommandResult = {};
   if (c.flags.apply) {
     // Cordon, drain, delete the Node object, then uninstall — while the node is still in the inventory.
@@ -200,14 +165,6 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
   };
 }
 
-/** Parses a duration such as 60m, 90s, 1h into milliseconds. */
-function durationMs(v: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(v);
-  if (!m)
-    throw new SlipwayError({ code: "usage", message: `--target ${v}: expected a duration like 45m or 1h` });
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"];
-}
-
 /**
  * `slipway node rebuild <name> -s <stack> [--target 60m]`: the rebuild play for one node, timed from its
  * start until the node reports Ready, and a drill report in docs/governance/reviews/.
@@ -217,15 +174,13 @@ export async function nodeRebuildCommand(c: CommandContext): Promise<CommandResu
   const stack = requireStack(c);
   const name = c.args[0]!;
   const view = openNodes(engine, stack, str(c.flags.component));
-  if (!view.config.nodes.some((n) => n.name === name)) {
+  requireNode(view.config.nodes, name, stack, view.source.file);
+  const target = parseDuration(str(c.flags.target) ?? "60m");
+  if (target === undefined)
     throw new SlipwayError({
-      code: "validation",
-      message: `stack "${stack}" has no node "${name}"`,
-      file: view.source.file,
-      hint: "`slipway node list -s <stack>` shows the nodes",
+      code: "usage",
+      message: `--target ${String(c.flags.target)}: expected a duration like 45m, 1h or 1h30m`,
     });
-  }
-  const target = durationMs(str(c.flags.target) ?? "60m");
   const run = preparePlaybook(
     engine,
     view.component,
@@ -273,7 +228,7 @@ export async function nodeRebuildCommand(c: CommandContext): Promise<CommandResu
     "",
     "## Recap",
     "",
-    ...(recapLines(play.recap).map((l) => `- ${l}`) || []),
+    ...recapLines(play.recap).map((l) => `- ${l}`),
     ...(play.failures.length ? ["", "## Failures", "", ...play.failures.map((f) => `- ${f}`)] : []),
     "",
   ].join("\n");
@@ -479,5 +434,5 @@ export async function discoverCommand(c: CommandContext): Promise<CommandResult>
     p.tags.join(","),
     inCluster(p) ? `yes (${inCluster(p)})` : view ? "no" : "?",
   ]);
-  return { text: table(["HOSTNAME", "TAILSCALE IPS", "OS", "ONLINE", "TAGS", "IN CLUSTER"], rows) };
+  return { text: textTable(["HOSTNAME", "TAILSCALE IPS", "OS", "ONLINE", "TAGS", "IN CLUSTER"], rows) };
 }

@@ -100,3 +100,17 @@ export function formatWarning(
     : "";
   return `${where}warning: ${w.message}`;
 }
+
+/** A plain table: a header row and rows, columns padded to their widest cell, two spaces apart. */
+export function textTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  return [head, ...rows]
+    .map(
+      (r) =>
+        r
+          .map((x, i) => x.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd() + "\n",
+    )
+    .join("");
+}

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import { createElement as h } from "react";
-import type { Row } from "./progress.js";
+import { seconds as s, type Row } from "./progress.js";
 
 const MARK: Record<Row["state"], { mark: string; color: string }> = {
   waiting: { mark: "·", color: "gray" },
@@ -13,7 +13,6 @@ const MARK: Record<Row["state"], { mark: string; color: string }> = {
 
 /** What the state column says for one row at time `now`. */
 export function stateText(r: Row, now: number): string {
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   switch (r.state) {
     case "waiting":
       return "waiting";

@@ -7,7 +7,8 @@ export interface ProgressDisplay {
   finish(): Promise<void>;
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** `3.1 s` */
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** One line per state change after `waiting`, for logs and CI: `  3.2s  k3s-cluster: done in 3.1 s`. */
 export function plainProgress(write: (s: string) => void, now: () => number = Date.now): ProgressDisplay {

@@ -3,7 +3,7 @@ import { runStack, type StackAction } from "../exec/stack-run.js";
 import { SlipwayError } from "../errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
-import { formatWarning } from "./output.js";
+import { formatWarning, textTable } from "./output.js";
 import { liveProgress, plainProgress } from "./progress.js";
 
 async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
@@ -34,17 +34,7 @@ async function stackCommand(c: CommandContext, action: StackAction): Promise<Com
     `${(r.ms / 1000).toFixed(1)} s`,
     r.reason ?? (r.log ? relative(c.cwd, r.log) : ""),
   ]);
-  const head = ["COMPONENT", "TYPE", "STATUS", "TIME", "LOG / NOTE"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const table =
-    [head, ...rows]
-      .map((r) =>
-        r
-          .map((x, i) => x.padEnd(widths[i]!))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n";
+  const table = textTable(["COMPONENT", "TYPE", "STATUS", "TIME", "LOG / NOTE"], rows);
   notes.push(...runs.flatMap((r) => r.warnings.map((w) => formatWarning(w, c.cwd))));
   const failed = runs.filter((r) => r.status === "failed");
   if (failed.length === 0) return { text: table, notes };

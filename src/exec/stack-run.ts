@@ -1,12 +1,8 @@
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  ansibleCommands,
-  ansibleStateDir,
-  prepareAnsible,
-  readAnsibleEvents,
-} from "../components/ansible/driver.js";
+import { readAnsibleEvents } from "../components/ansible/driver.js";
+import { preparePlaybook, secretEnv, type PlaybookRun } from "../components/ansible/run.js";
 import { packerCommands, preparePacker } from "../components/packer/driver.js";
 import {
   checkRunnable,
@@ -116,20 +112,16 @@ export function planGraph(engine: StackEngine, stack: string): Node[] {
 }
 
 function driverFor(
+  engine: StackEngine,
   c: ResolvedComponent,
   action: StackAction,
   dir: string,
-  basePath: string,
   env: Record<string, string | undefined>,
-): { files: PreparedFile[]; commands: ToolCommand[]; events?: string } {
+): { files: PreparedFile[]; commands: ToolCommand[]; playbook?: PlaybookRun } {
   if (c.component_type === "ansible") {
     // plan = a syntax check: it reads the playbook and the inventory and touches no host.
-    const state = ansibleStateDir(basePath, c);
-    return {
-      files: prepareAnsible(c, state),
-      commands: ansibleCommands(c, dir, state, { syntaxCheck: action === "plan" }, [], env),
-      events: join(state, "events.jsonl"),
-    };
+    const playbook = preparePlaybook(engine, c, { syntaxCheck: action === "plan" }, [], env);
+    return { files: playbook.files, commands: playbook.commands, playbook };
   }
   if (c.component_type === "packer")
     return {
@@ -241,7 +233,7 @@ export async function runStack(
       };
       let prepared: ReturnType<typeof driverFor>;
       try {
-        prepared = driverFor(c, action, dir, engine.config.basePath, opts.env);
+        prepared = driverFor(engine, c, action, dir, opts.env);
         // The variable check runs before anything, dry run included: a required variable the stack does
         // not set fails the component here instead of in the tool.
         const report = await checkComponentVariables(engine, c, dir);
@@ -256,7 +248,7 @@ export async function runStack(
         if (!(e instanceof SlipwayError)) throw e;
         return fail([placed(e)], placed(e));
       }
-      const { files, commands, events } = prepared;
+      const { files, commands, playbook } = prepared;
       const unusable = onPath(c.command, opts.env)
         ? tooOld(c.command, opts.env)
         : `${c.command} is not on PATH`;
@@ -281,16 +273,26 @@ export async function runStack(
         mkdirSync(dirname(f.path), { recursive: true });
         writeFileSync(f.path, f.content);
       }
-      if (events) rmSync(events, { force: true });
+      if (playbook) rmSync(playbook.events, { force: true });
+      // The playbook's secrets (the k3s join token) reach its environment, never a file.
+      let secrets: Record<string, string> = {};
+      if (playbook && action === "apply") {
+        try {
+          secrets = await secretEnv(playbook, engine.config.basePath, opts.env);
+        } catch (e) {
+          if (!(e instanceof SlipwayError)) throw e;
+          return fail([placed(e)], placed(e));
+        }
+      }
       const stream = createWriteStream(log);
       let code = 0;
       for (const cmd of commands) {
         stream.write(`$ ${cmd.argv.join(" ")}\n`);
-        code = await runLogged(cmd, opts.env, stream);
+        code = await runLogged(cmd, { ...opts.env, ...secrets }, stream);
         if (code !== 0) break;
       }
       await new Promise((r) => stream.end(r));
-      const failures = events ? readAnsibleEvents(events).failures : [];
+      const failures = playbook ? readAnsibleEvents(playbook.events).failures : [];
       const run = ended(code === 0 ? "done" : "failed", {
         exitCode: code,
         ...(failures.length ? { reason: failures.join("; ") } : {}),

@@ -118,72 +118,79 @@ function refuseShared(engine: StackEngine, view: NodesView, allowImported: boole
 /** A node as given on the command line, before defaults. */
 export type NewNode = Pick<NodeEntry, "name" | "address" | "role"> & Partial<NodeEntry>;
 
-/** Adds a node to the file that defines the stack's nodes: validated first, written atomically under a lock. */
-export async function addNode(
+/** The node named `name`, or an error listing the stack's nodes. */
+export function requireNode<N extends { name: string }>(
+  nodes: N[],
+  name: string,
+  stack: string,
+  file: string,
+): N {
+  const found = nodes.find((n) => n.name === name);
+  if (found) return found;
+  throw new SlipwayError({
+    code: "validation",
+    message: `stack "${stack}" has no node "${name}" (nodes: ${nodes.map((n) => n.name).join(", ")})`,
+    file,
+    hint: "`slipway node list -s <stack>` shows the nodes",
+  });
+}
+
+type EditOptions = { component?: string; allowImported?: boolean };
+
+/**
+ * The one way node lists change: under the file's lock, read the list as it is now, let `edit` return the
+ * new text, validate the list that text holds, and only then write it atomically.
+ */
+async function editNodes(
   engine: StackEngine,
   stack: string,
-  node: NewNode,
-  opts: { component?: string; allowImported?: boolean } = {},
+  opts: EditOptions,
+  edit: (text: string, current: NodeEntry[], view: NodesView) => string,
 ): Promise<{ file: string; warnings: Warning[] }> {
   const view = openNodes(engine, stack, opts.component);
   refuseShared(engine, view, opts.allowImported ?? false);
-  return withFileLock(view.source.file, () => {
-    const text = readFileSync(view.source.file, "utf8");
-    const current = listAt(text, view.source.file, view.source.docPath) as NodeEntry[];
+  const { file, docPath } = view.source;
+  return withFileLock(file, () => {
+    const text = readFileSync(file, "utf8");
+    const edited = edit(text, listAt(text, file, docPath) as NodeEntry[], view);
+    const config = validateEdited(view, listAt(edited, file, docPath));
+    writeFileAtomic(file, edited);
+    return { file, warnings: nodeWarnings(config).map((message) => ({ message })) };
+  });
+}
+
+/** Adds a node to the file that defines the stack's nodes, refusing a name or address already in use. */
+export function addNode(engine: StackEngine, stack: string, node: NewNode, opts: EditOptions = {}) {
+  return editNodes(engine, stack, opts, (text, current, view) => {
+    const { file, docPath, rel } = view.source;
+    const ips = [node.address, node.tailscale_ip].filter((ip): ip is string => ip !== undefined);
     for (const [i, n] of current.entries()) {
+      const sharedIp = ips.find((ip) => ip === n.address || ip === n.tailscale_ip);
       const clash =
         n.name === node.name
           ? `a node named "${node.name}"`
-          : [n.address, n.tailscale_ip].includes(node.address) ||
-              (node.tailscale_ip && [n.address, n.tailscale_ip].includes(node.tailscale_ip))
-            ? `node "${n.name}" with address ${node.address === n.address || node.address === n.tailscale_ip ? node.address : node.tailscale_ip}`
+          : sharedIp
+            ? `node "${n.name}" with address ${sharedIp}`
             : undefined;
       if (clash) {
         throw new SlipwayError({
           code: "conflict",
-          message: `${view.source.rel} already has ${clash}; nothing was written`,
-          file: view.source.file,
-          line: findByName(text, view.source.file, view.source.docPath, n.name)?.line ?? i + 1,
+          message: `${rel} already has ${clash}; nothing was written`,
+          file,
+          line: findByName(text, file, docPath, n.name)?.line ?? i + 1,
           hint: "choose another name or address, or remove the existing node first",
         });
       }
     }
-    const edited = appendToList(text, view.source.file, view.source.docPath, node as Record<string, unknown>);
-    const config = validateEdited(view, listAt(edited, view.source.file, view.source.docPath));
-    writeFileAtomic(view.source.file, edited);
-    return { file: view.source.file, warnings: nodeWarnings(config).map((message) => ({ message })) };
+    return appendToList(text, file, docPath, node as Record<string, unknown>);
   });
 }
 
 /** Removes a node from the file that defines the stack's nodes. */
-export async function removeNode(
-  engine: StackEngine,
-  stack: string,
-  name: string,
-  opts: { component?: string; allowImported?: boolean } = {},
-): Promise<{ file: string; removed: NodeEntry; warnings: Warning[] }> {
-  const view = openNodes(engine, stack, opts.component);
-  refuseShared(engine, view, opts.allowImported ?? false);
-  return withFileLock(view.source.file, () => {
-    const text = readFileSync(view.source.file, "utf8");
-    const current = listAt(text, view.source.file, view.source.docPath) as NodeEntry[];
-    const removed = current.find((n) => n.name === name);
-    if (!removed) {
-      throw new SlipwayError({
-        code: "validation",
-        message: `stack "${stack}" has no node "${name}" (nodes: ${current.map((n) => n.name).join(", ")})`,
-        file: view.source.file,
-        hint: "`slipway node list -s <stack>` shows the nodes",
-      });
-    }
-    const edited = removeFromList(text, view.source.file, view.source.docPath, name);
-    const config = validateEdited(view, listAt(edited, view.source.file, view.source.docPath));
-    writeFileAtomic(view.source.file, edited);
-    return {
-      file: view.source.file,
-      removed,
-      warnings: nodeWarnings(config).map((message) => ({ message })),
-    };
+export function removeNode(engine: StackEngine, stack: string, name: string, opts: EditOptions = {}) {
+  return editNodes(engine, stack, opts, (text, current, view) => {
+    requireNode(current, name, stack, view.source.file);
+    return removeFromList(text, view.source.file, view.source.docPath, name);
   });
 }
 
