@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { SlipwayError } from "../../errors.js";
 import { requireTool } from "../../exec/tools.js";
 import { writeFileAtomic } from "../../fs-atomic.js";
-import { decryptFile } from "../../secrets/operations.js";
 import type { StackEngine } from "../../stack/engine.js";
 import type { ResolvedComponent } from "../../stack/types.js";
 import { componentDir, type PreparedFile, type ToolCommand } from "../terraform/driver.js";
@@ -46,6 +45,8 @@ export async function secretEnv(
       hint: "create it with `slipway secrets encrypt` (key: token), or export K3S_TOKEN",
     });
   }
+  // The SOPS codec loads only here: every other driver run (terraform, packer) stays without it.
+  const { decryptFile } = await import("../../secrets/operations.js");
   const token = await decryptFile(file, { extract: `["${run.token.key}"]` }, { cwd: basePath, env });
   return { K3S_TOKEN: token.trim() };
 }
