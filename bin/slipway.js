@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 // Kept tiny on purpose: `--version` answers before any module loads, and commands load lazily.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`slipway ${pkg.version}\n`);
 } else {
-  // The CLI is a minified bundle: map --debug stack traces back to the readable tsc output in dist/.
-  if (argv.includes("--debug")) process.setSourceMapsEnabled(true);
-  const { main } = await import("../dist/bundle/main.js");
+  const bundleDir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
+  const debug = argv.includes("--debug");
+  // The CLI is a minified CommonJS bundle: map --debug stack traces back to the readable tsc output in
+  // dist/, and compile it without the code cache then (Node maps only the files it compiles itself).
+  if (debug) process.setSourceMapsEnabled(true);
+  const { compileCacheDir, installCompileCache } = await import("./compile-cache.js");
+  const cache = installCompileCache(bundleDir, debug ? undefined : compileCacheDir(process.env));
+  const { main } = createRequire(import.meta.url)(`${bundleDir}main.cjs`);
   const code = await main(argv, {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -17,4 +24,5 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     env: process.env,
   });
   process.exitCode = code;
+  cache.save();
 }

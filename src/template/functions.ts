@@ -1,5 +1,9 @@
-import { stringify } from "yaml";
+import { createRequire } from "node:module";
 import { goString, sprintf } from "./format.js";
+
+// `yaml` is loaded on the first toYaml call: evaluating it costs every command ~6 ms at start-up.
+const require = createRequire(import.meta.url);
+const stringify = (v: unknown): string => (require("yaml") as typeof import("yaml")).stringify(v);
 
 /** A template function: receives evaluated arguments, returns a value or throws an Error. */
 export type TemplateFunc = (...args: unknown[]) => unknown;

@@ -1,0 +1,86 @@
+// The V8 code cache of the CLI bundle (bin/compile-cache.js), on the built CLI: written after a run that
+// had none, reused as is, replaced when damaged, and never needed for a correct answer.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot, writeRepo } from "./helpers.js";
+
+const bin = join(repoRoot, "bin", "slipway.js");
+const homelab = join(repoRoot, "examples", "homelab");
+
+function slipway(args: string[], cache: string, cwd = homelab) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", SLIPWAY_COMPILE_CACHE: cache },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The cache files of the one Node version folder under `cache`, with their modification times. */
+function cacheFiles(cache: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const version of readdirSync(cache))
+    for (const f of readdirSync(join(cache, version)))
+      out.set(join(cache, version, f), statSync(join(cache, version, f)).mtimeMs);
+  return out;
+}
+
+describe("compile cache of the CLI bundle", () => {
+  const args = ["describe", "component", "k3s-cluster", "-s", "pve-prod", "--format", "json"];
+
+  it("is written by the first run, read unchanged by the next, and gives the same answer", () => {
+    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const first = slipway(args, cache);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const written = cacheFiles(cache);
+    expect([...written.keys()].some((f) => f.endsWith("main.cjs.v8"))).toBe(true);
+    expect([...written.keys()].every((f) => f.endsWith(".cjs.v8"))).toBe(true);
+
+    const second = slipway(args, cache);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.code).toBe(0);
+    // Accepted bytes are not written again: the files are the same files.
+    expect(cacheFiles(cache)).toEqual(written);
+  });
+
+  it("replaces a damaged cache file and still answers correctly", () => {
+    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const good = slipway(args, cache);
+    const main = [...cacheFiles(cache).keys()].find((f) => f.endsWith("main.cjs.v8"))!;
+    writeFileSync(main, "not V8 code cache bytes");
+    const r = slipway(args, cache);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(good.stdout);
+    expect(readFileSync(main, "utf8")).not.toBe("not V8 code cache bytes");
+  });
+
+  it("keeps import() working in a cached run (the HCL parser is loaded that way)", () => {
+    // A fresh repository each run, so the variable check really loads @cdktf/hcl2json both times.
+    const repo = () =>
+      writeRepo({
+        "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+        "stacks/deploy/prod.yaml": "components:\n  terraform:\n    app:\n      vars: {replicas: 2}\n",
+        "components/terraform/app/variables.tf": 'variable "replicas" {}\nvariable "name" {}\n',
+      });
+    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    for (let run = 0; run < 2; run++) {
+      const r = slipway(["validate", "component", "app", "-s", "deploy/prod"], cache, repo());
+      expect(r.stderr).toContain('variables.tf:2:1: error: required variable "name" (no default) is not set');
+      expect(r.code).toBe(1);
+    }
+    expect(cacheFiles(cache).size).toBeGreaterThan(0);
+  });
+
+  it("writes nothing when turned off, and nothing with --debug", () => {
+    const off = slipway(["list", "stacks"], "off");
+    expect(off.stdout).toBe("pve-dev\npve-prod\n");
+    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const debug = slipway(["list", "stacks", "--debug"], cache);
+    expect(debug.stdout).toBe("pve-dev\npve-prod\n");
+    expect(readdirSync(cache)).toEqual([]);
+  });
+});
