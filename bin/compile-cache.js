@@ -10,7 +10,8 @@
 // written with temp file + rename, so concurrent runs never read half a file. Any failure to read or
 // write the cache only costs speed. `SLIPWAY_COMPILE_CACHE=off` turns it off, `=<dir>` moves it.
 import Module from "node:module";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { hash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import vm from "node:vm";
@@ -22,13 +23,20 @@ import vm from "node:vm";
 export function installCompileCache(bundleDir, cacheDir) {
   if (!cacheDir) return { save() {} };
   const stale = [];
+  let build;
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename) {
     // Node 20 loses a script's dynamic-import callback when V8 takes its code from the cache, so a chunk
     // that calls import() (for ESM-only packages such as ink) is left to Node's own loader.
     if (!filename.startsWith(bundleDir) || content.includes("import("))
       return compile.call(this, content, filename);
-    const cacheFile = join(cacheDir, `${basename(filename)}.v8`);
+    // V8 checks only the source's length, not its text: cached bytes of an older build whose file has the
+    // same length would run the old code. So cache files are named by a hash of the content, in a folder
+    // per build (the entry's hash: it names every chunk it loads, and each chunk's name hashes its content).
+    const hash = contentHash(content);
+    if (basename(filename) === "main.cjs") build = join(cacheDir, hash);
+    if (!build) return compile.call(this, content, filename);
+    const cacheFile = join(build, `${basename(filename)}.${hash}.v8`);
     let cachedData;
     try {
       cachedData = readFileSync(cacheFile);
@@ -46,20 +54,27 @@ export function installCompileCache(bundleDir, cacheDir) {
   };
   return {
     save() {
-      if (stale.length === 0) return;
+      if (stale.length === 0 || !build) return;
       try {
-        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        mkdirSync(build, { recursive: true, mode: 0o700 });
         for (const { cacheFile, script } of stale) {
           const tmp = `${cacheFile}.${process.pid}.tmp`;
           writeFileSync(tmp, script.createCachedData());
           renameSync(tmp, cacheFile);
         }
+        // Only this build's folder is kept: the cache never grows past one build of slipway.
+        for (const other of readdirSync(cacheDir))
+          if (join(cacheDir, other) !== build)
+            rmSync(join(cacheDir, other), { recursive: true, force: true });
       } catch {
         /* a read-only or full disk: the next run compiles again */
       }
     },
   };
 }
+
+/** A chunk's content as a short hex name (SHA-1: ~1 ms for the whole bundle; a JS loop took 8). */
+const contentHash = (text) => hash("sha1", text, "hex").slice(0, 20);
 
 /** `SLIPWAY_COMPILE_CACHE` (a folder, or `off`), else the user's cache folder; per Node version and arch. */
 export function compileCacheDir(env) {

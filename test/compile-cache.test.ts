@@ -1,7 +1,16 @@
 // The V8 code cache of the CLI bundle (bin/compile-cache.js), on the built CLI: written after a run that
 // had none, reused as is, replaced when damaged, and never needed for a correct answer.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,12 +28,13 @@ function slipway(args: string[], cache: string, cwd = homelab) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The cache files of the one Node version folder under `cache`, with their modification times. */
+/** Every file under `cache` (Node version / build / chunk files), with its modification time. */
 function cacheFiles(cache: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const version of readdirSync(cache))
-    for (const f of readdirSync(join(cache, version)))
-      out.set(join(cache, version, f), statSync(join(cache, version, f)).mtimeMs);
+  for (const f of readdirSync(cache, { recursive: true, encoding: "utf8" })) {
+    const st = statSync(join(cache, f));
+    if (st.isFile()) out.set(join(cache, f), st.mtimeMs);
+  }
   return out;
 }
 
@@ -37,8 +47,8 @@ describe("compile cache of the CLI bundle", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     const written = cacheFiles(cache);
-    expect([...written.keys()].some((f) => f.endsWith("main.cjs.v8"))).toBe(true);
-    expect([...written.keys()].every((f) => f.endsWith(".cjs.v8"))).toBe(true);
+    expect([...written.keys()].some((f) => /main\.cjs\.[0-9a-f]+\.v8$/.test(f))).toBe(true);
+    expect([...written.keys()].every((f) => /\.cjs\.[0-9a-f]+\.v8$/.test(f))).toBe(true);
 
     const second = slipway(args, cache);
     expect(second.stdout).toBe(first.stdout);
@@ -50,7 +60,7 @@ describe("compile cache of the CLI bundle", () => {
   it("replaces a damaged cache file and still answers correctly", () => {
     const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
     const good = slipway(args, cache);
-    const main = [...cacheFiles(cache).keys()].find((f) => f.endsWith("main.cjs.v8"))!;
+    const main = [...cacheFiles(cache).keys()].find((f) => /main\.cjs\.[0-9a-f]+\.v8$/.test(f))!;
     writeFileSync(main, "not V8 code cache bytes");
     const r = slipway(args, cache);
     expect(r.stderr).toBe("");
@@ -73,6 +83,30 @@ describe("compile cache of the CLI bundle", () => {
       expect(r.code).toBe(1);
     }
     expect(cacheFiles(cache).size).toBeGreaterThan(0);
+  });
+
+  it("a rebuilt chunk of the same length is compiled anew, never run from the old build's cache", () => {
+    // V8 itself checks only the length of the source: a copy of the CLI whose entry changes text but not size.
+    const copy = mkdtempSync(join(tmpdir(), "slipway-cc-build-"));
+    cpSync(join(repoRoot, "bin"), join(copy, "bin"), { recursive: true });
+    mkdirSync(join(copy, "dist"));
+    cpSync(join(repoRoot, "dist", "bundle"), join(copy, "dist", "bundle"), { recursive: true });
+    symlinkSync(join(repoRoot, "node_modules"), join(copy, "node_modules"));
+    const main = join(copy, "dist", "bundle", "main.cjs");
+    const original = "Show a component's resolved configuration in a stack";
+    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const help = () =>
+      spawnSync(process.execPath, [join(copy, "bin", "slipway.js"), "--help"], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", SLIPWAY_COMPILE_CACHE: cache },
+      }).stdout;
+    expect(help()).toContain(original);
+    expect(help()).toContain(original); // now from the cache
+    const rebuilt = original.replace("resolved", "RESOLVED");
+    writeFileSync(main, readFileSync(main, "utf8").replace(original, rebuilt));
+    expect(help()).toContain(rebuilt);
+    // One build's cache is kept: the old build's folder is gone.
+    expect(readdirSync(join(cache, readdirSync(cache)[0]!))).toHaveLength(1);
   });
 
   it("writes nothing when turned off, and nothing with --debug", () => {

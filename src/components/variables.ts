@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { distance } from "fastest-levenshtein";
@@ -23,10 +24,11 @@ const SOURCES: Record<string, { hcl: string[]; json: string[] }> = {
 };
 
 type HclParse = (file: string, text: string) => Promise<Record<string, unknown>>;
-let hcl: Promise<HclParse> | undefined;
 // HashiCorp's HCL parser compiled to WebAssembly: ~120 ms to start, so it loads only when the cache misses.
-const hclParse = (): Promise<HclParse> =>
-  (hcl ??= import("@cdktf/hcl2json").then((m) => m.parse as HclParse));
+// A CommonJS package, required rather than import()ed: the CLI bundle caches the compiled code of chunks
+// without import() only (bin/compile-cache.js).
+const require = createRequire(import.meta.url);
+const hclParse = async (): Promise<HclParse> => (require("@cdktf/hcl2json") as { parse: HclParse }).parse;
 
 /**
  * The variables a component folder declares, parsed with a real HCL parser. Results are cached under
