@@ -1,14 +1,22 @@
+import { isDeepStrictEqual } from "node:util";
+import { dirname } from "node:path";
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLSeq } from "yaml";
 import { SlipwayError } from "../errors.js";
-import { dirname } from "node:path";
-import { parseYaml, type DocPath } from "../stack/yaml.js";
+import { listItemSpans, parseYaml, type DocPath, type ItemSpan, type ParseOptions } from "../stack/yaml.js";
 
 /**
- * Edits of one list in a YAML file made as text splices at the positions the `yaml` parser reports, so the
- * rest of the file — comments, quoting, blank lines, key order — stays byte for byte as it was.
+ * Edits of one list in a YAML file made as text splices at the places a parser reports, so the rest of the
+ * file — comments, quoting, blank lines, key order — stays byte for byte as it was.
+ *
+ * The places come from js-yaml's node events (fast); every splice is checked by parsing its result, and
+ * when the list is not exactly what the edit meant, it is made again from the `yaml` library's exact node
+ * ranges. Flow lists (`[…]`) and empty lists are edited through `yaml`'s document model.
  */
 
-function seqAt(text: string, file: string, path: DocPath): { doc: Document; seq: YAMLSeq } {
+const optsFor = (file: string): ParseOptions => ({ file, env: {}, basePath: dirname(file) });
+
+/** The list's entries and their places from the `yaml` library: slower, exact. */
+function exactList(text: string, file: string, path: DocPath): { doc: Document; seq: YAMLSeq } {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new SlipwayError({
@@ -30,6 +38,13 @@ function seqAt(text: string, file: string, path: DocPath): { doc: Document; seq:
   return { doc, seq: node };
 }
 
+function exactSpans(text: string, seq: YAMLSeq): ItemSpan[] {
+  return seq.items.map((item) => {
+    const [start, end] = (item as YamlNode).range!;
+    return { start, contentEnd: end, flow: isMap(item) && item.flow === true };
+  });
+}
+
 const lineStart = (text: string, at: number) => text.lastIndexOf("\n", at - 1) + 1;
 
 /** Where the line holding offset `at` ends (just past its newline). */
@@ -39,17 +54,58 @@ function lineEnd(text: string, at: number): number {
 }
 
 /** The item's own lines: its comment lines just above it, the `- ` line, and the lines of its value. */
-function itemSpan(text: string, item: YamlNode): [number, number] {
-  let start = lineStart(text, item.range![0]);
-  for (;;) {
-    if (start === 0) break;
+function itemLines(text: string, span: ItemSpan): [number, number] {
+  const dashLine = lineStart(text, span.start);
+  let start = dashLine;
+  while (start > 0) {
     const prev = lineStart(text, start - 1);
     if (!/^\s*#/.test(text.slice(prev, start))) break;
     start = prev;
   }
-  const valueEnd = item.range![1];
-  const end = text[valueEnd - 1] === "\n" ? valueEnd : lineEnd(text, valueEnd);
+  let end = lineStart(text, span.contentEnd);
+  if (text.slice(end, span.contentEnd).trim() !== "") return [start, lineEnd(text, span.contentEnd)];
+  // A value that ends with its line break (a block scalar) is reported where the next thing starts: give
+  // back the blank lines after it and the comments indented no deeper than the `- ` (they belong to what
+  // follows).
+  const dashCol = text.indexOf("-", dashLine) - dashLine;
+  while (end > dashLine) {
+    const ls = lineStart(text, end - 1);
+    const line = text.slice(ls, end - 1);
+    const indent = line.length - line.trimStart().length;
+    if (line.trim() !== "" && !(line.trimStart().startsWith("#") && indent <= dashCol)) break;
+    end = ls;
+  }
   return [start, end];
+}
+
+/** The text with `entry` appended after the last of `items`, in the style of the entries already there. */
+function appendAfter(text: string, items: ItemSpan[], entry: Record<string, unknown>): string {
+  const first = items[0]!;
+  const last = items.at(-1)!;
+  const firstLine = lineStart(text, first.start);
+  const indent = text.slice(firstLine, text.indexOf("-", firstLine));
+  let item: string;
+  if (last.flow && text[last.start] === "{") {
+    const padded = /^\{\s/.test(text.slice(last.start, last.start + 2));
+    const node = new Document(entry);
+    (node.contents as { flow?: boolean }).flow = true;
+    item = `${indent}- ${node.toString({ flowCollectionPadding: padded, lineWidth: 0 }).trim()}\n`;
+  } else {
+    const lines = new Document(entry).toString({ indent: 2 }).trimEnd().split("\n");
+    item = lines.map((l, i) => (i === 0 ? `${indent}- ${l}` : `${indent}  ${l}`)).join("\n") + "\n";
+  }
+  const [, end] = itemLines(text, last);
+  const before = text.slice(0, end);
+  return (before.endsWith("\n") ? before : before + "\n") + item + text.slice(end);
+}
+
+/** Whether `text` holds exactly `expected` at `path`: the check every fast splice passes. */
+function holds(text: string, file: string, path: DocPath, expected: unknown[]): boolean {
+  try {
+    return isDeepStrictEqual(listAt(text, file, path), expected);
+  } catch {
+    return false;
+  }
 }
 
 function nameOf(item: unknown): string | undefined {
@@ -58,9 +114,17 @@ function nameOf(item: unknown): string | undefined {
   return isScalar(v) ? String(v.value) : undefined;
 }
 
+const named = (name: string) => (entry: unknown) =>
+  entry !== null && typeof entry === "object" && String((entry as { name?: unknown }).name) === name;
+
 /** The index of the map whose `name` is `name`, with its line (1-based), or undefined. */
 export function findByName(text: string, file: string, path: DocPath, name: string) {
-  const { seq } = seqAt(text, file, path);
+  const fast = listItemSpans(text, path, optsFor(file));
+  if (fast) {
+    const i = fast.value.findIndex(named(name));
+    return i < 0 ? undefined : { index: i, line: text.slice(0, fast.items[i]!.start).split("\n").length };
+  }
+  const { seq } = exactList(text, file, path);
   const i = seq.items.findIndex((it) => nameOf(it) === name);
   if (i < 0) return undefined;
   return { index: i, line: text.slice(0, (seq.items[i] as YamlNode).range![0]).split("\n").length };
@@ -73,41 +137,45 @@ export function appendToList(
   path: DocPath,
   entry: Record<string, unknown>,
 ): string {
-  const { doc, seq } = seqAt(text, file, path);
-  const last = seq.items.at(-1) as YamlNode | undefined;
-  if (!last || seq.flow) {
+  const fast = listItemSpans(text, path, optsFor(file));
+  if (fast && fast.items.length > 0) {
+    const out = appendAfter(text, fast.items, entry);
+    if (holds(out, file, path, [...fast.value, entry])) return out;
+  }
+  const { doc, seq } = exactList(text, file, path);
+  if (seq.items.length === 0 || seq.flow) {
     // An empty or `[ … ]` list has no line layout to follow: let the YAML library place the entry.
     seq.add(doc.createNode(entry));
     return doc.toString();
   }
-  const first = seq.items[0] as YamlNode;
-  const firstLine = lineStart(text, first.range![0]);
-  const indent = text.slice(firstLine, text.indexOf("-", firstLine));
-  let item: string;
-  if (isMap(last) && last.flow) {
-    const padded = /^\{\s/.test(text.slice(last.range![0], last.range![1]));
-    const node = new Document(entry);
-    (node.contents as { flow?: boolean }).flow = true;
-    item = `${indent}- ${node.toString({ flowCollectionPadding: padded, lineWidth: 0 }).trim()}\n`;
-  } else {
-    const lines = new Document(entry).toString({ indent: 2 }).trimEnd().split("\n");
-    item = lines.map((l, i) => (i === 0 ? `${indent}- ${l}` : `${indent}  ${l}`)).join("\n") + "\n";
-  }
-  const [, end] = itemSpan(text, last);
-  const before = text.slice(0, end);
-  return (before.endsWith("\n") ? before : before + "\n") + item + text.slice(end);
+  return appendAfter(text, exactSpans(text, seq), entry);
 }
 
 /** Removes the map whose `name` is `name`, with the comment lines just above it. */
 export function removeFromList(text: string, file: string, path: DocPath, name: string): string {
-  const { doc, seq } = seqAt(text, file, path);
-  const i = seq.items.findIndex((it) => nameOf(it) === name);
-  if (i < 0) throw new Error(`no entry named ${name}`);
+  const fast = listItemSpans(text, path, optsFor(file));
+  const i = fast?.value.findIndex(named(name)) ?? -1;
+  if (fast && i >= 0) {
+    const [start, end] = itemLines(text, fast.items[i]!);
+    const out = text.slice(0, start) + text.slice(end);
+    if (
+      holds(
+        out,
+        file,
+        path,
+        fast.value.filter((_, k) => k !== i),
+      )
+    )
+      return out;
+  }
+  const { doc, seq } = exactList(text, file, path);
+  const at = seq.items.findIndex((it) => nameOf(it) === name);
+  if (at < 0) throw new Error(`no entry named ${name}`);
   if (seq.flow) {
-    seq.items.splice(i, 1);
+    seq.items.splice(at, 1);
     return doc.toString();
   }
-  const [start, end] = itemSpan(text, seq.items[i] as YamlNode);
+  const [start, end] = itemLines(text, exactSpans(text, seq)[at]!);
   return text.slice(0, start) + text.slice(end);
 }
 
@@ -116,7 +184,7 @@ export function removeFromList(text: string, file: string, path: DocPath, name: 
  * before it is written. The fast parser is enough here: no positions are needed.
  */
 export function listAt(text: string, file: string, path: DocPath): unknown[] {
-  let cur: unknown = parseYaml(text, { file, env: {}, basePath: dirname(file) });
+  let cur: unknown = parseYaml(text, optsFor(file));
   for (const seg of path)
     cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[seg] : undefined;
   if (!Array.isArray(cur)) {

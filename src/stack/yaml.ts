@@ -277,3 +277,69 @@ export function pathKey(path: DocPath): string {
   for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out ? `.${seg}` : seg;
   return out;
 }
+
+/** Where one entry of a block list sits in the text: from its first character to its last content. */
+export interface ItemSpan {
+  /** Offset of the entry's value (just after `- `). */
+  start: number;
+  /** Offset just past the entry's last scalar or closing bracket (before a trailing comment). */
+  contentEnd: number;
+  /** The entry is a `{…}` or `[…]` flow collection. */
+  flow: boolean;
+}
+
+/**
+ * The entries of the list at `path`, with their places, found with js-yaml's node events instead of a full
+ * `yaml` document (about five times faster on a 500-entry list). Undefined when there is no list there, or
+ * it is a flow list `[…]`, or an entry is not a map. Callers check what they splice with these places and
+ * fall back to `yaml`'s exact ranges if the result is not what they meant (a block scalar is the one shape
+ * whose end js-yaml reports late).
+ */
+export function listItemSpans(
+  text: string,
+  path: DocPath,
+  opts: ParseOptions,
+): { value: unknown[]; items: ItemSpan[] } | undefined {
+  interface Frame {
+    start: number;
+    contentEnd: number;
+  }
+  const open: Frame[] = [];
+  // The innermost node that produced each object: it starts at the object's first character.
+  const spans = new Map<object, ItemSpan>();
+  let doc: unknown;
+  try {
+    doc = jsyaml.load(text, {
+      filename: opts.file,
+      schema: fastSchema(text, opts),
+      listener(event, state) {
+        if (event === "open") {
+          open.push({ start: state.position, contentEnd: -1 });
+          return;
+        }
+        const f = open.pop();
+        if (!f) return;
+        const flow = text[f.start] === "{" || text[f.start] === "[";
+        if (state.kind === "scalar" || flow) f.contentEnd = Math.max(f.contentEnd, state.position);
+        const parent = open.at(-1);
+        if (parent) parent.contentEnd = Math.max(parent.contentEnd, f.contentEnd);
+        const r: unknown = state.result;
+        if (r !== null && typeof r === "object" && !spans.has(r))
+          spans.set(r, { start: f.start, contentEnd: f.contentEnd, flow });
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  let list: unknown = doc;
+  for (const seg of path)
+    list = list !== null && typeof list === "object" ? (list as Record<string, unknown>)[seg] : undefined;
+  if (!Array.isArray(list) || spans.get(list)?.flow !== false) return undefined;
+  const items: ItemSpan[] = [];
+  for (const entry of list) {
+    const span = entry !== null && typeof entry === "object" ? spans.get(entry) : undefined;
+    if (!span || Array.isArray(entry)) return undefined;
+    items.push(span);
+  }
+  return { value: list, items };
+}

@@ -1,0 +1,122 @@
+// List edits that keep every other byte of the file (src/nodes/yaml-splice.ts): the fast places from
+// js-yaml's node events, and the shapes where the result check sends the edit to `yaml`'s exact ranges.
+import { describe, expect, it } from "vitest";
+import { appendToList, findByName, listAt, removeFromList } from "../src/nodes/yaml-splice.js";
+import { listItemSpans } from "../src/stack/yaml.js";
+
+const file = "/repo/stacks/deploy/home.yaml";
+const path = ["components", "ansible", "k3s", "vars", "nodes"];
+const opts = { file, env: {}, basePath: "/repo" };
+const wrap = (items: string) =>
+  `# the home cluster\ncomponents:\n  ansible:\n    k3s:\n      vars:\n        nodes:\n${items}        other: 1 # kept\n`;
+
+const mixed = wrap(
+  [
+    "          # the first server",
+    "          - {name: a, address: 10.0.0.1}   # trailing comment",
+    "          - name: b",
+    "            labels:",
+    '              zone: "x"  # inner comment',
+    "",
+    "            role: agent",
+    "          # about c",
+    "          - name: c",
+    "            address: 10.0.0.3",
+    "",
+  ].join("\n"),
+);
+
+describe("list places from js-yaml's node events", () => {
+  it("finds each entry's start and the end of its last value, flow and block alike", () => {
+    const found = listItemSpans(mixed, path, opts)!;
+    expect(found.value.map((n) => (n as { name: string }).name)).toEqual(["a", "b", "c"]);
+    const [a, b, c] = found.items;
+    expect(mixed.slice(a!.start, a!.contentEnd)).toBe("{name: a, address: 10.0.0.1}");
+    expect(a!.flow).toBe(true);
+    expect(mixed.slice(b!.start, b!.contentEnd)).toMatch(/^name: b\n[\s\S]*role: agent$/);
+    expect(b!.flow).toBe(false);
+    expect(mixed.slice(c!.start, c!.contentEnd)).toBe("name: c\n            address: 10.0.0.3");
+  });
+
+  it("gives up on a flow list, a missing path and entries that are not maps", () => {
+    expect(listItemSpans(wrap("          [ {name: a} ]\n"), path, opts)).toBeUndefined();
+    expect(listItemSpans(mixed, ["components", "nope"], opts)).toBeUndefined();
+    expect(listItemSpans(wrap("          - a\n          - b\n"), path, opts)).toBeUndefined();
+  });
+});
+
+describe("list edits", () => {
+  it("removes each entry with its own comment lines and nothing else", () => {
+    expect(removeFromList(mixed, file, path, "a")).toBe(mixed.replace(/ {10}# the first server\n.*\n/, ""));
+    expect(removeFromList(mixed, file, path, "c")).toBe(
+      mixed.replace("          # about c\n          - name: c\n            address: 10.0.0.3\n", ""),
+    );
+    const noB = removeFromList(mixed, file, path, "b");
+    expect(listAt(noB, file, path).map((n) => (n as { name: string }).name)).toEqual(["a", "c"]);
+    expect(noB).toContain("# about c\n          - name: c");
+    expect(noB).toContain("# trailing comment\n          # about c");
+  });
+
+  it("appends after the last entry in its style and add + remove gives back the same bytes", () => {
+    const added = appendToList(mixed, file, path, { name: "d", address: "10.0.0.4", role: "agent" });
+    expect(added).toBe(
+      mixed.replace(
+        "address: 10.0.0.3\n",
+        "address: 10.0.0.3\n          - name: d\n            address: 10.0.0.4\n            role: agent\n",
+      ),
+    );
+    expect(removeFromList(added, file, path, "d")).toBe(mixed);
+    expect(findByName(added, file, path, "d")).toEqual({ index: 3, line: 17 });
+  });
+
+  it("an entry ending in a block scalar: the blank lines and comments after it stay", () => {
+    const text = wrap(
+      [
+        "          - name: a",
+        "            notes: |",
+        "              racked in the hall",
+        "              # part of the notes, not a comment",
+        "",
+        "          # about b",
+        "          - name: b",
+        "",
+      ].join("\n"),
+    );
+    const out = removeFromList(text, file, path, "a");
+    expect(out).toBe(
+      text.replace(
+        "          - name: a\n            notes: |\n              racked in the hall\n              # part of the notes, not a comment\n",
+        "",
+      ),
+    );
+    const added = appendToList(text, file, path, { name: "c" });
+    expect(listAt(added, file, path)).toEqual([
+      { name: "a", notes: "racked in the hall\n# part of the notes, not a comment\n" },
+      { name: "b" },
+      { name: "c" },
+    ]);
+  });
+
+  it("an alias as the last entry: the fast places point at its anchor, so the exact ranges take over", () => {
+    const text = wrap(
+      [
+        "          - &base {name: a, role: agent}",
+        "          - {name: b, role: agent}",
+        "          - *base",
+        "",
+      ].join("\n"),
+    );
+    expect(appendToList(text, file, path, { name: "c" })).toBe(
+      text.replace("          - *base\n", "          - *base\n          - name: c\n"),
+    );
+  });
+
+  it("flow and empty lists go through the YAML library", () => {
+    const flow = wrap("          [{name: a}]\n");
+    expect(listAt(appendToList(flow, file, path, { name: "b" }), file, path)).toEqual([
+      { name: "a" },
+      { name: "b" },
+    ]);
+    expect(listAt(removeFromList(flow, file, path, "a"), file, path)).toEqual([]);
+  });
+});
