@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
+import { fastCheckOf, type FastCheck } from "../schema/fast-check.js";
 import { ManifestSchema } from "../schema/manifest.js";
 import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
 import { applyLocals } from "./locals.js";
@@ -168,6 +169,9 @@ export class ManifestLoader {
   }
 }
 
+// The common case, a valid file, answered without zod's copy of the whole document (see fast-check.ts).
+let validManifest: FastCheck | undefined;
+
 /** Every section-type problem in a parsed manifest, each with its place. */
 export function manifestErrors(
   data: Json,
@@ -176,6 +180,7 @@ export function manifestErrors(
   env: Record<string, string | undefined>,
   basePath: string,
 ): SlipwayError[] {
+  if ((validManifest ??= fastCheckOf(ManifestSchema) ?? (() => false))(data)) return [];
   const result = ManifestSchema.safeParse(data);
   if (result.success) return [];
   return result.error.issues.map(innermost).map((issue) => {
