@@ -5,8 +5,8 @@
 // rejected (another Node, other V8 flags, a rebuilt chunk) — the cache is written anew from the scripts
 // as they stand at exit, so it also holds the functions that run compiled lazily.
 //
-// V8 checks the source, its own version and flags before it uses cached bytes; a stale or damaged file
-// is rejected and replaced, never run. The folder is per user (under the user's cache folder) and is
+// V8 checks its own version, its flags and the source's length before it uses cached bytes, and the
+// file name carries a hash of the source: a stale or damaged file is rejected and replaced, never run. The folder is per user (under the user's cache folder) and is
 // written with temp file + rename, so concurrent runs never read half a file. Any failure to read or
 // write the cache only costs speed. `SLIPWAY_COMPILE_CACHE=off` turns it off, `=<dir>` moves it.
 import Module from "node:module";
@@ -33,10 +33,10 @@ export function installCompileCache(bundleDir, cacheDir) {
     // V8 checks only the source's length, not its text: cached bytes of an older build whose file has the
     // same length would run the old code. So cache files are named by a hash of the content, in a folder
     // per build (the entry's hash: it names every chunk it loads, and each chunk's name hashes its content).
-    const hash = contentHash(content);
-    if (basename(filename) === "main.cjs") build = join(cacheDir, hash);
+    const digest = contentHash(content);
+    if (basename(filename) === "main.cjs") build = join(cacheDir, digest);
     if (!build) return compile.call(this, content, filename);
-    const cacheFile = join(build, `${basename(filename)}.${hash}.v8`);
+    const cacheFile = join(build, `${basename(filename)}.${digest}.v8`);
     let cachedData;
     try {
       cachedData = readFileSync(cacheFile);
@@ -49,7 +49,6 @@ export function installCompileCache(bundleDir, cacheDir) {
     const require = (id) => this.require(id);
     require.resolve = (request, options) => Module._resolveFilename(request, this, false, options);
     require.cache = Module._cache;
-    require.main = process.mainModule;
     return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename));
   };
   return {
