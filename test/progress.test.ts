@@ -1,8 +1,11 @@
+import { Box, Text } from "ink";
 import { render } from "ink-testing-library";
 import { createElement as h } from "react";
 import { describe, expect, it } from "vitest";
 import { plainProgress, type Row } from "../src/cli/progress.js";
-import { ProgressTable, stateText } from "../src/cli/progress-view.js";
+import { progressTable, stateText } from "../src/cli/progress-view.js";
+
+const ProgressTable = progressTable({ Box, Text, h });
 
 const rows: Row[] = [
   { component: "vpc", type: "terraform", state: "done", ms: 3100 },

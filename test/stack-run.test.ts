@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planGraph } from "../src/exec/stack-run.js";
-import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { engineAt, hasTool, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 
@@ -86,4 +86,30 @@ describe("plan / apply a whole stack", () => {
       'component "a" depends on "zz", which stack "prod" does not deploy',
     );
   });
+});
+
+describe("plan on a terminal (a real pseudo-terminal from util-linux `script`)", () => {
+  it.skipIf(!hasTool("script"))(
+    "draws the live table with Ink from the CLI bundle, with and without the compile cache",
+    () => {
+      const dir = repo(chain);
+      const cache = writeRepo({});
+      for (const run of ["cold cache", "warm cache"]) {
+        // `script` gives the CLI a terminal of 100 columns; no tofu on PATH, so every component is a dry run.
+        const r = spawnSync(
+          "script",
+          ["-qec", `stty cols 100 rows 30; exec "${process.execPath}" "${bin}" plan -s prod`, "/dev/null"],
+          {
+            cwd: dir,
+            encoding: "utf8",
+            env: { PATH: "/usr/bin:/bin", TERM: "xterm", SLIPWAY_COMPILE_CACHE: cache },
+          },
+        );
+        expect([run, r.status]).toEqual([run, 0]);
+        expect(r.stdout).not.toContain("unexpected failure");
+        expect(r.stdout).toContain("4 dry-run"); // the Ink table's count line
+        expect(r.stdout).toMatch(/COMPONENT\s+TYPE\s+STATUS/); // the summary table after it
+      }
+    },
+  );
 });

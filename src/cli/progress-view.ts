@@ -1,6 +1,32 @@
-import { Box, Text } from "ink";
-import { createElement as h } from "react";
+import type { Box as InkBox, Text as InkText } from "ink";
+import type { createElement as reactCreateElement } from "react";
 import { seconds as s, type Row } from "./progress.js";
+
+// Ink and React are loaded with import(), never imported by this module: Ink is ESM with top-level await,
+// which the CommonJS CLI bundle cannot require(). The import() calls sit in this small chunk because
+// chunks that contain import() are not code-cached (bin/compile-cache.js).
+export interface Ui {
+  Box: typeof InkBox;
+  Text: typeof InkText;
+  h: typeof reactCreateElement;
+  render: typeof import("ink").render;
+  useEffect: typeof import("react").useEffect;
+  useState: typeof import("react").useState;
+}
+
+/** Ink and React, loaded on a terminal only. */
+export async function loadUi(): Promise<Ui> {
+  const react = await import("react");
+  const ink = await import("ink");
+  return {
+    Box: ink.Box,
+    Text: ink.Text,
+    render: ink.render,
+    h: react.createElement,
+    useEffect: react.useEffect,
+    useState: react.useState,
+  };
+}
 
 const MARK: Record<Row["state"], { mark: string; color: string }> = {
   waiting: { mark: "·", color: "gray" },
@@ -30,29 +56,30 @@ export function stateText(r: Row, now: number): string {
 }
 
 /** The live table: one line per component, mark, name, type and state, columns aligned. */
-export function ProgressTable({ rows, now }: { rows: Row[]; now: number }) {
-  const nameWidth = Math.max(9, ...rows.map((r) => r.component.length));
-  const typeWidth = Math.max(4, ...rows.map((r) => r.type.length));
-  const counts = rows.reduce<Record<string, number>>(
-    (acc, r) => ((acc[r.state] = (acc[r.state] ?? 0) + 1), acc),
-    {},
-  );
-  const summary = (["done", "dry-run", "running", "waiting", "failed", "skipped"] as const)
-    .filter((k) => counts[k])
-    .map((k) => `${counts[k]} ${k}`)
-    .join(", ");
-  return h(
-    Box,
-    { flexDirection: "column" },
-    ...rows.map((r) =>
-      h(
-        Text,
-        { key: r.component },
-        h(Text, { color: MARK[r.state].color }, MARK[r.state].mark),
-        ` ${r.component.padEnd(nameWidth)}  ${r.type.padEnd(typeWidth)}  `,
-        h(Text, { color: MARK[r.state].color }, stateText(r, now)),
+export const progressTable = ({ Box, Text, h }: Pick<Ui, "Box" | "Text" | "h">) =>
+  function ProgressTable({ rows, now }: { rows: Row[]; now: number }) {
+    const nameWidth = Math.max(9, ...rows.map((r) => r.component.length));
+    const typeWidth = Math.max(4, ...rows.map((r) => r.type.length));
+    const counts = rows.reduce<Record<string, number>>(
+      (acc, r) => ((acc[r.state] = (acc[r.state] ?? 0) + 1), acc),
+      {},
+    );
+    const summary = (["done", "dry-run", "running", "waiting", "failed", "skipped"] as const)
+      .filter((k) => counts[k])
+      .map((k) => `${counts[k]} ${k}`)
+      .join(", ");
+    return h(
+      Box,
+      { flexDirection: "column" },
+      ...rows.map((r) =>
+        h(
+          Text,
+          { key: r.component },
+          h(Text, { color: MARK[r.state].color }, MARK[r.state].mark),
+          ` ${r.component.padEnd(nameWidth)}  ${r.type.padEnd(typeWidth)}  `,
+          h(Text, { color: MARK[r.state].color }, stateText(r, now)),
+        ),
       ),
-    ),
-    h(Text, { dimColor: true }, summary),
-  );
-}
+      h(Text, { dimColor: true }, summary),
+    );
+  };

@@ -41,9 +41,10 @@ export interface Row extends ProgressEvent {
  * failed, skipped — redrawn in place. Ink and React load only here, so non-TTY runs never pay for them.
  */
 export async function liveProgress(stream: NodeJS.WriteStream): Promise<ProgressDisplay> {
-  const { createElement: h, useEffect, useState } = await import("react");
-  const ink = await import("ink");
-  const { ProgressTable } = await import("./progress-view.js");
+  const view = await import("./progress-view.js");
+  const ui = await view.loadUi();
+  const { h, useEffect, useState } = ui;
+  const ProgressTable = view.progressTable(ui);
   const rows = new Map<string, Row>();
   const listeners = new Set<() => void>();
   const snapshot = () => [...rows.values()];
@@ -61,7 +62,7 @@ export async function liveProgress(stream: NodeJS.WriteStream): Promise<Progress
     }, []);
     return h(ProgressTable, { rows: state, now });
   }
-  const app = ink.render(h(Live), { stdout: stream, patchConsole: false, exitOnCtrlC: false });
+  const app = ui.render(h(Live), { stdout: stream, patchConsole: false, exitOnCtrlC: false });
   return {
     update(e) {
       const before = rows.get(e.component);
