@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { repoRoot, writeRepo } from "./helpers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -208,7 +208,9 @@ describe("slipway render (CLI)", () => {
     // Inside the example's gitops/ folder, so its .sops.yaml creation rule covers the rendered Secrets.
     mkdirSync(join(homelab, "gitops"), { recursive: true });
     const out = mkdtempSync(join(homelab, "gitops", ".test-cli-"));
-    afterAll(() => rmSync(out, { recursive: true, force: true }));
+    // Inside the test, a hook must be onTestFinished: an afterAll registered here never ran, and every
+    // `npm test` left a rendered tree behind in examples/homelab/gitops (which the README's example validates).
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const r = slipway(["render", "-s", "pve-prod", "--out", out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^rendered stack "pve-prod": 63 files under .* \(63 changed\)\n$/);

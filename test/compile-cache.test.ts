@@ -1,20 +1,10 @@
 // The V8 code cache of the CLI bundle (bin/compile-cache.js), on the built CLI: written after a run that
 // had none, reused as is, replaced when damaged, and never needed for a correct answer.
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot, writeRepo } from "./helpers.js";
+import { repoRoot, tempDir, writeRepo } from "./helpers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 const homelab = join(repoRoot, "examples", "homelab");
@@ -42,7 +32,7 @@ describe("compile cache of the CLI bundle", () => {
   const args = ["describe", "component", "k3s-cluster", "-s", "pve-prod", "--format", "json"];
 
   it("is written by the first run, read unchanged by the next, and gives the same answer", () => {
-    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const cache = tempDir("slipway-cc-");
     const first = slipway(args, cache);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -58,7 +48,7 @@ describe("compile cache of the CLI bundle", () => {
   });
 
   it("replaces a damaged cache file and still answers correctly", () => {
-    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const cache = tempDir("slipway-cc-");
     const good = slipway(args, cache);
     const main = [...cacheFiles(cache).keys()].find((f) => /main\.cjs\.[0-9a-f]+\.v8$/.test(f))!;
     writeFileSync(main, "not V8 code cache bytes");
@@ -76,7 +66,7 @@ describe("compile cache of the CLI bundle", () => {
         "stacks/deploy/prod.yaml": "components:\n  terraform:\n    app:\n      vars: {replicas: 2}\n",
         "components/terraform/app/variables.tf": 'variable "replicas" {}\nvariable "name" {}\n',
       });
-    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const cache = tempDir("slipway-cc-");
     for (let run = 0; run < 2; run++) {
       const r = slipway(["validate", "component", "app", "-s", "deploy/prod"], cache, repo());
       expect(r.stderr).toContain('variables.tf:2:1: error: required variable "name" (no default) is not set');
@@ -87,14 +77,14 @@ describe("compile cache of the CLI bundle", () => {
 
   it("a rebuilt chunk of the same length is compiled anew, never run from the old build's cache", () => {
     // V8 itself checks only the length of the source: a copy of the CLI whose entry changes text but not size.
-    const copy = mkdtempSync(join(tmpdir(), "slipway-cc-build-"));
+    const copy = tempDir("slipway-cc-build-");
     cpSync(join(repoRoot, "bin"), join(copy, "bin"), { recursive: true });
     mkdirSync(join(copy, "dist"));
     cpSync(join(repoRoot, "dist", "bundle"), join(copy, "dist", "bundle"), { recursive: true });
     symlinkSync(join(repoRoot, "node_modules"), join(copy, "node_modules"));
     const main = join(copy, "dist", "bundle", "main.cjs");
     const original = "Show a component's resolved configuration in a stack";
-    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const cache = tempDir("slipway-cc-");
     const help = () =>
       spawnSync(process.execPath, [join(copy, "bin", "slipway.js"), "--help"], {
         encoding: "utf8",
@@ -112,7 +102,7 @@ describe("compile cache of the CLI bundle", () => {
   it("writes nothing when turned off, and nothing with --debug", () => {
     const off = slipway(["list", "stacks"], "off");
     expect(off.stdout).toBe("pve-dev\npve-prod\n");
-    const cache = mkdtempSync(join(tmpdir(), "slipway-cc-"));
+    const cache = tempDir("slipway-cc-");
     const debug = slipway(["list", "stacks", "--debug"], cache);
     expect(debug.stdout).toBe("pve-dev\npve-prod\n");
     expect(readdirSync(cache)).toEqual([]);

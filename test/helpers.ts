@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onPath } from "../src/exec/tools.js";
 import { loadConfig } from "../src/config/load-config.js";
 import { SlipwayError } from "../src/errors.js";
 import { StackEngine } from "../src/stack/engine.js";
+import { tempDir } from "./temp.js";
+
+export { tempDir } from "./temp.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** Whether this machine has `tool` on PATH; tests of the real tool run only then (vitest lists them as skipped otherwise). */
@@ -23,7 +25,7 @@ export function engineAt(
 
 /** Writes a repository of files into a fresh temp folder and returns it. */
 export function writeRepo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-test-"));
+  const dir = tempDir();
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);

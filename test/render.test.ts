@@ -1,19 +1,18 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateManifests } from "../src/manifests/validate.js";
 import { renderStack } from "../src/render/render.js";
 import { sealSecrets } from "../src/render/seal.js";
-import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { engineAt, repoRoot, slipwayErrorOf, tempDir, writeRepo } from "./helpers.js";
 
 const homelab = () => engineAt(join(repoRoot, "examples", "homelab"));
 const orgPlatform = () => engineAt(join(repoRoot, "examples", "org-platform"));
 
 function writeTree(files: Map<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-render-"));
+  const dir = tempDir("slipway-render-");
   for (const [p, text] of files) {
     mkdirSync(dirname(join(dir, p)), { recursive: true });
     writeFileSync(join(dir, p), text);
@@ -226,7 +225,7 @@ describe("render", () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-    const bare = mkdtempSync(join(tmpdir(), "slipway-no-sops-"));
+    const bare = tempDir("slipway-no-sops-");
     await expect(sealSecrets(files, { outDir: bare, env: {}, stack: "pve-prod" })).rejects.toThrow(
       /renders a Secret to .* but there is no \.sops\.yaml above it/,
     );
