@@ -30,7 +30,7 @@ describe("list places from js-yaml's node events", () => {
   it("finds each entry's start and the end of its last value, flow and block alike", () => {
     const found = listItemSpans(mixed, path, opts)!;
     expect(found.value.map((n) => (n as { name: string }).name)).toEqual(["a", "b", "c"]);
-    const [a, b, c] = found.items;
+    const [a, b, c] = found.items!;
     expect(mixed.slice(a!.start, a!.contentEnd)).toBe("{name: a, address: 10.0.0.1}");
     expect(a!.flow).toBe(true);
     expect(mixed.slice(b!.start, b!.contentEnd)).toMatch(/^name: b\n[\s\S]*role: agent$/);
@@ -38,34 +38,42 @@ describe("list places from js-yaml's node events", () => {
     expect(mixed.slice(c!.start, c!.contentEnd)).toBe("name: c\n            address: 10.0.0.3");
   });
 
-  it("gives up on a flow list, a missing path and entries that are not maps", () => {
-    expect(listItemSpans(wrap("          [ {name: a} ]\n"), path, opts)).toBeUndefined();
+  it("gives no places for a flow list or entries that are not maps, and nothing for a missing path", () => {
+    expect(listItemSpans(wrap("          [ {name: a} ]\n"), path, opts)).toEqual({ value: [{ name: "a" }] });
+    expect(listItemSpans(wrap("          - a\n          - b\n"), path, opts)).toEqual({ value: ["a", "b"] });
     expect(listItemSpans(mixed, ["components", "nope"], opts)).toBeUndefined();
-    expect(listItemSpans(wrap("          - a\n          - b\n"), path, opts)).toBeUndefined();
   });
 });
 
 describe("list edits", () => {
   it("removes each entry with its own comment lines and nothing else", () => {
-    expect(removeFromList(mixed, file, path, "a")).toBe(mixed.replace(/ {10}# the first server\n.*\n/, ""));
-    expect(removeFromList(mixed, file, path, "c")).toBe(
+    expect(removeFromList(mixed, file, path, "a").text).toBe(
+      mixed.replace(/ {10}# the first server\n.*\n/, ""),
+    );
+    expect(removeFromList(mixed, file, path, "c").text).toBe(
       mixed.replace("          # about c\n          - name: c\n            address: 10.0.0.3\n", ""),
     );
-    const noB = removeFromList(mixed, file, path, "b");
+    const noB = removeFromList(mixed, file, path, "b").text;
     expect(listAt(noB, file, path).map((n) => (n as { name: string }).name)).toEqual(["a", "c"]);
     expect(noB).toContain("# about c\n          - name: c");
     expect(noB).toContain("# trailing comment\n          # about c");
   });
 
   it("appends after the last entry in its style and add + remove gives back the same bytes", () => {
-    const added = appendToList(mixed, file, path, { name: "d", address: "10.0.0.4", role: "agent" });
+    const added = appendToList(mixed, file, path, { name: "d", address: "10.0.0.4", role: "agent" }).text;
     expect(added).toBe(
       mixed.replace(
         "address: 10.0.0.3\n",
         "address: 10.0.0.3\n          - name: d\n            address: 10.0.0.4\n            role: agent\n",
       ),
     );
-    expect(removeFromList(added, file, path, "d")).toBe(mixed);
+    expect(removeFromList(added, file, path, "d").text).toBe(mixed);
+    // The edit hands back the list its text holds, so callers validate it without parsing again.
+    const edit = appendToList(mixed, file, path, { name: "d" });
+    expect(edit.list).toEqual(listAt(edit.text, file, path));
+    expect(removeFromList(mixed, file, path, "b").list).toEqual(
+      listAt(mixed, file, path).filter((n) => (n as { name: string }).name !== "b"),
+    );
     expect(findByName(added, file, path, "d")).toEqual({ index: 3, line: 17 });
   });
 
@@ -82,14 +90,14 @@ describe("list edits", () => {
         "",
       ].join("\n"),
     );
-    const out = removeFromList(text, file, path, "a");
+    const out = removeFromList(text, file, path, "a").text;
     expect(out).toBe(
       text.replace(
         "          - name: a\n            notes: |\n              racked in the hall\n              # part of the notes, not a comment\n",
         "",
       ),
     );
-    const added = appendToList(text, file, path, { name: "c" });
+    const added = appendToList(text, file, path, { name: "c" }).text;
     expect(listAt(added, file, path)).toEqual([
       { name: "a", notes: "racked in the hall\n# part of the notes, not a comment\n" },
       { name: "b" },
@@ -106,17 +114,17 @@ describe("list edits", () => {
         "",
       ].join("\n"),
     );
-    expect(appendToList(text, file, path, { name: "c" })).toBe(
+    expect(appendToList(text, file, path, { name: "c" }).text).toBe(
       text.replace("          - *base\n", "          - *base\n          - name: c\n"),
     );
   });
 
   it("flow and empty lists go through the YAML library", () => {
     const flow = wrap("          [{name: a}]\n");
-    expect(listAt(appendToList(flow, file, path, { name: "b" }), file, path)).toEqual([
+    expect(listAt(appendToList(flow, file, path, { name: "b" }).text, file, path)).toEqual([
       { name: "a" },
       { name: "b" },
     ]);
-    expect(listAt(removeFromList(flow, file, path, "a"), file, path)).toEqual([]);
+    expect(listAt(removeFromList(flow, file, path, "a").text, file, path)).toEqual([]);
   });
 });

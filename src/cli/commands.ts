@@ -26,6 +26,12 @@ const EDIT_FLAGS: Record<string, FlagDef> = {
   },
 };
 
+/** `--dry-run` of the node edits that can run a playbook afterwards. */
+const APPLY_DRY_RUN: FlagDef = {
+  type: "boolean",
+  description: "With --apply: print the playbook run instead of running it",
+};
+
 /** Flags of plan and apply. */
 const STACK_RUN_FLAGS: Record<string, FlagDef> = {
   stack: requiredStack,
@@ -333,10 +339,7 @@ export const COMMANDS: CommandDef[] = [
       "ssh-user": { type: "string", description: "SSH user for Ansible", value: "USER" },
       "ssh-key": { type: "string", description: "SSH private key file for Ansible", value: "FILE" },
       apply: { type: "boolean", description: "Run add_node.yml limited to the node afterwards" },
-      "dry-run": {
-        type: "boolean",
-        description: "With --apply: print the playbook run instead of running it",
-      },
+      "dry-run": APPLY_DRY_RUN,
     },
     examples: ["slipway node add pi-5 -s pve-prod --address 192.168.10.35 --role agent --label zone=attic"],
     load: async () => (await import("./nodes.js")).nodeAddCommand,
@@ -351,10 +354,7 @@ export const COMMANDS: CommandDef[] = [
         type: "boolean",
         description: "Run remove_node.yml (cordon, drain, delete the Node, uninstall) before the edit",
       },
-      "dry-run": {
-        type: "boolean",
-        description: "With --apply: print the playbook run instead of running it",
-      },
+      "dry-run": APPLY_DRY_RUN,
     },
     load: async () => (await import("./nodes.js")).nodeRemoveCommand,
   },

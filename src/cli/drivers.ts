@@ -32,7 +32,7 @@ import { openEngine, requireStack } from "./open-engine.js";
 import { formatError, formatWarning } from "./output.js";
 
 /**
- * The parts both driver commands share: the action checked, the component resolved, runnable, its folder
+ * The parts every driver command shares: the action checked, the component resolved, runnable, its folder
  * there, and its variables checked against the module's `variable` blocks (errors stop the run).
  */
 async function openComponent(

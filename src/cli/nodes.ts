@@ -29,10 +29,30 @@ import { formatWarning, textTable } from "./output.js";
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
 
+/** How every node and config command starts: the engine, the `-s` stack and the stack's nodes. */
+function stackNodes(c: CommandContext) {
+  const { engine, notes } = openEngine(c);
+  const stack = requireStack(c);
+  return { engine, notes, stack, view: openNodes(engine, stack, str(c.flags.component)) };
+}
+
+/** `stackNodes` for a command whose first argument must name one of the stack's nodes. */
+function namedNode(c: CommandContext) {
+  const opened = stackNodes(c);
+  const name = c.args[0]!;
+  requireNode(opened.view.config.nodes, name, opened.stack, opened.view.source.file);
+  return { ...opened, name };
+}
+
+/** `--component` and `--edit-imported`, as the node list edits take them. */
+const editOptions = (c: CommandContext) => ({
+  component: str(c.flags.component),
+  allowImported: c.flags["edit-imported"] === true,
+});
+
 /** `slipway node list -s <stack>` */
 export function nodeListCommand(c: CommandContext): CommandResult {
-  const { engine, notes } = openEngine(c);
-  const view = openNodes(engine, requireStack(c), str(c.flags.component));
+  const { notes, view } = stackNodes(c);
   const warn = view.warnings.map((w) => formatWarning({ message: w, file: view.source.file }, c.cwd));
   if (c.flags.format) return { data: view.config.nodes, notes: [...notes, ...warn] };
   const rows = view.config.nodes.map((n) => [
@@ -106,10 +126,7 @@ export async function nodeAddCommand(c: CommandContext): Promise<CommandResult> 
   const { engine, notes } = openEngine(c);
   const stack = requireStack(c);
   const node = nodeFromFlags(c, c.args[0]!);
-  const r = await addNode(engine, stack, node, {
-    component: str(c.flags.component),
-    allowImported: c.flags["edit-imported"] === true,
-  });
+  const r = await addNode(engine, stack, node, editOptions(c));
   const done = [
     ...notes,
     `added node ${node.name} (${node.role}, ${node.address}) to ${relative(c.cwd, r.file)}`,
@@ -130,11 +147,7 @@ export async function nodeAddCommand(c: CommandContext): Promise<CommandResult> 
 
 /** `slipway node remove <name> -s <stack> [--apply]`: with --apply, the node leaves the cluster first. */
 export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResult> {
-  const { engine, notes } = openEngine(c);
-  const stack = requireStack(c);
-  const name = c.args[0]!;
-  const view = openNodes(engine, stack, str(c.flags.component));
-  requireNode(view.config.nodes, name, stack, view.source.file);
+  const { engine, notes, stack, view, name } = namedNode(c);
   let applied: CommandResult = {};
   if (c.flags.apply) {
     // Cordon, drain, delete the Node object, then uninstall — while the node is still in the inventory.
@@ -150,10 +163,7 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
       };
     }
   }
-  const r = await removeNode(engine, stack, name, {
-    component: str(c.flags.component),
-    allowImported: c.flags["edit-imported"] === true,
-  });
+  const r = await removeNode(engine, stack, name, editOptions(c));
   return {
     ...applied,
     notes: [
@@ -170,11 +180,7 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
  * start until the node reports Ready, and a drill report in docs/governance/reviews/.
  */
 export async function nodeRebuildCommand(c: CommandContext): Promise<CommandResult> {
-  const { engine, notes } = openEngine(c);
-  const stack = requireStack(c);
-  const name = c.args[0]!;
-  const view = openNodes(engine, stack, str(c.flags.component));
-  requireNode(view.config.nodes, name, stack, view.source.file);
+  const { engine, notes, stack, view, name } = namedNode(c);
   const target = parseDuration(str(c.flags.target) ?? "60m");
   if (target === undefined)
     throw new SlipwayError({
@@ -270,8 +276,7 @@ const getPath = (v: unknown, path: string[]): unknown =>
 
 /** `slipway config get <key> -s <stack> [--scope all|servers|agents|<node>]` */
 export function configGetCommand(c: CommandContext): CommandResult {
-  const { engine, notes } = openEngine(c);
-  const view = openNodes(engine, requireStack(c), str(c.flags.component));
+  const { notes, view } = stackNodes(c);
   const key = c.args[0]!.split(".");
   const scope = str(c.flags.scope);
   if (!scope) return { data: getPath(view.config, key) ?? null, notes };
@@ -287,9 +292,7 @@ export function configGetCommand(c: CommandContext): CommandResult {
  * in the file that defines the value, validated against the schema before anything is written.
  */
 export async function configSetCommand(c: CommandContext): Promise<CommandResult> {
-  const { engine, notes } = openEngine(c);
-  const stack = requireStack(c);
-  const view = openNodes(engine, stack, str(c.flags.component));
+  const { engine, notes, view } = stackNodes(c);
   const key = c.args[0]!.split(".");
   const value: unknown = parseYamlValue(c.args[1]!);
   const scope = str(c.flags.scope);
@@ -412,10 +415,7 @@ export async function discoverCommand(c: CommandContext): Promise<CommandResult>
         openEngine(c).engine,
         stack,
         { name: p.name, address: ipv4, role: role as NewNode["role"], tailscale_ip: ipv4 },
-        {
-          component: str(c.flags.component),
-          allowImported: c.flags["edit-imported"] === true,
-        },
+        editOptions(c),
       );
       added.push(p.name);
     }

@@ -6,7 +6,14 @@ import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 import type { DocPath } from "../stack/yaml.js";
 import { nodeWarnings, NodesVars, type NodeEntry, type NodesConfig } from "./schema.js";
-import { appendToList, findByName, listAt, removeFromList } from "./yaml-splice.js";
+import {
+  appendToList,
+  findByName,
+  locateList,
+  removeFromList,
+  type ListEdit,
+  type LocatedList,
+} from "./yaml-splice.js";
 
 /** The built-in component's folder: `components.ansible.<name>` with `metadata.component: k3s` (or named k3s). */
 export const NODES_COMPONENT = "k3s";
@@ -138,23 +145,23 @@ export function requireNode<N extends { name: string }>(
 type EditOptions = { component?: string; allowImported?: boolean };
 
 /**
- * The one way node lists change: under the file's lock, read the list as it is now, let `edit` return the
- * new text, validate the list that text holds, and only then write it atomically.
+ * The one way node lists change: under the file's lock, read the list as it is now (once), let `edit` return
+ * the new text with the list it holds, validate that list, and only then write the text atomically.
  */
 async function editNodes(
   engine: StackEngine,
   stack: string,
   opts: EditOptions,
-  edit: (text: string, current: NodeEntry[], view: NodesView) => string,
+  edit: (text: string, current: LocatedList, view: NodesView) => ListEdit,
 ): Promise<{ file: string; warnings: Warning[] }> {
   const view = openNodes(engine, stack, opts.component);
   refuseShared(engine, view, opts.allowImported ?? false);
   const { file, docPath } = view.source;
   return withFileLock(file, () => {
     const text = readFileSync(file, "utf8");
-    const edited = edit(text, listAt(text, file, docPath) as NodeEntry[], view);
-    const config = validateEdited(view, listAt(edited, file, docPath));
-    writeFileAtomic(file, edited);
+    const edited = edit(text, locateList(text, file, docPath), view);
+    const config = validateEdited(view, edited.list);
+    writeFileAtomic(file, edited.text);
     return { file, warnings: nodeWarnings(config).map((message) => ({ message })) };
   });
 }
@@ -164,7 +171,7 @@ export function addNode(engine: StackEngine, stack: string, node: NewNode, opts:
   return editNodes(engine, stack, opts, (text, current, view) => {
     const { file, docPath, rel } = view.source;
     const ips = [node.address, node.tailscale_ip].filter((ip): ip is string => ip !== undefined);
-    for (const [i, n] of current.entries()) {
+    for (const [i, n] of (current.value as NodeEntry[]).entries()) {
       const sharedIp = ips.find((ip) => ip === n.address || ip === n.tailscale_ip);
       const clash =
         n.name === node.name
@@ -177,20 +184,20 @@ export function addNode(engine: StackEngine, stack: string, node: NewNode, opts:
           code: "conflict",
           message: `${rel} already has ${clash}; nothing was written`,
           file,
-          line: findByName(text, file, docPath, n.name)?.line ?? i + 1,
+          line: findByName(text, file, docPath, n.name, current)?.line ?? i + 1,
           hint: "choose another name or address, or remove the existing node first",
         });
       }
     }
-    return appendToList(text, file, docPath, node as Record<string, unknown>);
+    return appendToList(text, file, docPath, node as Record<string, unknown>, current);
   });
 }
 
 /** Removes a node from the file that defines the stack's nodes. */
 export function removeNode(engine: StackEngine, stack: string, name: string, opts: EditOptions = {}) {
   return editNodes(engine, stack, opts, (text, current, view) => {
-    requireNode(current, name, stack, view.source.file);
-    return removeFromList(text, view.source.file, view.source.docPath, name);
+    requireNode(current.value as NodeEntry[], name, stack, view.source.file);
+    return removeFromList(text, view.source.file, view.source.docPath, name, current);
   });
 }
 

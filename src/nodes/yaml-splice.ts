@@ -99,12 +99,13 @@ function appendAfter(text: string, items: ItemSpan[], entry: Record<string, unkn
   return (before.endsWith("\n") ? before : before + "\n") + item + text.slice(end);
 }
 
-/** Whether `text` holds exactly `expected` at `path`: the check every fast splice passes. */
-function holds(text: string, file: string, path: DocPath, expected: unknown[]): boolean {
+/** The list `text` holds at `path` when it is exactly `expected` (the check every fast splice passes). */
+function holding(text: string, file: string, path: DocPath, expected: unknown[]): unknown[] | undefined {
   try {
-    return isDeepStrictEqual(listAt(text, file, path), expected);
+    const list = listAt(text, file, path);
+    return isDeepStrictEqual(list, expected) ? list : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -117,17 +118,37 @@ function nameOf(item: unknown): string | undefined {
 const named = (name: string) => (entry: unknown) =>
   entry !== null && typeof entry === "object" && String((entry as { name?: unknown }).name) === name;
 
+/** A list read once: its plain values and, when js-yaml could give them, each entry's place. */
+export interface LocatedList {
+  value: unknown[];
+  items?: ItemSpan[];
+}
+
+/** An edit's new text and the list it holds (already parsed: validate that, not the text again). */
+export interface ListEdit {
+  text: string;
+  list: unknown[];
+}
+
+/** Reads the list at `path` once, for the conflict checks and the edit that follow. */
+export function locateList(text: string, file: string, path: DocPath): LocatedList {
+  return listItemSpans(text, path, optsFor(file)) ?? { value: listAt(text, file, path) };
+}
+
 /** The index of the map whose `name` is `name`, with its line (1-based), or undefined. */
-export function findByName(text: string, file: string, path: DocPath, name: string) {
-  const fast = listItemSpans(text, path, optsFor(file));
-  if (fast) {
-    const i = fast.value.findIndex(named(name));
-    return i < 0 ? undefined : { index: i, line: text.slice(0, fast.items[i]!.start).split("\n").length };
-  }
-  const { seq } = exactList(text, file, path);
-  const i = seq.items.findIndex((it) => nameOf(it) === name);
+export function findByName(
+  text: string,
+  file: string,
+  path: DocPath,
+  name: string,
+  located = locateList(text, file, path),
+) {
+  const i = located.value.findIndex(named(name));
   if (i < 0) return undefined;
-  return { index: i, line: text.slice(0, (seq.items[i] as YamlNode).range![0]).split("\n").length };
+  const start = located.items
+    ? located.items[i]!.start
+    : (exactList(text, file, path).seq.items[i] as YamlNode).range![0];
+  return { index: i, line: text.slice(0, start).split("\n").length };
 }
 
 /** Appends `entry` to the list, in the style of the entries already there (flow `{…}` or block). */
@@ -136,47 +157,57 @@ export function appendToList(
   file: string,
   path: DocPath,
   entry: Record<string, unknown>,
-): string {
-  const fast = listItemSpans(text, path, optsFor(file));
-  if (fast && fast.items.length > 0) {
-    const out = appendAfter(text, fast.items, entry);
-    if (holds(out, file, path, [...fast.value, entry])) return out;
+  located = locateList(text, file, path),
+): ListEdit {
+  if (located.items && located.items.length > 0) {
+    const out = appendAfter(text, located.items, entry);
+    const list = holding(out, file, path, [...located.value, entry]);
+    if (list) return { text: out, list };
   }
   const { doc, seq } = exactList(text, file, path);
+  let out: string;
   if (seq.items.length === 0 || seq.flow) {
     // An empty or `[ … ]` list has no line layout to follow: let the YAML library place the entry.
     seq.add(doc.createNode(entry));
-    return doc.toString();
+    out = doc.toString();
+  } else {
+    out = appendAfter(text, exactSpans(text, seq), entry);
   }
-  return appendAfter(text, exactSpans(text, seq), entry);
+  return { text: out, list: listAt(out, file, path) };
 }
 
 /** Removes the map whose `name` is `name`, with the comment lines just above it. */
-export function removeFromList(text: string, file: string, path: DocPath, name: string): string {
-  const fast = listItemSpans(text, path, optsFor(file));
-  const i = fast?.value.findIndex(named(name)) ?? -1;
-  if (fast && i >= 0) {
-    const [start, end] = itemLines(text, fast.items[i]!);
+export function removeFromList(
+  text: string,
+  file: string,
+  path: DocPath,
+  name: string,
+  located = locateList(text, file, path),
+): ListEdit {
+  const i = located.value.findIndex(named(name));
+  if (located.items && i >= 0) {
+    const [start, end] = itemLines(text, located.items[i]!);
     const out = text.slice(0, start) + text.slice(end);
-    if (
-      holds(
-        out,
-        file,
-        path,
-        fast.value.filter((_, k) => k !== i),
-      )
-    )
-      return out;
+    const list = holding(
+      out,
+      file,
+      path,
+      located.value.filter((_, k) => k !== i),
+    );
+    if (list) return { text: out, list };
   }
   const { doc, seq } = exactList(text, file, path);
   const at = seq.items.findIndex((it) => nameOf(it) === name);
   if (at < 0) throw new Error(`no entry named ${name}`);
+  let out: string;
   if (seq.flow) {
     seq.items.splice(at, 1);
-    return doc.toString();
+    out = doc.toString();
+  } else {
+    const [start, end] = itemLines(text, exactSpans(text, seq)[at]!);
+    out = text.slice(0, start) + text.slice(end);
   }
-  const [start, end] = itemLines(text, exactSpans(text, seq)[at]!);
-  return text.slice(0, start) + text.slice(end);
+  return { text: out, list: listAt(out, file, path) };
 }
 
 /**

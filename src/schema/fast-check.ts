@@ -87,17 +87,14 @@ function compile(schema: z.ZodType): FastCheck {
     case "object": {
       const fields = Object.entries(def.shape!).map(([k, s]) => [k, compile(s)] as const);
       const known = new Set(fields.map(([k]) => k));
-      // No catchall: unknown keys are stripped (accepted); `never`: refused; otherwise each is checked.
-      const extra = def.catchall ? compile(def.catchall) : undefined;
-      const strict = def.catchall !== undefined && defOf(def.catchall).type === "never";
+      // Unknown keys: stripped when there is no catchall, accepted by `unknown`; any other catchall
+      // (`never` for a strict object) checks each of them.
+      const catchall =
+        def.catchall && defOf(def.catchall).type !== "unknown" ? compile(def.catchall) : undefined;
       return (v) => {
         if (!isPlainObject(v)) return false;
         for (const [k, check] of fields) if (!check(v[k])) return false;
-        if (extra && !strict) {
-          for (const k in v) if (!known.has(k) && !extra(v[k])) return false;
-        } else if (strict) {
-          for (const k in v) if (!known.has(k)) return false;
-        }
+        if (catchall) for (const k in v) if (!known.has(k) && !catchall(v[k])) return false;
         return true;
       };
     }

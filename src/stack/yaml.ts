@@ -289,9 +289,10 @@ export interface ItemSpan {
 }
 
 /**
- * The entries of the list at `path`, with their places, found with js-yaml's node events instead of a full
- * `yaml` document (about five times faster on a 500-entry list). Undefined when there is no list there, or
- * it is a flow list `[…]`, or an entry is not a map. Callers check what they splice with these places and
+ * The list at `path` as plain values and, when js-yaml can give them, each entry's place — from js-yaml's
+ * node events instead of a full `yaml` document (about five times faster on a 500-entry list). `items` is
+ * undefined for a flow list `[…]` or when an entry is not a map; the whole answer is undefined when there
+ * is no list there or js-yaml cannot read the file. Callers check what they splice with these places and
  * fall back to `yaml`'s exact ranges if the result is not what they meant (a block scalar is the one shape
  * whose end js-yaml reports late).
  */
@@ -299,7 +300,7 @@ export function listItemSpans(
   text: string,
   path: DocPath,
   opts: ParseOptions,
-): { value: unknown[]; items: ItemSpan[] } | undefined {
+): { value: unknown[]; items?: ItemSpan[] } | undefined {
   interface Frame {
     start: number;
     contentEnd: number;
@@ -334,11 +335,12 @@ export function listItemSpans(
   let list: unknown = doc;
   for (const seg of path)
     list = list !== null && typeof list === "object" ? (list as Record<string, unknown>)[seg] : undefined;
-  if (!Array.isArray(list) || spans.get(list)?.flow !== false) return undefined;
+  if (!Array.isArray(list)) return undefined;
+  if (spans.get(list)?.flow !== false) return { value: list };
   const items: ItemSpan[] = [];
   for (const entry of list) {
     const span = entry !== null && typeof entry === "object" ? spans.get(entry) : undefined;
-    if (!span || Array.isArray(entry)) return undefined;
+    if (!span || Array.isArray(entry)) return { value: list };
     items.push(span);
   }
   return { value: list, items };
