@@ -1,7 +1,16 @@
 // The V8 code cache of the CLI bundle (bin/compile-cache.js), on the built CLI: written after a run that
 // had none, reused as is, replaced when damaged, and never needed for a correct answer.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, tempDir, writeRepo } from "./helpers.js";
@@ -102,6 +111,8 @@ describe("compile cache of the CLI bundle", () => {
   it("writes nothing when turned off, and nothing with --debug", () => {
     const off = slipway(["list", "stacks"], "off");
     expect(off.stdout).toBe("pve-dev\npve-prod\n");
+    // "off" is a switch, not a folder name: nothing appears under the working folder.
+    expect(existsSync(join(homelab, "off"))).toBe(false);
     const cache = tempDir("slipway-cc-");
     const debug = slipway(["list", "stacks", "--debug"], cache);
     expect(debug.stdout).toBe("pve-dev\npve-prod\n");
