@@ -20,7 +20,17 @@ interface Input {
 class Group {
   private first?: { strategy: ListMergeStrategy; value: unknown };
   private others?: Map<ListMergeStrategy, unknown>;
+  private prefixes?: Map<ListMergeStrategy, unknown>;
   constructor(readonly inputs: Input[]) {}
+
+  /** `base` merged, then these inputs folded onto it: cached per strategy (a type-level group's base is fixed). */
+  onto(base: Group, strategy: ListMergeStrategy): unknown {
+    this.prefixes ??= new Map();
+    if (this.prefixes.has(strategy)) return this.prefixes.get(strategy);
+    const value = this.foldOnto(base.merged(strategy), strategy);
+    this.prefixes.set(strategy, value);
+    return value;
+  }
   merged(strategy: ListMergeStrategy): unknown {
     if (this.first?.strategy === strategy) return this.first.value;
     if (this.others?.has(strategy)) return this.others.get(strategy);
@@ -47,10 +57,11 @@ class Group {
 interface Plan {
   type: ComponentTypeName;
   name: string;
+  /** Where the component itself is defined, in layer order. */
+  fragments: Fragment[];
   chain: string[];
-  /** The plans of `chain`, and the provenance labels of their levels. */
+  /** The plans of `chain`. */
   bases: Plan[];
-  baseLevels: string[];
   strategy: ListMergeStrategy;
   scope: number[];
   scopeKey: string;
@@ -58,6 +69,8 @@ interface Plan {
   overrides: Map<string, Group>;
   /** Merged global → type → bases → self, per section. */
   through: Map<string, unknown>;
+  /** The bases' metadata (minus `inherits` and `type`) merged in order; `null` until worked out. */
+  basesMeta?: unknown;
 }
 
 /** A group and the merge level it stands for, as `--provenance` names it. */
@@ -75,17 +88,19 @@ const SECTIONS = ["vars", "settings", "env", "providers"] as const;
 const OVERRIDABLE = new Set(["vars", "settings", "env"]);
 type Selector = (section: unknown) => unknown;
 const whole: Selector = (s) => s;
+const NO_INPUTS = new Group([]);
 
 /** One top-level manifest with its imports flattened: the unit every component of a stack resolves in. */
 export class StackBuild {
   readonly hasMarkers: boolean;
   /** Some file of the stack holds `{{`: only then are resolved components walked for templates. */
   readonly hasTemplates: boolean;
+  /** Some file of the stack sets `overrides` (global or type-level): only then is override scope worked out. */
+  private readonly hasOverrides: boolean;
   private readonly fragments = new Map<ComponentTypeName, Map<string, Fragment[]>>();
   /** Global ("" type) and type-level groups, by type, then section (and backend type). */
   private readonly shared = new Map<string, Map<string, Group>>();
   private readonly overrideGroups = new Map<string, Group>();
-  private readonly prefixes = new Map<string, unknown>();
   private readonly plans = new Map<ComponentTypeName, Map<string, Plan>>();
   private readonly raws = new Map<ComponentTypeName, Map<string, Json>>();
   private readonly chains = new Map<ComponentTypeName, Map<string, string[]>>();
@@ -98,6 +113,13 @@ export class StackBuild {
   ) {
     this.hasMarkers = layers.some((l) => l.file.hasMarkers);
     this.hasTemplates = layers.some((l) => l.file.hasTemplates);
+    this.hasOverrides = layers.some(
+      (l) =>
+        l.file.data.overrides !== undefined ||
+        COMPONENT_TYPES.some(
+          (t) => isMap(l.file.data[t]) && (l.file.data[t] as Json).overrides !== undefined,
+        ),
+    );
     layers.forEach((layer, i) => {
       const comps = layer.file.data.components;
       if (!isMap(comps)) return;
@@ -136,7 +158,6 @@ export class StackBuild {
   release(): void {
     this.shared.clear();
     this.overrideGroups.clear();
-    this.prefixes.clear();
     this.plans.clear();
     this.raws.clear();
   }
@@ -166,13 +187,15 @@ export class StackBuild {
     let g = byType.get(key);
     if (!g) {
       const inputs: Input[] = [];
-      this.layers.forEach((l, i) => {
-        const holder = type ? l.file.data[type] : l.file.data;
-        if (!isMap(holder)) return;
+      const path = type ? [type, section, selKey] : [section, selKey];
+      const layers = this.layers;
+      for (let i = 0; i < layers.length; i++) {
+        const data = layers[i]!.file.data;
+        const holder = type ? data[type] : data;
+        if (!isMap(holder)) continue;
         const value = select(holder[section]);
-        if (value !== undefined)
-          inputs.push({ value, layer: i, path: type ? [type, section, selKey] : [section, selKey] });
-      });
+        if (value !== undefined) inputs.push({ value, layer: i, path });
+      }
       byType.set(key, (g = new Group(inputs)));
     }
     return g;
@@ -186,12 +209,10 @@ export class StackBuild {
     selKey: string,
     strategy: ListMergeStrategy,
   ): unknown {
-    const key = `${type}\0${section}\0${selKey}\0${strategy}`;
-    if (this.prefixes.has(key)) return this.prefixes.get(key);
-    const global = this.sharedGroup("", section, select, selKey).merged(strategy);
-    const value = this.sharedGroup(type, section, select, selKey).foldOnto(global, strategy);
-    this.prefixes.set(key, value);
-    return value;
+    return this.sharedGroup(type, section, select, selKey).onto(
+      this.sharedGroup("", section, select, selKey),
+      strategy,
+    );
   }
 
   /** A component's own fragments of one section. */
@@ -200,10 +221,15 @@ export class StackBuild {
     let g = plan.groups.get(key);
     if (!g) {
       const inputs: Input[] = [];
-      for (const f of this.fragments.get(plan.type)?.get(plan.name) ?? []) {
+      let path: DocPath | undefined;
+      for (const f of plan.fragments) {
         const value = select(f.def[section]);
         if (value !== undefined)
-          inputs.push({ value, layer: f.layer, path: ["components", plan.type, plan.name, section, selKey] });
+          inputs.push({
+            value,
+            layer: f.layer,
+            path: (path ??= ["components", plan.type, plan.name, section, selKey]),
+          });
       }
       plan.groups.set(key, (g = new Group(inputs)));
     }
@@ -212,22 +238,25 @@ export class StackBuild {
 
   /** Overrides reach the components of the file that declares them and of its imports; outer files win. */
   private overridesGroup(plan: Plan, section: string): Group {
+    if (!this.hasOverrides) return NO_INPUTS;
     let g = plan.overrides.get(section);
     if (g) return g;
     const key = `${plan.type}\0${section}\0${plan.scopeKey}`;
     g = this.overrideGroups.get(key);
     if (!g) {
       const inputs: Input[] = [];
+      const globalPath = ["overrides", section];
+      const typePath = [plan.type, "overrides", section];
       for (const i of plan.scope) {
         const o = this.layers[i]!.file.data.overrides;
         if (isMap(o) && o[section] !== undefined)
-          inputs.push({ value: o[section], layer: i, path: ["overrides", section] });
+          inputs.push({ value: o[section], layer: i, path: globalPath });
       }
       for (const i of plan.scope) {
         const t = this.layers[i]!.file.data[plan.type];
         const o = isMap(t) ? t.overrides : undefined;
         if (isMap(o) && o[section] !== undefined)
-          inputs.push({ value: o[section], layer: i, path: [plan.type, "overrides", section] });
+          inputs.push({ value: o[section], layer: i, path: typePath });
       }
       this.overrideGroups.set(key, (g = new Group(inputs)));
     }
@@ -241,18 +270,25 @@ export class StackBuild {
     if (!byName) this.plans.set(type, (byName = new Map()));
     let plan = byName.get(name);
     if (!plan) {
-      const scopeSet = new Set<number>();
-      for (const f of this.fragments.get(type)?.get(name) ?? [])
-        for (const i of this.layers[f.layer]!.scope) scopeSet.add(i);
-      const scope = [...scopeSet].sort((a, b) => a - b);
+      const fragments = this.fragments.get(type)?.get(name) ?? [];
+      // Only overrides need the scope (the files that define the component and their importers).
+      let scope: number[] = [];
+      if (this.hasOverrides) {
+        if (fragments.length === 1) scope = this.layers[fragments[0]!.layer]!.scope;
+        else {
+          const scopeSet = new Set<number>();
+          for (const f of fragments) for (const i of this.layers[f.layer]!.scope) scopeSet.add(i);
+          scope = [...scopeSet].sort((a, b) => a - b);
+        }
+      }
       const chain = this.baseChain(type, name);
       const bases = chain.map((b) => this.plan(type, b));
       plan = {
         type,
         name,
+        fragments,
         chain,
         bases,
-        baseLevels: chain.map((b) => `base ${b}`),
         strategy: this.listStrategy(type, name, chain),
         scope,
         scopeKey: scope.join(","),
@@ -361,17 +397,18 @@ export class StackBuild {
   }
 
   private listStrategy(type: ComponentTypeName, name: string, chain: string[]): ListMergeStrategy {
-    const settings = [
-      this.globalValue("settings"),
-      this.sharedGroup(type, "settings", whole, "").merged(this.strategy),
-      ...chain.map((b) => this.raw(type, b).settings),
-      this.raw(type, name).settings,
-    ];
-    let s = this.strategy;
-    for (const v of settings)
-      if (isMap(v) && typeof v.list_merge_strategy === "string")
-        s = v.list_merge_strategy as ListMergeStrategy;
-    return s;
+    // The last of global, type-level, each base, the component itself that sets one wins.
+    const own = strategyIn(this.raw(type, name).settings);
+    if (own) return own;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const s = strategyIn(this.raw(type, chain[i]!).settings);
+      if (s) return s;
+    }
+    return (
+      strategyIn(this.sharedGroup(type, "settings", whole, "").merged(this.strategy)) ??
+      strategyIn(this.globalValue("settings")) ??
+      this.strategy
+    );
   }
 
   /** The groups whose merge gives `section` of a component, in precedence order, with their levels. */
@@ -381,7 +418,10 @@ export class StackBuild {
       { group: this.sharedGroup(plan.type, section, select, selKey), level: plan.type },
     ];
     plan.bases.forEach((b, i) =>
-      groups.push({ group: this.componentGroup(b, section, select, selKey), level: plan.baseLevels[i]! }),
+      groups.push({
+        group: this.componentGroup(b, section, select, selKey),
+        level: `base ${plan.chain[i]!}`,
+      }),
     );
     groups.push({ group: this.componentGroup(plan, section, select, selKey), level: "component" });
     if (OVERRIDABLE.has(section))
@@ -423,20 +463,9 @@ export class StackBuild {
     const plan = this.plan(type, name);
     const { chain, strategy } = plan;
     const own = this.raw(type, name);
-    const baseRaws = chain.map((b) => this.raw(type, b));
     const vars = this.mergedSection(plan, "vars");
-    const scalar = (key: string): unknown =>
-      lastDefined([
-        this.globalValue(key),
-        this.sharedGroup(type, key, whole, "").merged(strategy),
-        ...baseRaws.map((r) => r[key]),
-        own[key],
-      ]);
-    const backendType = String(scalar("backend_type") ?? "");
-    const metadata = mergeAll(
-      [...baseRaws.map((r) => withoutKeys(r.metadata, ["inherits", "type"])), own.metadata],
-      strategy,
-    );
+    const backendType = String(this.scalar(plan, "backend_type") ?? "");
+    const metadata = merge(this.basesMeta(plan), own.metadata, strategy);
     const meta: Json = isMap(metadata) ? metadata : {};
     const ownMeta = isMap(own.metadata) ? own.metadata : {};
     // The legacy `component:` names a base (and its folder) only when that component is defined in the
@@ -451,10 +480,11 @@ export class StackBuild {
       : undefined;
     const folder = String(ownMeta.component ?? legacyFolder ?? meta.component ?? name);
     const ovr: Json = {};
-    for (const s of ["vars", "settings", "env", "command"]) {
-      const v = this.overridesGroup(plan, s).merged(strategy);
-      if (v !== undefined) ovr[s] = v;
-    }
+    if (this.hasOverrides)
+      for (const s of ["vars", "settings", "env", "command"]) {
+        const v = this.overridesGroup(plan, s).merged(strategy);
+        if (v !== undefined) ovr[s] = v;
+      }
     const resolved: ResolvedComponent = {
       atmos_component: name,
       atmos_stack: stackName,
@@ -475,10 +505,43 @@ export class StackBuild {
       imports: this.imports(),
       // Atmos lists the bases nearest first.
       inheritance: [...chain].reverse(),
-      command: String(ovr.command ?? scalar("command") ?? this.engine.config.components[type].command),
+      command: String(
+        ovr.command ?? this.scalar(plan, "command") ?? this.engine.config.components[type].command,
+      ),
     };
     if (type === "terraform") resolved.workspace = workspace(name, folder, meta, vars, stackName);
     return resolved;
+  }
+
+  /** A plain value (`backend_type`, `command`): the component's, else its nearest base's, type-level, global. */
+  private scalar(plan: Plan, key: string): unknown {
+    const set = (v: unknown) => v !== undefined && v !== null;
+    let v = this.raw(plan.type, plan.name)[key];
+    for (let i = plan.chain.length - 1; !set(v) && i >= 0; i--) v = this.raw(plan.type, plan.chain[i]!)[key];
+    if (!set(v)) v = this.sharedGroup(plan.type, key, whole, "").merged(plan.strategy);
+    if (!set(v)) v = this.globalValue(key);
+    return set(v) ? v : undefined;
+  }
+
+  /**
+   * The bases' metadata merged in order, without `inherits` and `type` (which are not inherited). Like
+   * `throughSelf`, a component whose chain extends its last base's starts from that base's result.
+   */
+  private basesMeta(plan: Plan): unknown {
+    if ("basesMeta" in plan) return plan.basesMeta;
+    const last = plan.bases.at(-1);
+    let acc: unknown;
+    if (last && last.strategy === plan.strategy && extendsChain(plan.chain, last))
+      acc = merge(
+        this.basesMeta(last),
+        inheritedMeta(this.raw(last.type, last.name).metadata),
+        plan.strategy,
+      );
+    else
+      for (const b of plan.bases)
+        acc = merge(acc, inheritedMeta(this.raw(b.type, b.name).metadata), plan.strategy);
+    plan.basesMeta = acc;
+    return acc;
   }
 
   /** Every file the stack imports (not the manifest itself), sorted, as Atmos lists them. */
@@ -595,17 +658,23 @@ function extendsChain(chain: string[], base: Plan): boolean {
   return true;
 }
 
-function lastDefined(values: unknown[]): unknown {
-  for (let i = values.length - 1; i >= 0; i--)
-    if (values[i] !== undefined && values[i] !== null) return values[i];
-  return undefined;
+/** Metadata as a derived component inherits it: without `inherits` and `type`. */
+function inheritedMeta(v: unknown): unknown {
+  if (!isMap(v) || !("inherits" in v || "type" in v)) return v;
+  const out: Json = {};
+  for (const k in v) {
+    if (k === "inherits" || k === "type") continue;
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: v[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = v[k];
+  }
+  return out;
 }
 
-function withoutKeys(v: unknown, keys: string[]): unknown {
-  if (!isMap(v)) return v;
-  const out: Json = { ...v };
-  for (const k of keys) delete out[k];
-  return out;
+function strategyIn(settings: unknown): ListMergeStrategy | undefined {
+  return isMap(settings) && typeof settings.list_merge_strategy === "string"
+    ? (settings.list_merge_strategy as ListMergeStrategy)
+    : undefined;
 }
 
 /** Paths to every leaf (scalar or list) of a value. */
