@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Kept tiny on purpose: `--version` answers before any module loads, and commands load lazily.
+import { hash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,
+    // The entry's hash names the whole build (each chunk it loads is named by its content's hash).
+    build: hash("sha1", readFileSync(`${bundleDir}main.cjs`), "hex"),
   });
   process.exitCode = code;
   cache.save();

@@ -25,14 +25,16 @@ export interface CommandContext {
   flags: Record<string, string | boolean | string[] | undefined>;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Identifies the running slipway build (a hash of the CLI bundle); output caches are keyed on it. */
+  build?: string;
 }
 
 /** What a command returns: data to format, or text to print as is; warnings go to stderr. */
 export interface CommandResult {
   data?: unknown;
   text?: string;
-  /** Output produced piece by piece (large data written as it is made). */
-  chunks?: Iterable<string>;
+  /** Output produced piece by piece (large data written as it is made), or bytes to pass through. */
+  chunks?: Iterable<string | Uint8Array>;
   /** Lines printed to stderr (warnings, findings). */
   notes?: string[];
   exitCode?: number;

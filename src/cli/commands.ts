@@ -82,7 +82,7 @@ export const COMMANDS: CommandDef[] = [
     },
     dataOutput: true,
     examples: ["slipway describe stacks --format json", "slipway describe stacks -s pve-dev --sections vars"],
-    load: async () => (await import("./describe.js")).describeStacksCommand,
+    load: async () => (await import("./describe-stacks.js")).describeStacksCommand,
   },
   {
     words: ["render"],

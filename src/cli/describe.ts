@@ -1,6 +1,7 @@
 import type { CommandContext, CommandResult } from "./command.js";
 import { componentTypes, listFlag, openEngine, requireStack } from "./open-engine.js";
 import { formatWithProvenance, mapChunks, outputFormat } from "./output.js";
+import type { InputRecord } from "../stack/inputs.js";
 
 /** `slipway describe component <component> -s <stack> [--provenance]` */
 export function describeComponentCommand(ctx: CommandContext): CommandResult {
@@ -22,9 +23,15 @@ export function describeComponentCommand(ctx: CommandContext): CommandResult {
   };
 }
 
-/** `slipway describe stacks [-s] [--components] [--component-types] [--sections]` */
-export function describeStacksCommand(ctx: CommandContext): CommandResult {
-  const { engine, notes } = openEngine(ctx);
+/**
+ * The output of `describe stacks`, computed (describe-stacks.ts answers from the cache first). With
+ * `record`, every input the run reads is written into it.
+ */
+export function describeStacksOutput(
+  ctx: CommandContext,
+  record?: InputRecord,
+): { chunks: Iterable<string>; notes: string[] } {
+  const { engine, notes } = openEngine(ctx, record);
   const stacks = engine.describeStacksEach({
     stack: typeof ctx.flags.stack === "string" ? ctx.flags.stack : undefined,
     components: listFlag(ctx.flags.components),

@@ -9,10 +9,13 @@ import { formatData, formatError, outputFormat } from "./output.js";
 export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
 
 export interface Io {
-  stdout: (s: string) => void;
+  /** Text, or bytes passed through as they are (a cached output). */
+  stdout: (s: string | Uint8Array) => void;
   stderr: (s: string) => void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Identifies the running slipway build; without it, nothing is cached. */
+  build?: string;
 }
 
 type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
@@ -97,7 +100,7 @@ export async function main(all: string[], io: Io): Promise<number> {
     const format = outputFormat(parsed.values.format);
     const run = await cmd.load();
     const flags = parsed.values as CommandContext["flags"];
-    const result = await run({ args, extra, flags, cwd: io.cwd, env: io.env });
+    const result = await run({ args, extra, flags, cwd: io.cwd, env: io.env, build: io.build });
     for (const note of result.notes ?? []) io.stderr(note + "\n");
     if (result.chunks) for (const chunk of result.chunks) io.stdout(chunk);
     if (result.text !== undefined) io.stdout(result.text);

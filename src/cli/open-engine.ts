@@ -2,19 +2,29 @@ import { findConfigFile, loadConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { StackEngine } from "../stack/engine.js";
+import { Inputs, recordEnv, type InputRecord } from "../stack/inputs.js";
 import type { CommandContext } from "./command.js";
 import { formatWarning } from "./output.js";
 
-/** Finds the config the way the README documents and opens the stack engine on it. */
-export function openEngine(ctx: CommandContext): { engine: StackEngine; notes: string[] } {
+/**
+ * Finds the config the way the README documents and opens the stack engine on it. With `record`, every
+ * file, check, glob and environment variable the config and the engine read is written into it.
+ */
+export function openEngine(
+  ctx: CommandContext,
+  record?: InputRecord,
+): { engine: StackEngine; notes: string[] } {
+  const env = record ? recordEnv(ctx.env, record) : ctx.env;
+  const inputs = new Inputs(record);
   const file = findConfigFile({
     explicit: ctx.flags.config as string | undefined,
     cwd: ctx.cwd,
-    env: ctx.env,
+    env,
+    inputs,
   });
-  const config = loadConfig(file, ctx.env);
+  const config = loadConfig(file, env, inputs);
   return {
-    engine: new StackEngine({ config, env: ctx.env }),
+    engine: new StackEngine({ config, env, inputs }),
     notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)),
   };
 }

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { SlipwayError } from "../errors.js";
 import {
@@ -9,6 +8,7 @@ import {
 } from "../schema/cli-config.js";
 import { checkAgainst } from "../schema/check-yaml.js";
 import { unknownKeys } from "../schema/zod-walk.js";
+import { Inputs } from "../stack/inputs.js";
 import { locate, parseYaml } from "../stack/yaml.js";
 import type { Warning } from "../stack/types.js";
 
@@ -45,10 +45,13 @@ export interface FindConfigOptions {
   explicit?: string;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** File checks (default: plain, unrecorded). */
+  inputs?: Inputs;
 }
 
 /** Finds the config file: `--config`, then SLIPWAY_CONFIG / ATMOS_CLI_CONFIG_PATH, then cwd up to the git root. */
 export function findConfigFile(opts: FindConfigOptions): string {
+  const inputs = opts.inputs ?? new Inputs();
   const explicit = [
     { value: opts.explicit, source: "--config" },
     { value: opts.env.SLIPWAY_CONFIG, source: "SLIPWAY_CONFIG" },
@@ -56,7 +59,7 @@ export function findConfigFile(opts: FindConfigOptions): string {
   ].find((c) => c.value);
   if (explicit?.value) {
     const path = resolve(opts.cwd, explicit.value);
-    const found = fileOrFolderConfig(path);
+    const found = fileOrFolderConfig(path, inputs);
     if (found) return found;
     throw new SlipwayError({
       code: "config",
@@ -65,9 +68,9 @@ export function findConfigFile(opts: FindConfigOptions): string {
     });
   }
   for (let dir = resolve(opts.cwd); ; dir = dirname(dir)) {
-    const found = fileOrFolderConfig(dir);
+    const found = fileOrFolderConfig(dir, inputs);
     if (found) return found;
-    if (existsSync(join(dir, ".git")) || dirname(dir) === dir) break;
+    if (inputs.exists(join(dir, ".git")) || dirname(dir) === dir) break;
   }
   throw new SlipwayError({
     code: "config",
@@ -76,17 +79,21 @@ export function findConfigFile(opts: FindConfigOptions): string {
   });
 }
 
-function fileOrFolderConfig(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
-  if (statSync(path).isFile()) return path;
+function fileOrFolderConfig(path: string, inputs: Inputs): string | undefined {
+  if (!inputs.exists(path)) return undefined;
+  if (inputs.isFile(path)) return path;
   // slipway.yaml wins over atmos.yaml in the same folder.
-  return CONFIG_NAMES.map((n) => join(path, n)).find((p) => existsSync(p));
+  return CONFIG_NAMES.map((n) => join(path, n)).find((p) => inputs.exists(p));
 }
 
 /** Loads and validates a config file; unknown fields are warnings. */
-export function loadConfig(file: string, env: Record<string, string | undefined> = {}): CliConfig {
-  const text = readText(file);
-  const parseOpts = { file, env, basePath: dirname(file) };
+export function loadConfig(
+  file: string,
+  env: Record<string, string | undefined> = {},
+  inputs = new Inputs(),
+): CliConfig {
+  const text = readText(file, inputs);
+  const parseOpts = { file, env, basePath: dirname(file), read: (p: string) => inputs.read(p) };
   const raw = parseYaml(text, parseOpts) ?? {};
   const c = checkAgainst(CliConfigSchema, raw, text, parseOpts, {
     code: "config",
@@ -127,9 +134,9 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   };
 }
 
-function readText(file: string): string {
+function readText(file: string, inputs: Inputs): string {
   try {
-    return readFileSync(file, "utf8");
+    return inputs.read(file);
   } catch (e) {
     throw new SlipwayError({ code: "io", message: `cannot read ${file}: ${(e as Error).message}`, file });
   }

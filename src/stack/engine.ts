@@ -1,9 +1,9 @@
 import { closest, distance } from "fastest-levenshtein";
-import { globSync } from "tinyglobby";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { flattenImports } from "./imports.js";
+import type { Inputs } from "./inputs.js";
 import { MANIFEST_EXTENSIONS, ManifestLoader } from "./loader.js";
 import { stripMarkers } from "./merge.js";
 import { StackBuild } from "./stack-build.js";
@@ -17,6 +17,8 @@ export { StackEntry } from "./stack-entry.js";
 export interface StackEngineOptions {
   config: CliConfig;
   env: Record<string, string | undefined>;
+  /** File reads, checks and globs (default: plain, unrecorded). */
+  inputs?: Inputs;
 }
 
 /** The stack engine: finds manifests, names stacks, resolves components. Pure apart from reading files. */
@@ -29,18 +31,14 @@ export class StackEngine {
 
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
-    this.loader = new ManifestLoader(opts.config, opts.env);
+    this.loader = new ManifestLoader(opts.config, opts.env, opts.inputs);
   }
 
   /** Top-level manifests: `stacks.included_paths` minus `excluded_paths`, sorted. */
   manifestPaths(): string[] {
     const s = this.config.stacks;
-    return globSync(s.includedPaths, {
-      cwd: s.basePath,
-      ignore: s.excludedPaths,
-      absolute: true,
-      onlyFiles: true,
-    })
+    return this.loader.inputs
+      .glob(s.includedPaths, s.basePath, s.excludedPaths)
       .filter((p) => MANIFEST_EXTENSIONS.some((e) => p.endsWith(e)))
       .sort();
   }

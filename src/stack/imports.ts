@@ -93,7 +93,8 @@ function findImport(loader: ManifestLoader, from: ManifestFile, spec: ImportSpec
   const local = spec.path.startsWith("./") || spec.path.startsWith("../");
   const base = local ? dirname(from.path) : loader.config.stacks.basePath;
   if (isDynamicPattern(spec.path)) {
-    const hits = globSync(spec.path, { cwd: base, absolute: true, onlyFiles: true })
+    const hits = loader.inputs
+      .glob(spec.path, base)
       .filter((p) => MANIFEST_EXTENSIONS.some((e) => p.endsWith(e)))
       .sort();
     if (hits.length === 0 && !spec.skipIfMissing) throw missingImport(loader, from, spec, base);

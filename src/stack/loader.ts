@@ -1,10 +1,10 @@
-import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../errors.js";
 import { fastCheckOf, type FastCheck } from "../schema/fast-check.js";
 import { ManifestSchema } from "../schema/manifest.js";
 import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
+import { Inputs } from "./inputs.js";
 import { applyLocals } from "./locals.js";
 import type { Json, ManifestFile } from "./types.js";
 import { locate, parseYaml, type DocPath } from "./yaml.js";
@@ -36,6 +36,8 @@ export class ManifestLoader {
   constructor(
     readonly config: CliConfig,
     readonly env: Record<string, string | undefined>,
+    /** Every file read, check and glob goes through here (and into its record, when it keeps one). */
+    readonly inputs: Inputs = new Inputs(),
   ) {}
 
   /** A compiled template, cached: catalog strings repeat across hundreds of components. */
@@ -49,11 +51,7 @@ export class ManifestLoader {
   isFile(path: string): boolean {
     let hit = this.stats.get(path);
     if (hit === undefined) {
-      try {
-        hit = statSync(path).isFile();
-      } catch {
-        hit = false;
-      }
+      hit = this.inputs.isFile(path);
       this.stats.set(path, hit);
     }
     return hit;
@@ -64,7 +62,7 @@ export class ManifestLoader {
     let t = this.texts.get(path);
     if (t === undefined) {
       try {
-        t = readFileSync(path, "utf8");
+        t = this.inputs.read(path);
       } catch (e) {
         throw new SlipwayError({
           code: "io",
@@ -122,7 +120,12 @@ export class ManifestLoader {
   }
 
   private parse(text: string, file: string): Json {
-    const v = parseYaml(text, { file, env: this.env, basePath: this.config.basePath });
+    const v = parseYaml(text, {
+      file,
+      env: this.env,
+      basePath: this.config.basePath,
+      read: (p) => this.text(p),
+    });
     if (v === null || v === undefined) return {};
     if (typeof v !== "object" || Array.isArray(v)) {
       throw new SlipwayError({

@@ -21,6 +21,8 @@ export interface ParseOptions {
   env: Record<string, string | undefined>;
   /** Where non-relative `!include` paths start. */
   basePath: string;
+  /** Reads an `!include`d file (default: from disk); throws when it cannot. */
+  read?: (path: string) => string;
 }
 
 type YamlLib = typeof import("yaml");
@@ -83,7 +85,7 @@ function includeFile(ref: string, opts: ParseOptions): unknown {
   for (const path of candidates) {
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = opts.read ? opts.read(path) : readFileSync(path, "utf8");
     } catch {
       continue;
     }

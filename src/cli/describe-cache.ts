@@ -1,0 +1,186 @@
+// The output cache of `describe stacks`. At the scale of the largest Atmos repositories the command merges
+// ~8,000 component instances into ~18 MB of JSON (~0.5 s); asked again with nothing changed, it should
+// answer in about the time it takes to read the files. The engine is pure apart from what it reads —
+// files, file checks, globs, environment variables — so a run records those reads (src/stack/inputs.ts),
+// and a later run with the same slipway build, folder and flags replays them: when every read gives the
+// same answer (file contents by SHA-1), the recorded output is the output. Anything else is a miss and
+// the command runs as if there were no cache.
+//
+// What is kept: per user (`~/.cache/slipway/describe`, or under `$XDG_CACHE_HOME`), mode 0600 in a 0700
+// folder, the last few runs. A run that reads a set environment variable (`!env`, `{{ env }}`) is not
+// kept: its value may be a secret, and comparing it later would mean storing it. Files are written with
+// temp file + rename, so a concurrent run never reads half an entry. Any failure to read or write the
+// cache only costs speed. `SLIPWAY_CACHE=off` turns it off, `SLIPWAY_CACHE=<folder>` moves it; `--debug`
+// runs bypass it.
+import { hash, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { contentHash, runGlob, type InputRecord } from "../stack/inputs.js";
+
+/** Bumped when the entry layout or the meaning of a record changes. */
+const FORMAT = 1;
+/** Entries kept; older ones are removed when a new one is written. */
+const KEEP = 6;
+
+export interface CacheSlot {
+  dir: string;
+  key: string;
+}
+
+interface Entry {
+  format: number;
+  output: string;
+  notes: string[];
+  inputs: InputRecord;
+}
+
+/** `SLIPWAY_CACHE` (a folder, or `off`), else the user's cache folder. */
+export function cacheDir(env: Record<string, string | undefined>): string | undefined {
+  const setting = env.SLIPWAY_CACHE;
+  if (setting === "off" || setting === "0" || setting === "false") return undefined;
+  return setting || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "slipway", "describe");
+}
+
+/** Where the output of one invocation (build, folder, arguments) is kept. */
+export function cacheSlot(dir: string, invocation: unknown): CacheSlot {
+  return { dir, key: hash("sha1", JSON.stringify([FORMAT, invocation]), "hex").slice(0, 32) };
+}
+
+/**
+ * The recorded output and its notes when every recorded read still gives the same answer; undefined
+ * otherwise (no entry, a damaged one, or anything changed).
+ */
+export function lookup(
+  slot: CacheSlot,
+  env: Record<string, string | undefined>,
+): { output: Buffer; notes: string[] } | undefined {
+  let entry: Entry;
+  try {
+    entry = JSON.parse(readFileSync(join(slot.dir, `${slot.key}.json`), "utf8")) as Entry;
+    if (entry.format !== FORMAT || !stillHolds(entry.inputs, env)) return undefined;
+    return { output: readFileSync(join(slot.dir, entry.output)), notes: entry.notes };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replays a record, cheapest checks first; false at the first read that answers differently. */
+export function stillHolds(r: InputRecord, env: Record<string, string | undefined>): boolean {
+  if (r.unreplayable) return false;
+  for (const [name, value] of Object.entries(r.env)) if ((env[name] ?? null) !== value) return false;
+  for (const [path, ok] of Object.entries(r.exists)) if (existsSync(path) !== ok) return false;
+  for (const [path, ok] of Object.entries(r.isFile)) if (isFile(path) !== ok) return false;
+  for (const g of r.globs) if (!sameList(runGlob(g.patterns, g.cwd, g.ignore), g.result)) return false;
+  for (const [path, digest] of Object.entries(r.reads)) {
+    let now: string | null;
+    try {
+      now = contentHash(readFileSync(path, "utf8"));
+    } catch {
+      now = null;
+    }
+    if (now !== digest) return false;
+  }
+  return true;
+}
+
+/**
+ * Passes `chunks` through and keeps a copy; once they are all out, and if the run is replayable, the copy
+ * and the record become the slot's entry. A run that fails or is cut short leaves nothing behind.
+ */
+export function* keepOutput(
+  chunks: Iterable<string>,
+  slot: CacheSlot,
+  record: InputRecord,
+  notes: string[],
+): Generator<string> {
+  const output = `${slot.key}.${randomBytes(6).toString("hex")}.out`;
+  const tmp = join(slot.dir, `${output}.tmp`);
+  let fd: number | undefined;
+  try {
+    mkdirSync(slot.dir, { recursive: true, mode: 0o700 });
+    fd = openSync(tmp, "w", 0o600);
+  } catch {
+    fd = undefined;
+  }
+  let complete = false;
+  try {
+    for (const chunk of chunks) {
+      if (fd !== undefined) {
+        try {
+          writeSync(fd, chunk);
+        } catch {
+          closeSync(fd);
+          fd = undefined;
+        }
+      }
+      yield chunk;
+    }
+    complete = true;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+      if (complete && !record.unreplayable)
+        commit(slot, tmp, output, { format: FORMAT, output, notes, inputs: record });
+    }
+    rmSync(tmp, { force: true });
+  }
+}
+
+function commit(slot: CacheSlot, tmp: string, output: string, entry: Entry): void {
+  try {
+    renameSync(tmp, join(slot.dir, output));
+    const index = join(slot.dir, `${slot.key}.json`);
+    writeFileSync(`${index}.tmp`, JSON.stringify(entry), { mode: 0o600 });
+    renameSync(`${index}.tmp`, index);
+    prune(slot.dir);
+  } catch {
+    /* a read-only or full disk: the next run computes again */
+  }
+}
+
+/** Keeps the newest entries and only the outputs they name. */
+function prune(dir: string): void {
+  const names = readdirSync(dir);
+  const indexes = names
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  const live = new Set<string>();
+  for (const [i, { n }] of indexes.entries()) {
+    if (i >= KEEP) {
+      rmSync(join(dir, n), { force: true });
+      continue;
+    }
+    try {
+      live.add((JSON.parse(readFileSync(join(dir, n), "utf8")) as Entry).output);
+    } catch {
+      rmSync(join(dir, n), { force: true });
+    }
+  }
+  for (const n of names) if (n.endsWith(".out") && !live.has(n)) rmSync(join(dir, n), { force: true });
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

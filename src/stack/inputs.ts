@@ -1,0 +1,123 @@
+import { hash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { globSync } from "tinyglobby";
+
+/**
+ * Everything a run of the stack engine read from outside: file contents (as hashes), file and folder
+ * checks, glob results and environment variables. Replaying it later tells whether the same run would
+ * read the same things — and so give the same output (the engine is pure apart from these reads).
+ */
+export interface InputRecord {
+  /** File → SHA-1 of its bytes, or null when it could not be read. */
+  reads: Record<string, string | null>;
+  isFile: Record<string, boolean>;
+  exists: Record<string, boolean>;
+  globs: GlobRecord[];
+  /** Variable → its value, or null when unset. Only variables safe to keep on disk (see `recordEnv`). */
+  env: Record<string, string | null>;
+  /** Why this run must not be replayed from a record, when it must not (an env value that may be secret). */
+  unreplayable?: string;
+}
+
+/** One `globSync` call (absolute paths, files only) and what it found. */
+export interface GlobRecord {
+  patterns: string[];
+  cwd: string;
+  ignore: string[];
+  result: string[];
+}
+
+/** File reads and checks for the engine and config loading; with a record, each one is also written down. */
+export class Inputs {
+  constructor(readonly record?: InputRecord) {}
+
+  /** A file's text; throws what `readFileSync` throws. */
+  read(path: string): string {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      if (this.record) this.record.reads[path] = null;
+      throw e;
+    }
+    if (this.record) this.record.reads[path] = contentHash(text);
+    return text;
+  }
+
+  isFile(path: string): boolean {
+    let ok: boolean;
+    try {
+      ok = statSync(path).isFile();
+    } catch {
+      ok = false;
+    }
+    if (this.record) this.record.isFile[path] = ok;
+    return ok;
+  }
+
+  exists(path: string): boolean {
+    const ok = existsSync(path);
+    if (this.record) this.record.exists[path] = ok;
+    return ok;
+  }
+
+  /** Files matching `patterns` under `cwd`, as absolute paths, in tinyglobby's order. */
+  glob(patterns: string | string[], cwd: string, ignore: string[] = []): string[] {
+    const list = Array.isArray(patterns) ? patterns : [patterns];
+    const result = runGlob(list, cwd, ignore);
+    this.record?.globs.push({ patterns: list, cwd, ignore, result });
+    return result;
+  }
+}
+
+/** The one glob call shape the engine uses; replay runs exactly this. */
+export function runGlob(patterns: string[], cwd: string, ignore: string[]): string[] {
+  return globSync(patterns, { cwd, ignore, absolute: true, onlyFiles: true });
+}
+
+/** SHA-1 of a file's text, hex. */
+export function contentHash(text: string): string {
+  return hash("sha1", text, "hex");
+}
+
+/** An empty record. */
+export function newRecord(): InputRecord {
+  return { reads: {}, isFile: {}, exists: {}, globs: [], env: {} };
+}
+
+/** Variables that name where the config is: their values are paths, safe to keep in a record. */
+const PATH_VARIABLES = new Set(["SLIPWAY_CONFIG", "ATMOS_CLI_CONFIG_PATH"]);
+
+/**
+ * The environment, with every lookup written to `record`. A variable that is set and may end up in the
+ * output (`!env TOKEN`, `{{ env "TOKEN" }}`) makes the run unreplayable: keeping its value to compare
+ * later would put a possible secret on disk, so such runs are simply not recorded.
+ */
+export function recordEnv(
+  env: Record<string, string | undefined>,
+  record: InputRecord,
+): Record<string, string | undefined> {
+  return new Proxy(env, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as string | undefined;
+      if (typeof key !== "string") return value;
+      if (value === undefined) record.env[key] = null;
+      else if (PATH_VARIABLES.has(key)) record.env[key] = value;
+      else record.unreplayable ??= `reads environment variable ${key}`;
+      return value;
+    },
+    has(target, key) {
+      if (typeof key === "string") {
+        const value = Reflect.get(target, key) as string | undefined;
+        if (value === undefined) record.env[key] = null;
+        else if (PATH_VARIABLES.has(key)) record.env[key] = value;
+        else record.unreplayable ??= `checks environment variable ${key}`;
+      }
+      return Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      record.unreplayable ??= "lists the environment";
+      return Reflect.ownKeys(target);
+    },
+  });
+}
