@@ -69,6 +69,11 @@ export const COMMANDS: CommandDef[] = [
   {
     words: ["describe", "stacks"],
     summary: "Show every stack with its resolved components",
+    description:
+      "Shape: {<stack>: {components: {<type>: {<component>: {…}}}}}, as Atmos prints it. A repeated run " +
+      "with nothing changed is answered from an output cache, after every file, glob and environment " +
+      "variable the last run read is checked again (SLIPWAY_CACHE=off turns it off, =<folder> moves it; " +
+      "runs that read a set environment variable are never kept).",
     args: [],
     flags: {
       stack: { ...stackFlag, description: "Only this stack" },
