@@ -35,37 +35,71 @@ function specsOf(file: ManifestFile): ImportSpec[] {
  */
 export function flattenImports(loader: ManifestLoader, top: ManifestFile): Layer[] {
   const layers: Layer[] = [];
+  /** Per layer, the visit that imported it (-1 for the top); per visit, the layer it became. */
+  const importer: number[] = [];
+  const layerOf: number[] = [];
   const seen = new Set<string>();
-  const visit = (file: ManifestFile, chain: string[], relChain: string[], contextKey: string): void => {
+  let visits = 0;
+  const visit = (
+    file: ManifestFile,
+    chain: string[],
+    relChain: string[],
+    contextKey: string,
+    from: number,
+  ): void => {
+    const id = visits++;
     seen.add(file.path + contextKey);
-    for (const spec of specsOf(file)) {
-      const key = spec.context ? `\0${JSON.stringify(spec.context)}` : "";
-      for (const path of resolveImport(loader, file, spec)) {
-        if (chain.includes(path)) throw cycleError(loader, file, spec, [...chain, path]);
-        if (seen.has(path + key)) continue;
-        const child = loader.load({ path, context: spec.context, skipTemplates: spec.skipTemplates });
-        visit(child, [...chain, path], [...relChain, child.rel], key);
+    for (const imp of importsOf(loader, file)) {
+      imp.targets ??= resolveImport(loader, file, imp.spec).map((path) => ({ path }));
+      for (const target of imp.targets) {
+        if (chain.includes(target.path)) throw cycleError(loader, file, imp.spec, [...chain, target.path]);
+        if (seen.has(target.path + imp.key)) continue;
+        const child = (target.file ??= loader.load({
+          path: target.path,
+          context: imp.spec.context,
+          skipTemplates: imp.spec.skipTemplates,
+        }));
+        visit(child, [...chain, target.path], [...relChain, child.rel], imp.key, id);
       }
     }
+    layerOf[id] = layers.length;
+    importer.push(from);
     layers.push({ file, chain: relChain, scope: [] });
   };
-  visit(top, [top.path], [top.rel], "");
-  fixScopes(layers);
+  visit(top, [top.path], [top.rel], "", -1);
+  // A layer's scope is itself and its importers, nearest first (importers come after it).
+  for (let i = 0; i < layers.length; i++) {
+    const scope = [i];
+    for (let v = importer[i]!; v >= 0; v = importer[scope.at(-1)!]!) scope.push(layerOf[v]!);
+    layers[i]!.scope = scope;
+  }
   return layers;
 }
 
-/** A layer's scope is itself and its importers; importers come after it, so scopes are filled in last. */
-function fixScopes(layers: Layer[]): void {
-  const byChain = new Map<string, number>();
-  layers.forEach((l, i) => byChain.set(l.chain.join("\0"), i));
-  for (const [i, l] of layers.entries()) {
-    const scope = [i];
-    for (let n = l.chain.length - 1; n > 0; n--) {
-      const idx = byChain.get(l.chain.slice(0, n).join("\0"));
-      if (idx !== undefined) scope.push(idx);
-    }
-    l.scope = scope;
+interface ResolvedImport {
+  spec: ImportSpec;
+  /** Context key: a file imported with another context is another layer. */
+  key: string;
+  /** The files it names, worked out when first reached (a missing import is reported in order). */
+  targets?: { path: string; file?: ManifestFile }[];
+}
+
+/**
+ * A file's imports, resolved once: hundreds of stacks import the same catalog files, whose own imports
+ * need not be worked out again for each. The imported files are loaded when first visited.
+ */
+const importsMemo = new WeakMap<ManifestFile, ResolvedImport[]>();
+
+function importsOf(loader: ManifestLoader, file: ManifestFile): ResolvedImport[] {
+  let list = importsMemo.get(file);
+  if (!list) {
+    list = specsOf(file).map((spec) => ({
+      spec,
+      key: spec.context ? `\0${JSON.stringify(spec.context)}` : "",
+    }));
+    importsMemo.set(file, list);
   }
+  return list;
 }
 
 function rel(loader: ManifestLoader, path: string): string {
