@@ -118,6 +118,11 @@ export function* keepOutput(
   let complete = false;
   try {
     for (const chunk of chunks) {
+      if (fd !== undefined && record.unreplayable) {
+        // It will not be kept: stop copying.
+        closeSync(fd);
+        fd = undefined;
+      }
       if (fd !== undefined) {
         try {
           writeSync(fd, chunk);
