@@ -19,7 +19,14 @@ import {
 import { combine, split } from "../src/secrets/shamir.js";
 import { chooseRule } from "../src/secrets/sops-config.js";
 import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../src/secrets/sops-file.js";
-import { fromPlain, toPlain, type MapNode } from "../src/secrets/tree.js";
+import {
+  fromPlain,
+  toPlain,
+  type MapNode,
+  type Node,
+  type Scalar,
+  type SeqNode,
+} from "../src/secrets/tree.js";
 import { yamlKey, yamlValue } from "./arbitraries.js";
 import { hasTool, slipwayErrorOf, writeRepo } from "./helpers.js";
 
@@ -475,3 +482,85 @@ describe("secrets: the fast YAML reader", () => {
     expect(parseYamlFast("10: a\nb: c\n")).toBeUndefined();
   });
 });
+
+describe("secrets: the fast YAML writer", () => {
+  // Characters that decide quoting: indicators, digits and the letters of numbers, null and booleans.
+  const tricky = fc.string({
+    unit: fc.constantFrom(..."aeflnortuxAEFNTX019_-.:/=+,[]@#~ '\"\n\té".split("")),
+    maxLength: 8,
+  });
+  // Mostly strings the fast path takes (so it is exercised), some that decide quoting, some anything.
+  const text = fc.oneof(
+    { weight: 8, arbitrary: fc.stringMatching(/^[a-zA-Z0-9_/.=][a-zA-Z0-9_/.=+,:@-]{0,7}$/) },
+    { weight: 2, arbitrary: tricky },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+    { weight: 1, arbitrary: fc.constantFrom("true", "null", "1e5", ".inf", "0x1F", "1.2.3", "", "a:", "x-") },
+  );
+  const scalarOf = <T extends Scalar["type"], V>(type: T, values: fc.Arbitrary<V>) =>
+    values.map((value) => ({ kind: "scalar" as const, type, value }) as Scalar);
+  const scalar: fc.Arbitrary<Scalar> = fc.oneof(
+    { weight: 10, arbitrary: scalarOf("str", text) },
+    {
+      weight: 1,
+      arbitrary: scalarOf("str", fc.constantFrom("2026-12-01T05:00:00Z", "2026-12-01", "2026-12-01 x")),
+    },
+    { weight: 3, arbitrary: scalarOf("int", fc.oneof(fc.integer(), fc.constant(-0), fc.constant(2 ** 60))) },
+    { weight: 1, arbitrary: scalarOf("float", fc.double({ noNaN: true })) },
+    { weight: 2, arbitrary: scalarOf("bool", fc.boolean()) },
+    { weight: 1, arbitrary: scalarOf("null", fc.constant(null)) },
+  );
+  const comment = fc.constant({ kind: "comment" as const, text: " note" });
+  const { node } = fc.letrec<{ node: Node; map: MapNode; seq: SeqNode }>((tie) => ({
+    node: fc.oneof({ depthSize: "small", withCrossShrink: true }, scalar, tie("map"), tie("seq")),
+    map: fc
+      .array(
+        fc.oneof(
+          {
+            weight: 12,
+            arbitrary: fc.record({ kind: fc.constant("pair" as const), key: text, value: tie("node") }),
+          },
+          { weight: 1, arbitrary: comment },
+        ),
+        { maxLength: 4 },
+      )
+      .map((items) => ({ kind: "map" as const, items: uniqueKeys(items) })),
+    seq: fc
+      .array(fc.oneof({ weight: 12, arbitrary: tie("node") }, { weight: 1, arbitrary: comment }), {
+        maxLength: 3,
+      })
+      .map((items) => ({ kind: "seq" as const, items })),
+  }));
+  const root = node.filter((n): n is MapNode => n.kind === "map");
+
+  it("writes what the yaml library writes, or declines (property)", async () => {
+    const { emitYamlFast } = await import("../src/secrets/formats/yaml-fast.js");
+    const { emitYamlDocsSlow } = await import("../src/secrets/formats/yaml-format.js");
+    let used = 0;
+    fc.assert(
+      fc.property(fc.array(root, { minLength: 1, maxLength: 2 }), (docs) => {
+        const fast = emitYamlFast(docs);
+        if (fast === undefined) return;
+        if (docs.some((d) => d.items.length > 0)) used++;
+        expect(fast).toBe(emitYamlDocsSlow(docs));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(used).toBeGreaterThan(100);
+  });
+
+  it("takes a decrypted file of plain values, and leaves comments and floats to the library", async () => {
+    const { emitYamlFast } = await import("../src/secrets/formats/yaml-fast.js");
+    const doc = readDocument("db:\n  user: app\n  password: hunter2\n  port: 5432\nlist:\n  - a\n", "yaml");
+    expect(emitYamlFast(doc.docs)).toBe(
+      "db:\n  user: app\n  password: hunter2\n  port: 5432\nlist:\n  - a\n",
+    );
+    expect(emitYamlFast(readDocument("# c\na: 1\n", "yaml").docs)).toBeUndefined();
+    expect(emitYamlFast(readDocument("a: 1.5\n", "yaml").docs)).toBeUndefined();
+  });
+});
+
+/** Pairs with distinct keys (a YAML map cannot repeat one). */
+function uniqueKeys<T extends { kind: string; key?: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => i.kind !== "pair" || (!seen.has(i.key!) && seen.add(i.key!)));
+}

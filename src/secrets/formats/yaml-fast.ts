@@ -1,5 +1,5 @@
 import jsyaml from "js-yaml";
-import type { MapNode, Node } from "../tree.js";
+import type { MapNode, Node, Scalar, SeqNode } from "../tree.js";
 
 /** A float as js-yaml read it, kept apart from ints so `1.0` stays a float. */
 class FloatBox {
@@ -75,4 +75,107 @@ function toNode(v: unknown): Node | undefined {
     return { kind: "map", items };
   }
   return undefined;
+}
+
+/**
+ * The fast path for writing sops trees as YAML, byte-identical to `emitYamlDocsSlow` (the `yaml` library,
+ * ~5× slower) for the documents it takes: no comments, no floats, ASCII keys and strings that need no
+ * quoting (or only the double quotes around a date). It declines (returns undefined) for anything else —
+ * a property test holds it to the library's output.
+ */
+export function emitYamlFast(docs: MapNode[]): string | undefined {
+  const out: string[] = [];
+  for (const root of docs) {
+    if (root.items.length === 0) {
+      out.push("{}\n");
+      continue;
+    }
+    const lines: string[] = [];
+    if (!emitMap(root, "", lines)) return undefined;
+    out.push(lines.join(""));
+  }
+  return out.join("---\n");
+}
+
+/** Writes a non-empty map's pairs at `indent`; false when something is outside the fast subset. */
+function emitMap(map: MapNode, indent: string, lines: string[]): boolean {
+  for (const item of map.items) {
+    if (item.kind !== "pair" || !isPlain(item.key) || item.key.length > 1000) return false;
+    const head = `${indent}${item.key}:`;
+    if (!emitValue(item.value, head, indent, lines)) return false;
+  }
+  return true;
+}
+
+/** Writes a non-empty list's items at `indent`. */
+function emitSeq(seq: SeqNode, indent: string, lines: string[]): boolean {
+  for (const item of seq.items) {
+    if (item.kind === "comment") return false;
+    if (item.kind === "scalar" || item.items.length === 0) {
+      const s = item.kind === "scalar" ? scalarText(item) : item.kind === "map" ? "{}" : "[]";
+      if (s === undefined) return false;
+      lines.push(`${indent}- ${s}\n`);
+      continue;
+    }
+    // A nested collection starts on the dash's line: its first line's indent becomes "- ".
+    const start = lines.length;
+    const inner = `${indent}  `;
+    if (!(item.kind === "map" ? emitMap(item, inner, lines) : emitSeq(item, inner, lines))) return false;
+    lines[start] = `${indent}- ${lines[start]!.slice(inner.length)}`;
+  }
+  return true;
+}
+
+/** `head` (`key:`) and the value: inline for scalars and empty collections, on the next lines otherwise. */
+function emitValue(value: Node, head: string, indent: string, lines: string[]): boolean {
+  if (value.kind === "scalar") {
+    const s = scalarText(value);
+    if (s === undefined) return false;
+    lines.push(`${head} ${s}\n`);
+    return true;
+  }
+  if (value.items.length === 0) {
+    lines.push(`${head} ${value.kind === "map" ? "{}" : "[]"}\n`);
+    return true;
+  }
+  lines.push(`${head}\n`);
+  const inner = `${indent}  `;
+  return value.kind === "map" ? emitMap(value, inner, lines) : emitSeq(value, inner, lines);
+}
+
+function scalarText(s: Scalar): string | undefined {
+  switch (s.type) {
+    case "null":
+      return "null";
+    case "bool":
+      return s.value ? "true" : "false";
+    case "int": {
+      const n = s.value as number;
+      return Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n) : undefined;
+    }
+    case "str":
+    case "bytes": {
+      const text =
+        s.type === "bytes" ? Buffer.from(s.value as Uint8Array).toString("utf8") : (s.value as string);
+      if (text === "") return '""';
+      // Dates are written double-quoted (see yamlNode), so YAML 1.1 readers keep them strings.
+      if (s.type === "str" && DATE.test(text)) return DATE_CHARS.test(text) ? `"${text}"` : undefined;
+      return isPlain(text) ? text : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const DATE = /^\d{4}-\d\d-\d\d([Tt ]|$)/;
+const DATE_CHARS = /^[0-9Tt:. Zz+-]+$/;
+/** Characters a plain scalar may hold here; the first may not be an indicator (`-`, `[`, `@`, `,` …). */
+const PLAIN = /^[A-Za-z0-9_/.=][A-Za-z0-9_/.=+,:[\]@-]*$/;
+/** Strings the YAML 1.2 core schema would read as something else (null, bool). */
+const RESERVED = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+/** Only characters numbers are made of (`0x1F`, `.inf`, `1e5`, `0o17`, `-1.5`): left to the library. */
+const NUMBERISH = /^[0-9a-fA-FxXoOiInN.+_-]+$/;
+
+function isPlain(s: string): boolean {
+  return PLAIN.test(s) && !s.endsWith(":") && !RESERVED.test(s) && !(NUMBERISH.test(s) && /^[0-9.]/.test(s));
 }

@@ -13,7 +13,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../../errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
-import { parseYamlFast } from "./yaml-fast.js";
+import { emitYamlFast, parseYamlFast } from "./yaml-fast.js";
 
 /** Comment lines of a `yaml` node comment string. */
 function commentItems(text: string | null | undefined): Comment[] {
@@ -114,6 +114,11 @@ function scalarOf(n: YScalar, floats: boolean): Scalar {
 
 /** Writes sops trees as YAML documents (2-space indent), comments as `#` lines where they stood. */
 export function emitYamlDocs(docs: MapNode[]): string {
+  return emitYamlFast(docs) ?? emitYamlDocsSlow(docs);
+}
+
+/** The `yaml`-library path: comments, floats and any string, quoted as YAML needs. */
+export function emitYamlDocsSlow(docs: MapNode[]): string {
   return docs
     .map((root) => {
       const doc = new Document();
