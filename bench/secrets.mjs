@@ -6,7 +6,7 @@ import { newIdentity } from "../dist/secrets/keys.js";
 import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../dist/secrets/sops-file.js";
 
 const VALUES = 10_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 
 // 100 services × 100 settings, values of mixed types and lengths.
 const lines = [];
