@@ -69,9 +69,12 @@ export function lookup(
 ): { output: Buffer; notes: string[] } | undefined {
   let entry: Entry;
   try {
-    entry = JSON.parse(readFileSync(join(slot.dir, `${slot.key}.json`), "utf8")) as Entry;
-    if (entry.format !== FORMAT || !stillHolds(entry.inputs, env)) return undefined;
-    return { output: readFileSync(join(slot.dir, entry.output)), notes: entry.notes };
+    const index = join(slot.dir, `${slot.key}.json`);
+    if (!ownFile(index)) return undefined;
+    entry = JSON.parse(readFileSync(index, "utf8")) as Entry;
+    const output = join(slot.dir, entry.output);
+    if (entry.format !== FORMAT || !ownFile(output) || !stillHolds(entry.inputs, env)) return undefined;
+    return { output: readFileSync(output), notes: entry.notes };
   } catch {
     return undefined;
   }
@@ -176,6 +179,11 @@ function prune(dir: string): void {
     }
   }
   for (const n of names) if (n.endsWith(".out") && !live.has(n)) rmSync(join(dir, n), { force: true });
+}
+
+/** Only files this user wrote count: a cache folder others can write to must not decide our output. */
+function ownFile(path: string): boolean {
+  return !process.getuid || statSync(path).uid === process.getuid();
 }
 
 function isFile(path: string): boolean {
