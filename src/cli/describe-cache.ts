@@ -7,11 +7,11 @@
 // the command runs as if there were no cache.
 //
 // What is kept: per user (`~/.cache/slipway/describe`, or under `$XDG_CACHE_HOME`), mode 0600 in a 0700
-// folder, the last few runs; entries another user wrote are ignored. A run that reads a set environment variable (`!env`, `{{ env }}`) is not
-// kept: its value may be a secret, and comparing it later would mean storing it. Files are written with
-// temp file + rename, so a concurrent run never reads half an entry. Any failure to read or write the
-// cache only costs speed. `SLIPWAY_CACHE=off` turns it off, `SLIPWAY_CACHE=<folder>` moves it; `--debug`
-// runs bypass it.
+// folder, the last few runs; entries another user wrote are ignored. A run that reads a set environment
+// variable (`!env`, `{{ env }}`) is not kept: its value may be a secret, and comparing it later would mean
+// storing it. Files are written with temp file + rename, so a concurrent run never reads half an entry.
+// Any failure to read or write the cache only costs speed. `SLIPWAY_CACHE=off` turns it off,
+// `SLIPWAY_CACHE=<folder>` moves it; `--debug` runs bypass it.
 import { hash, randomBytes } from "node:crypto";
 import {
   closeSync,
