@@ -102,7 +102,7 @@ export class StackBuild {
   private readonly shared = new Map<string, Map<string, Group>>();
   private readonly overrideGroups = new Map<string, Group>();
   private readonly plans = new Map<ComponentTypeName, Map<string, Plan>>();
-  private readonly raws = new Map<ComponentTypeName, Map<string, Json>>();
+  private readonly owns = new Map<Fragment[], Map<string, unknown>>();
   private readonly chains = new Map<ComponentTypeName, Map<string, string[]>>();
   private importList?: string[];
 
@@ -159,7 +159,7 @@ export class StackBuild {
     this.shared.clear();
     this.overrideGroups.clear();
     this.plans.clear();
-    this.raws.clear();
+    this.owns.clear();
   }
 
   /** A global section merged across the stack's files (used for stack names). */
@@ -301,36 +301,35 @@ export class StackBuild {
     return plan;
   }
 
-  /** The component's own fragments merged (no globals, no bases): what a derived component inherits. */
-  raw(type: ComponentTypeName, name: string): Json {
-    let byName = this.raws.get(type);
-    if (!byName) this.raws.set(type, (byName = new Map()));
-    let r = byName.get(name);
-    if (!r) {
-      const frags = this.fragments.get(type)?.get(name) ?? [];
-      const merged =
-        frags.length === 1
-          ? frags[0]!.def
-          : mergeAll(
-              frags.map((f) => f.def),
-              this.strategy,
-            );
-      r = isMap(merged) ? merged : {};
-      byName.set(name, r);
-    }
-    return r;
+  /**
+   * One top-level key (`metadata`, `settings`, `component` …) of the component's own fragments merged — no
+   * globals, no bases: what a derived component inherits of it. Only that key is merged; the sections
+   * (`vars` …) go through the cached groups instead.
+   */
+  own(type: ComponentTypeName, name: string, key: string): unknown {
+    const frags = this.fragments.get(type)?.get(name);
+    if (!frags) return undefined;
+    if (frags.length === 1) return frags[0]!.def[key];
+    let byKey = this.owns.get(frags);
+    if (!byKey) this.owns.set(frags, (byKey = new Map()));
+    if (byKey.has(key)) return byKey.get(key);
+    let acc: unknown;
+    for (const f of frags) acc = merge(acc, f.def[key], this.strategy);
+    byKey.set(key, acc);
+    return acc;
   }
+
   /** Bases in merge order: the legacy `component:` first, then `metadata.inherits`, each base's bases first. */
   baseChain(type: ComponentTypeName, name: string, path: string[] = []): string[] {
     let byName = this.chains.get(type);
     if (!byName) this.chains.set(type, (byName = new Map()));
     const cached = byName.get(name);
     if (cached) return cached;
-    const raw = this.raw(type, name);
-    const meta = isMap(raw.metadata) ? raw.metadata : {};
+    const metadata = this.own(type, name, "metadata");
+    const meta = isMap(metadata) ? metadata : {};
+    const legacy = this.own(type, name, "component");
     const direct: string[] = [];
-    if (typeof raw.component === "string" && raw.component !== name && this.defines(type, raw.component))
-      direct.push(raw.component);
+    if (typeof legacy === "string" && legacy !== name && this.defines(type, legacy)) direct.push(legacy);
     const inherits = Array.isArray(meta.inherits) ? meta.inherits : [];
     inherits.forEach((b, idx) => {
       const base = String(b);
@@ -398,10 +397,10 @@ export class StackBuild {
 
   private listStrategy(type: ComponentTypeName, name: string, chain: string[]): ListMergeStrategy {
     // The last of global, type-level, each base, the component itself that sets one wins.
-    const own = strategyIn(this.raw(type, name).settings);
+    const own = strategyIn(this.own(type, name, "settings"));
     if (own) return own;
     for (let i = chain.length - 1; i >= 0; i--) {
-      const s = strategyIn(this.raw(type, chain[i]!).settings);
+      const s = strategyIn(this.own(type, chain[i]!, "settings"));
       if (s) return s;
     }
     return (
@@ -462,19 +461,20 @@ export class StackBuild {
   resolve(type: ComponentTypeName, name: string, stackName: string): ResolvedComponent {
     const plan = this.plan(type, name);
     const { chain, strategy } = plan;
-    const own = this.raw(type, name);
+    const ownMetadata = this.own(type, name, "metadata");
+    const ownComponent = this.own(type, name, "component");
     const vars = this.mergedSection(plan, "vars");
     const backendType = String(this.scalar(plan, "backend_type") ?? "");
-    const metadata = merge(this.basesMeta(plan), own.metadata, strategy);
+    const metadata = merge(this.basesMeta(plan), ownMetadata, strategy);
     const meta: Json = isMap(metadata) ? metadata : {};
-    const ownMeta = isMap(own.metadata) ? own.metadata : {};
+    const ownMeta = isMap(ownMetadata) ? ownMetadata : {};
     // The legacy `component:` names a base (and its folder) only when that component is defined in the
     // stack; otherwise Atmos ignores it, and so do we.
     const legacy =
-      typeof own.component === "string" && own.component !== name && this.defines(type, own.component)
-        ? own.component
+      typeof ownComponent === "string" && ownComponent !== name && this.defines(type, ownComponent)
+        ? ownComponent
         : undefined;
-    const legacyMeta = legacy ? this.raw(type, legacy).metadata : undefined;
+    const legacyMeta = legacy ? this.own(type, legacy, "metadata") : undefined;
     const legacyFolder = legacy
       ? ((isMap(legacyMeta) ? legacyMeta.component : undefined) ?? legacy)
       : undefined;
@@ -516,8 +516,8 @@ export class StackBuild {
   /** A plain value (`backend_type`, `command`): the component's, else its nearest base's, type-level, global. */
   private scalar(plan: Plan, key: string): unknown {
     const set = (v: unknown) => v !== undefined && v !== null;
-    let v = this.raw(plan.type, plan.name)[key];
-    for (let i = plan.chain.length - 1; !set(v) && i >= 0; i--) v = this.raw(plan.type, plan.chain[i]!)[key];
+    let v = this.own(plan.type, plan.name, key);
+    for (let i = plan.chain.length - 1; !set(v) && i >= 0; i--) v = this.own(plan.type, plan.chain[i]!, key);
     if (!set(v)) v = this.sharedGroup(plan.type, key, whole, "").merged(plan.strategy);
     if (!set(v)) v = this.globalValue(key);
     return set(v) ? v : undefined;
@@ -534,12 +534,12 @@ export class StackBuild {
     if (last && last.strategy === plan.strategy && extendsChain(plan.chain, last))
       acc = merge(
         this.basesMeta(last),
-        inheritedMeta(this.raw(last.type, last.name).metadata),
+        inheritedMeta(this.own(last.type, last.name, "metadata")),
         plan.strategy,
       );
     else
       for (const b of plan.bases)
-        acc = merge(acc, inheritedMeta(this.raw(b.type, b.name).metadata), plan.strategy);
+        acc = merge(acc, inheritedMeta(this.own(b.type, b.name, "metadata")), plan.strategy);
     plan.basesMeta = acc;
     return acc;
   }
