@@ -69,7 +69,7 @@ interface Plan {
   overrides: Map<string, Group>;
   /** Merged global → type → bases → self, per section. */
   through: Map<string, unknown>;
-  /** The bases' metadata (minus `inherits` and `type`) merged in order; `null` until worked out. */
+  /** The bases' metadata (minus `inherits` and `type`) merged in order; absent until worked out. */
   basesMeta?: unknown;
 }
 
