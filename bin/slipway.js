@@ -6,6 +6,18 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
+
+// A reader that goes away (`slipway … | head`) is not an error: later output is dropped and the command
+// finishes as it would have — an apply is never cut short because its pager closed.
+const gone = new Set();
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+    gone.add(stream);
+  });
+const writer = (stream) => (s) => {
+  if (!gone.has(stream)) stream.write(s);
+};
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`slipway ${pkg.version}\n`);
@@ -19,8 +31,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const cache = installCompileCache(bundleDir, debug ? undefined : compileCacheDir(process.env));
   const { main } = createRequire(import.meta.url)(`${bundleDir}main.cjs`);
   const code = await main(argv, {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: writer(process.stdout),
+    stderr: writer(process.stderr),
     cwd: process.cwd(),
     env: process.env,
     // The entry's hash names the whole build (each chunk it loads is named by its content's hash).

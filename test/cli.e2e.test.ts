@@ -126,6 +126,25 @@ describe("slipway CLI on examples/homelab", () => {
     expect(slipway(args).stdout).toBe(a);
   });
 
+  it("a reader that goes away early is not an error: no trace, exit 0", () => {
+    // `true` exits at once, so every write meets a closed pipe (EPIPE).
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `"${process.execPath}" "${bin}" describe stacks --format json | true; echo "exit=\${PIPESTATUS[0]}"`,
+      ],
+      {
+        cwd: homelab,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", SLIPWAY_CACHE: "off" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("exit=0\n");
+  });
+
   it("prints the version and help", () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
     expect(slipway(["--version"]).stdout).toBe(`slipway ${pkg.version}\n`);
