@@ -1,6 +1,4 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { globSync } from "tinyglobby";
 import { SlipwayError } from "../errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import type { StackEngine } from "./engine.js";
@@ -37,12 +35,8 @@ export function validateStacks(engine: StackEngine): ValidationReport {
   };
   const { loader, config } = engine;
   // Every manifest under the stacks folder, imported or not, must parse and have sections of the right type.
-  const files = globSync(["**/*"], {
-    cwd: config.stacks.basePath,
-    absolute: true,
-    onlyFiles: true,
-    ignore: ["**/node_modules/**"],
-  })
+  const files = loader.inputs
+    .glob(["**/*"], config.stacks.basePath, ["**/node_modules/**"])
     .filter((p) => MANIFEST_EXTENSIONS.some((e) => p.endsWith(e)))
     .filter((p) => !p.startsWith(config.workflowsBasePath + "/"))
     .sort();
@@ -51,7 +45,12 @@ export function validateStacks(engine: StackEngine): ValidationReport {
       const text = loader.text(file);
       // Templated files are checked once rendered, through the stacks that import them.
       if (file.endsWith(".tmpl")) return;
-      const data = parseYaml(text, { file, env: loader.env, basePath: config.basePath });
+      const data = parseYaml(text, {
+        file,
+        env: loader.env,
+        basePath: config.basePath,
+        read: (p) => loader.text(p),
+      });
       if (data && typeof data === "object" && !Array.isArray(data)) {
         errors.push(
           ...manifestErrors(data as Record<string, unknown>, text, file, loader.env, config.basePath),
@@ -76,7 +75,7 @@ export function validateStacks(engine: StackEngine): ValidationReport {
           collect(() => {
             const c = engine.resolveComponent(entry.name, name, type);
             const folder = join(config.components[type].basePath, c.component);
-            if (FOLDER_REQUIRED[type] && c.metadata.type !== "abstract" && !existsSync(folder)) {
+            if (FOLDER_REQUIRED[type] && c.metadata.type !== "abstract" && !loader.inputs.exists(folder)) {
               errors.push(
                 new SlipwayError({
                   code: "validation",
