@@ -3,7 +3,16 @@
 // from the cache; when it prints the real output, it computed it. Every change to an input must do the
 // latter, and every answer must equal the answer of a run without the cache.
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Inputs, newRecord, recordEnv } from "../src/stack/inputs.js";
@@ -172,6 +181,20 @@ describe("describe stacks output cache", () => {
     expect(c.run().stdout).toBe(MARKER);
     for (const n of readdirSync(c.cache)) chownSync(join(c.cache, n), 65534, 65534);
     expect(c.run().stdout).toBe(c.uncached().stdout);
+  });
+
+  it("removes temp files a killed run left behind, once they are an hour old", () => {
+    const dir = repo();
+    const c = cached(dir);
+    const old = join(c.cache, "0123.abcd.out.tmp");
+    const fresh = join(c.cache, "4567.ef01.out.tmp");
+    writeFileSync(old, "half an output");
+    writeFileSync(fresh, "a concurrent run's output");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    expect(c.run().code).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
   });
 
   it("answers correctly when its entry is damaged", () => {

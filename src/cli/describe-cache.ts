@@ -159,7 +159,7 @@ function commit(slot: CacheSlot, tmp: string, output: string, entry: Entry): voi
   }
 }
 
-/** Keeps the newest entries and only the outputs they name. */
+/** Keeps the newest entries and only the outputs they name; removes temp files runs left behind. */
 function prune(dir: string): void {
   const names = readdirSync(dir);
   const indexes = names
@@ -179,6 +179,16 @@ function prune(dir: string): void {
     }
   }
   for (const n of names) if (n.endsWith(".out") && !live.has(n)) rmSync(join(dir, n), { force: true });
+  // A run killed mid-write leaves its temp file; one untouched for an hour is no concurrent run's.
+  const stale = Date.now() - 3600_000;
+  for (const n of names) {
+    if (!n.endsWith(".tmp")) continue;
+    try {
+      if (statSync(join(dir, n)).mtimeMs < stale) rmSync(join(dir, n), { force: true });
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 /** Only files this user wrote count: a cache folder others can write to must not decide our output. */
