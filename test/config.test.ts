@@ -154,4 +154,19 @@ describe("!env and !include in stacks", () => {
       nested: { x: 1, y: ["a"] },
     });
   });
+
+  it("a missing or empty !include path is an error with file, line and what to write", async () => {
+    const { engineAt } = await import("./helpers.js");
+    const repo = (line: string) =>
+      writeRepo({
+        "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+        "stacks/deploy/a.yaml": `vars:\n  x: 1\n  policy: ${line}\ncomponents: {terraform: {app: {}}}\n`,
+      });
+    const missing = slipwayErrorOf(() => engineAt(repo("!include ./nope.json")).stacks());
+    expect(missing.message).toMatch(/!include: file not found: \.\/nope\.json/);
+    expect([missing.line, missing.col]).toEqual([3, 11]);
+    const empty = slipwayErrorOf(() => engineAt(repo("!include")).stacks());
+    expect(empty.message).toMatch(/!include needs a file path/);
+    expect(empty.line).toBe(3);
+  });
 });

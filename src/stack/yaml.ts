@@ -78,6 +78,7 @@ function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
 
 /** `!include path`: YAML and JSON files are parsed, anything else is included as text. */
 function includeFile(ref: string, opts: ParseOptions): unknown {
+  if (!ref) throw new Error("!include needs a file path, e.g. `!include catalog/defaults.yaml`");
   const candidates =
     isAbsolute(ref) || ref.startsWith("./") || ref.startsWith("../")
       ? [resolve(dirname(opts.file), ref)]
