@@ -26,7 +26,7 @@ export interface CommandContext {
   cwd: string;
   env: Record<string, string | undefined>;
   /** Identifies the running slipway build (a hash of the CLI bundle); output caches are keyed on it. */
-  build?: string;
+  build?: () => string;
 }
 
 /** What a command returns: data to format, or text to print as is; warnings go to stderr. */

@@ -15,7 +15,6 @@
 import { hash, randomBytes } from "node:crypto";
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -28,7 +27,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { contentHash, runGlob, type InputRecord } from "../stack/inputs.js";
+import { replays, type InputRecord } from "../stack/inputs.js";
 
 /** Bumped when the entry layout or the meaning of a record changes. */
 const FORMAT = 1;
@@ -73,30 +72,11 @@ export function lookup(
     if (!ownFile(index)) return undefined;
     entry = JSON.parse(readFileSync(index, "utf8")) as Entry;
     const output = join(slot.dir, entry.output);
-    if (entry.format !== FORMAT || !ownFile(output) || !stillHolds(entry.inputs, env)) return undefined;
+    if (entry.format !== FORMAT || !ownFile(output) || !replays(entry.inputs, env)) return undefined;
     return { output: readFileSync(output), notes: entry.notes };
   } catch {
     return undefined;
   }
-}
-
-/** Replays a record, cheapest checks first; false at the first read that answers differently. */
-export function stillHolds(r: InputRecord, env: Record<string, string | undefined>): boolean {
-  if (r.unreplayable) return false;
-  for (const [name, value] of Object.entries(r.env)) if ((env[name] ?? null) !== value) return false;
-  for (const [path, ok] of Object.entries(r.exists)) if (existsSync(path) !== ok) return false;
-  for (const [path, ok] of Object.entries(r.isFile)) if (isFile(path) !== ok) return false;
-  for (const g of r.globs) if (!sameList(runGlob(g.patterns, g.cwd, g.ignore), g.result)) return false;
-  for (const [path, digest] of Object.entries(r.reads)) {
-    let now: string | null;
-    try {
-      now = contentHash(readFileSync(path, "utf8"));
-    } catch {
-      now = null;
-    }
-    if (now !== digest) return false;
-  }
-  return true;
 }
 
 /**
@@ -194,16 +174,4 @@ function prune(dir: string): void {
 /** Only files this user wrote count: a cache folder others can write to must not decide our output. */
 function ownFile(path: string): boolean {
   return !process.getuid || statSync(path).uid === process.getuid();
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

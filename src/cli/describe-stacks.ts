@@ -7,14 +7,13 @@ import { cacheDir, cacheSlot, keepOutput, lookup } from "./describe-cache.js";
  * changed, the answer is the last one (describe-cache.ts); the engine is loaded only when it must run.
  */
 export async function describeStacksCommand(ctx: CommandContext): Promise<CommandResult> {
+  const compute = async () => (await import("./describe.js")).describeStacksOutput;
   const dir = ctx.build && !ctx.flags.debug ? cacheDir(ctx.env) : undefined;
-  const slot = dir
-    ? cacheSlot(dir, { build: ctx.build, cwd: ctx.cwd, args: ctx.args, flags: ctx.flags })
-    : undefined;
-  const hit = slot && lookup(slot, ctx.env);
+  if (!dir || !ctx.build) return (await compute())(ctx);
+  const slot = cacheSlot(dir, { build: ctx.build(), cwd: ctx.cwd, args: ctx.args, flags: ctx.flags });
+  const hit = lookup(slot, ctx.env);
   if (hit) return { chunks: [hit.output], notes: hit.notes };
-  const record = slot ? newRecord() : undefined;
-  const { describeStacksOutput } = await import("./describe.js");
-  const { chunks, notes } = describeStacksOutput(ctx, record);
-  return { chunks: slot && record ? keepOutput(chunks, slot, record, notes) : chunks, notes };
+  const record = newRecord();
+  const { chunks, notes } = (await compute())(ctx, record);
+  return { chunks: keepOutput(chunks, slot, record, notes), notes };
 }

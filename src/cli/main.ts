@@ -14,8 +14,8 @@ export interface Io {
   stderr: (s: string) => void;
   cwd: string;
   env: Record<string, string | undefined>;
-  /** Identifies the running slipway build; without it, nothing is cached. */
-  build?: string;
+  /** Identifies the running slipway build (asked for only when needed); without it, nothing is cached. */
+  build?: () => string;
 }
 
 type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;

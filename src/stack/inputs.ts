@@ -45,12 +45,7 @@ export class Inputs {
   }
 
   isFile(path: string): boolean {
-    let ok: boolean;
-    try {
-      ok = statSync(path).isFile();
-    } catch {
-      ok = false;
-    }
+    const ok = isFile(path);
     if (this.record) this.record.isFile[path] = ok;
     return ok;
   }
@@ -70,13 +65,46 @@ export class Inputs {
   }
 }
 
+/**
+ * Replays a record, cheapest checks first: true when every read gives the same answer now (the same run
+ * would read the same things), false at the first that does not.
+ */
+export function replays(r: InputRecord, env: Record<string, string | undefined>): boolean {
+  if (r.unreplayable) return false;
+  for (const [name, value] of Object.entries(r.env)) if ((env[name] ?? null) !== value) return false;
+  for (const [path, ok] of Object.entries(r.exists)) if (existsSync(path) !== ok) return false;
+  for (const [path, ok] of Object.entries(r.isFile)) if (isFile(path) !== ok) return false;
+  for (const g of r.globs) {
+    const now = runGlob(g.patterns, g.cwd, g.ignore);
+    if (now.length !== g.result.length || now.some((p, i) => p !== g.result[i])) return false;
+  }
+  for (const [path, digest] of Object.entries(r.reads)) {
+    let now: string | null;
+    try {
+      now = contentHash(readFileSync(path, "utf8"));
+    } catch {
+      now = null;
+    }
+    if (now !== digest) return false;
+  }
+  return true;
+}
+
 /** The one glob call shape the engine uses; replay runs exactly this. */
-export function runGlob(patterns: string[], cwd: string, ignore: string[]): string[] {
+function runGlob(patterns: string[], cwd: string, ignore: string[]): string[] {
   return globSync(patterns, { cwd, ignore, absolute: true, onlyFiles: true });
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** SHA-1 of a file's text, hex. */
-export function contentHash(text: string): string {
+function contentHash(text: string): string {
   return hash("sha1", text, "hex");
 }
 
@@ -97,22 +125,20 @@ export function recordEnv(
   env: Record<string, string | undefined>,
   record: InputRecord,
 ): Record<string, string | undefined> {
+  const note = (target: typeof env, key: string | symbol) => {
+    if (typeof key !== "string") return;
+    const value = target[key];
+    if (value === undefined) record.env[key] = null;
+    else if (PATH_VARIABLES.has(key)) record.env[key] = value;
+    else record.unreplayable ??= `reads environment variable ${key}`;
+  };
   return new Proxy(env, {
     get(target, key) {
-      const value = Reflect.get(target, key) as string | undefined;
-      if (typeof key !== "string") return value;
-      if (value === undefined) record.env[key] = null;
-      else if (PATH_VARIABLES.has(key)) record.env[key] = value;
-      else record.unreplayable ??= `reads environment variable ${key}`;
-      return value;
+      note(target, key);
+      return Reflect.get(target, key) as string | undefined;
     },
     has(target, key) {
-      if (typeof key === "string") {
-        const value = Reflect.get(target, key) as string | undefined;
-        if (value === undefined) record.env[key] = null;
-        else if (PATH_VARIABLES.has(key)) record.env[key] = value;
-        else record.unreplayable ??= `checks environment variable ${key}`;
-      }
+      note(target, key);
       return Reflect.has(target, key);
     },
     ownKeys(target) {
