@@ -480,11 +480,10 @@ export class StackBuild {
       : undefined;
     const folder = String(ownMeta.component ?? legacyFolder ?? meta.component ?? name);
     const ovr: Json = {};
-    if (this.hasOverrides)
-      for (const s of ["vars", "settings", "env", "command"]) {
-        const v = this.overridesGroup(plan, s).merged(strategy);
-        if (v !== undefined) ovr[s] = v;
-      }
+    for (const s of ["vars", "settings", "env", "command"]) {
+      const v = this.overridesGroup(plan, s).merged(strategy);
+      if (v !== undefined) ovr[s] = v;
+    }
     const resolved: ResolvedComponent = {
       atmos_component: name,
       atmos_stack: stackName,
