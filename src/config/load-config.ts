@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { SlipwayError } from "../errors.js";
 import {
   CliConfigSchema,
@@ -21,6 +21,14 @@ const DEFAULT_COMMANDS: Record<ComponentTypeName, string> = {
   kubernetes: "kubectl",
 };
 
+/** A type's default command: an atmos.yaml keeps Atmos's default `terraform`; slipway.yaml defaults to `tofu`. */
+function defaultCommand(type: ComponentTypeName, file: string): string {
+  return type === "terraform" && isAtmosConfig(file) ? "terraform" : DEFAULT_COMMANDS[type];
+}
+
+/** An atmos.yaml gets Atmos's defaults, so an existing Atmos repository resolves as Atmos resolves it. */
+const isAtmosConfig = (file: string) => /^atmos\.ya?ml$/.test(basename(file));
+
 /** The resolved CLI configuration: every path absolute, every default filled in. */
 export interface CliConfig {
   /** The file it came from. */
@@ -35,6 +43,8 @@ export interface CliConfig {
     nameTemplate?: string;
   };
   workflowsBasePath: string;
+  /** components.terraform.workspace.prefix_separator: what "/" in a component name becomes in default state keys. */
+  prefixSeparator: string;
   listMergeStrategy: ListMergeStrategy;
   templatesEnabled: boolean;
   warnings: Warning[];
@@ -112,7 +122,7 @@ export function loadConfig(
       t,
       {
         basePath: resolve(root, c.components?.[t]?.base_path ?? join("components", t)),
-        command: c.components?.[t]?.command ?? DEFAULT_COMMANDS[t],
+        command: c.components?.[t]?.command ?? defaultCommand(t, file),
       },
     ]),
   ) as CliConfig["components"];
@@ -128,8 +138,10 @@ export function loadConfig(
       nameTemplate: c.stacks?.name_template || undefined,
     },
     workflowsBasePath: resolve(root, c.workflows?.base_path ?? "stacks/workflows"),
+    prefixSeparator: c.components?.terraform?.workspace?.prefix_separator || "-",
     listMergeStrategy: c.settings?.list_merge_strategy ?? "replace",
-    templatesEnabled: c.templates?.settings?.enabled ?? true,
+    // Atmos renders stack templates only when atmos.yaml turns them on; slipway.yaml has them on by default.
+    templatesEnabled: c.templates?.settings?.enabled ?? !isAtmosConfig(file),
     warnings,
   };
 }

@@ -11,12 +11,23 @@ const ComponentTypeConfig = z.object({
   command: z.string().optional().describe("The executable slipway runs for this type"),
 });
 
+const TerraformConfig = ComponentTypeConfig.extend({
+  workspace: z
+    .object({
+      prefix_separator: z
+        .string()
+        .optional()
+        .describe('What "/" in a component name becomes in default state keys: "-" (default) or "/"'),
+    })
+    .optional(),
+});
+
 /** `slipway.yaml` / `atmos.yaml`: the fields slipway reads. */
 export const CliConfigSchema = z.object({
   base_path: z.string().optional().describe("Root of the repository, relative to this file"),
   components: z
     .object({
-      terraform: ComponentTypeConfig.optional(),
+      terraform: TerraformConfig.optional(),
       packer: ComponentTypeConfig.optional(),
       ansible: ComponentTypeConfig.optional(),
       kubernetes: ComponentTypeConfig.optional(),
@@ -94,7 +105,6 @@ const ATMOS_COMPONENT_KEYS = new Set([
   "plugin_cache",
   "plugin_cache_dir",
   "planfiles",
-  "workspace",
   "ci",
   "lint",
   "platforms",

@@ -498,7 +498,15 @@ export class StackBuild {
       providers: this.mergedSection(plan, "providers"),
       backend_type: backendType,
       backend: backendType
-        ? this.mergedSection(plan, "backend", (b) => (isMap(b) ? b[backendType] : undefined), backendType)
+        ? backendDefaults(
+            backendType,
+            this.mergedSection(plan, "backend", (b) => (isMap(b) ? b[backendType] : undefined), backendType),
+            String(meta.name ?? folder),
+            this.engine.config.prefixSeparator,
+            backendType === "azurerm"
+              ? this.typePrefix(type, "backend", selectAzurerm, "azurerm", strategy)
+              : undefined,
+          )
         : {},
       overrides: ovr,
       imports: this.imports(),
@@ -638,6 +646,33 @@ export class StackBuild {
 }
 
 /** Atmos's workspace rule: explicit name, pattern, the stack name, or `<stack>-<component>` for derived ones. */
+/**
+ * Atmos's default state location per component, so two components sharing one backend never share a state:
+ * s3 `workspace_key_prefix` and gcs `prefix` default to the component's name (metadata.name, else its folder),
+ * azurerm `key` to `<that>.terraform.tfstate` under a global key; "/" becomes the prefix separator.
+ */
+function backendDefaults(
+  type: string,
+  backend: Json,
+  name: string,
+  separator: string,
+  shared?: unknown,
+): Json {
+  const keyName = separator === "/" ? name : name.replaceAll("/", separator);
+  const unset = (k: string) => typeof backend[k] !== "string" || backend[k] === "";
+  if (type === "s3" && unset("workspace_key_prefix")) return { ...backend, workspace_key_prefix: keyName };
+  if (type === "gcs" && unset("prefix")) return { ...backend, prefix: keyName };
+  if (type === "azurerm") {
+    // A key set below the global and type levels is the component's own; a global one is a folder to put it in.
+    const globalKey = isMap(shared) && typeof shared.key === "string" ? shared.key : undefined;
+    if (!unset("key") && backend.key !== globalKey) return backend;
+    return { ...backend, key: [globalKey, `${keyName}.terraform.tfstate`].filter(Boolean).join("/") };
+  }
+  return backend;
+}
+
+const selectAzurerm: Selector = (b) => (isMap(b) ? b.azurerm : undefined);
+
 function workspace(name: string, folder: string, meta: Json, vars: Json, stack: string): string {
   if (typeof meta.terraform_workspace === "string") return meta.terraform_workspace;
   if (typeof meta.terraform_workspace_pattern === "string") {
