@@ -33,6 +33,10 @@ export function writeRepo(files: Record<string, string>): string {
   return dir;
 }
 
+/** Text without terminal colour codes (tools such as tofu colour their logs). */
+export const stripAnsi = (s: string) =>
+  s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "");
+
 /** Runs `fn` and returns the SlipwayError it throws; fails the test when it throws nothing else. */
 export function slipwayErrorOf(fn: () => unknown): SlipwayError {
   try {

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planGraph } from "../src/exec/stack-run.js";
-import { engineAt, hasTool, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { engineAt, hasTool, repoRoot, slipwayErrorOf, stripAnsi, writeRepo } from "./helpers.js";
+import { havePeers, peerEnv } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 
@@ -25,39 +26,41 @@ const chain =
   "    d: {settings: {depends_on: [{component: b}]}}\n";
 
 describe("plan / apply a whole stack", () => {
-  it("runs in dependency order; a failure skips its dependents and lets independent work finish (test double: a recording tofu)", () => {
-    const dir = repo(chain);
-    const stub = writeRepo({});
-    const log = join(stub, "order.log");
-    // TEST DOUBLE: stands in for OpenTofu; records each plan and fails component b's.
-    writeFileSync(
-      join(stub, "tofu"),
-      `#!/bin/sh\nc=$(basename "$PWD")\nif [ "$1" = plan ]; then echo "$c" >> ${log}; [ "$c" = b ] && { echo "b is broken" >&2; exit 3; }; fi\nexit 0\n`,
-      { mode: 0o755 },
-    );
-    const r = spawnSync(process.execPath, [bin, "plan", "-s", "prod", "--parallelism", "2"], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { PATH: `${stub}:${process.env.PATH}` },
-    });
-    expect(r.status).toBe(3);
-    const rows = Object.fromEntries(
-      r.stdout
-        .trim()
-        .split("\n")
-        .slice(1)
-        .map((l) => l.split(/\s{2,}/))
-        .map((c) => [c[0], c[2]]),
-    );
-    expect(rows).toEqual({ a: "done", b: "failed", c: "done", d: "skipped" });
-    const order = readFileSync(log, "utf8").trim().split("\n");
-    expect(order.indexOf("a")).toBeLessThan(order.indexOf("b"));
-    expect(order).not.toContain("d");
-    expect(r.stderr).toMatch(/error: b failed \(exit 3\); see \.slipway\/logs\/prod\/b\.log/);
-    expect(readFileSync(join(dir, ".slipway/logs/prod/b.log"), "utf8")).toMatch(
-      /\$ tofu plan -var-file=prod-b\.terraform\.tfvars\.json\nb is broken/,
-    );
-  });
+  it.runIf(havePeers("plan -s with the real OpenTofu (test/stack-run.test.ts)", "tofu", "tofurc"))(
+    "runs in dependency order with the real tofu; a failure skips its dependents and lets independent work finish",
+    () => {
+      // b's plan fails in tofu itself (a variable validation), with tofu's exit code.
+      const module =
+        'variable "fail" {\n  type    = bool\n  default = false\n  validation {\n    condition     = !var.fail\n    error_message = "b is broken"\n  }\n}\noutput "ok" { value = true }\n';
+      const dir = repo(chain.replace("    b: {settings:", "    b: {vars: {fail: true}, settings:"));
+      for (const c of ["a", "b", "c", "d"])
+        writeFileSync(join(dir, `components/terraform/${c}/main.tf`), module);
+      const r = spawnSync(process.execPath, [bin, "plan", "-s", "prod", "--parallelism", "2"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: peerEnv(),
+      });
+      expect(r.status).toBe(1);
+      const rows = Object.fromEntries(
+        r.stdout
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => l.split(/\s{2,}/))
+          .map((c) => [c[0], c[2]]),
+      );
+      expect(rows).toEqual({ a: "done", b: "failed", c: "done", d: "skipped" });
+      expect(r.stderr).toMatch(/error: b failed \(exit 1\); see \.slipway\/logs\/prod\/b\.log/);
+      const log = (c: string) => stripAnsi(readFileSync(join(dir, `.slipway/logs/prod/${c}.log`), "utf8"));
+      expect(log("b")).toMatch(/\$ tofu plan -var-file=prod-b\.terraform\.tfvars\.json[\s\S]*b is broken/);
+      expect(log("a")).toMatch(/No changes|Changes to Outputs/);
+      // a finished before b started: b runs after its dependency, never beside it.
+      const { mtimeMs: aDone } = statSync(join(dir, ".slipway/logs/prod/a.log"));
+      const { birthtimeMs: bStart } = statSync(join(dir, ".slipway/logs/prod/b.log"));
+      expect(bStart).toBeGreaterThanOrEqual(aDone);
+      expect(existsSync(join(dir, "components/terraform/d/.terraform"))).toBe(false);
+    },
+  );
 
   it("runs as a dry run, saying so, when the tool is not on PATH", () => {
     const dir = repo(chain);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,7 +8,8 @@ import {
   terraformCommands,
   varfileName,
 } from "../src/components/terraform/driver.js";
-import { engineAt, hasTool, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { engineAt, hasTool, repoRoot, slipwayErrorOf, tempDir, writeRepo } from "./helpers.js";
+import { havePeers, peerEnv } from "./peers.js";
 
 const homelab = join(repoRoot, "examples", "homelab");
 const k3s = () => engineAt(homelab).resolveComponent("pve-prod", "k3s-cluster", "terraform");
@@ -62,49 +63,24 @@ describe("terraform driver", () => {
     expect(() => checkRunnable(e.resolveComponent("deploy/s", "frozen"), "plan")).not.toThrow();
   });
 
-  it("runs the tool's commands in order in the component folder (test double: a recording `tofu` script on PATH)", () => {
-    const stubDir = writeRepo({});
-    const log = join(stubDir, "calls.log");
-    // TEST DOUBLE: OpenTofu cannot be installed here; this script records its argv and cwd.
-    writeFileSync(join(stubDir, "tofu"), `#!/bin/sh\necho "$(basename "$PWD") $*" >> ${log}\n`, {
-      mode: 0o755,
-    });
-    const repo = writeRepo({
-      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
-      "components/terraform/vpc/main.tf": 'variable "cidr" {}\n',
-      "stacks/deploy/prod.yaml":
-        "backend_type: local\nbackend: {local: {path: state.tfstate}}\ncomponents:\n  terraform:\n    vpc:\n      vars: {cidr: 10.0.0.0/16}\n      env: {TF_LOG: INFO}\n",
-    });
-    const r = spawnSync(process.execPath, [bin, "terraform", "deploy", "vpc", "-s", "deploy/prod"], {
-      cwd: repo,
+  it.runIf(
+    havePeers(
+      "the example module with the real OpenTofu (test/terraform.test.ts)",
+      "tofu",
+      "tofurc",
+      "terraform-provider-proxmox",
+    ),
+  )("validates the example's module with the real tofu and the real bpg/proxmox provider", () => {
+    const copy = tempDir();
+    cpSync(homelab, copy, { recursive: true });
+    const r = spawnSync(process.execPath, [bin, "terraform", "validate", "k3s-cluster", "-s", "pve-prod"], {
+      cwd: copy,
       encoding: "utf8",
-      env: { PATH: `${stubDir}:${process.env.PATH}` },
+      env: peerEnv(),
     });
+    expect(r.stdout + r.stderr).toMatch(/Installing bpg\/proxmox v0\.80\.0[\s\S]*The configuration is valid/);
     expect(r.status).toBe(0);
-    expect(readFileSync(log, "utf8")).toBe(
-      "vpc init -reconfigure\nvpc workspace select -or-create deploy-prod\nvpc apply -var-file=deploy-prod-vpc.terraform.tfvars.json -auto-approve\n",
-    );
-    expect(
-      JSON.parse(
-        readFileSync(join(repo, "components/terraform/vpc/deploy-prod-vpc.terraform.tfvars.json"), "utf8"),
-      ),
-    ).toEqual({ cidr: "10.0.0.0/16" });
-    expect(JSON.parse(readFileSync(join(repo, "components/terraform/vpc/backend.tf.json"), "utf8"))).toEqual({
-      terraform: { backend: { local: { path: "state.tfstate" } } },
-    });
   });
-
-  const hasTofu = hasTool("tofu");
-  it.runIf(hasTofu)(
-    "validates the example module with the real tofu (needs OpenTofu, which this machine cannot install)",
-    () => {
-      const r = spawnSync(process.execPath, [bin, "terraform", "validate", "k3s-cluster", "-s", "pve-prod"], {
-        cwd: homelab,
-        encoding: "utf8",
-      });
-      expect(r.status).toBe(0);
-    },
-  );
 });
 
 describe("packer driver", () => {

@@ -10,6 +10,7 @@ import {
 import { ANSIBLE_ACTIONS, inventoryOf, recapLines } from "../components/ansible/driver.js";
 import { preparePlaybook, runPlaybook, type PlaybookRun } from "../components/ansible/run.js";
 import {
+  backendChanged,
   checkRunnable,
   componentDir,
   dryRunText,
@@ -97,15 +98,12 @@ export async function terraformCommand(c: CommandContext): Promise<CommandResult
       rmSync(p, { recursive: true, force: true });
     return { text: `cleaned ${relative(c.cwd, dir) || "."}\n`, notes };
   }
-  const commands = terraformCommands(resolved, action as TerraformAction, dir, c.extra ?? []);
-  return execute(
-    c,
-    resolved,
-    prepareTerraform(resolved, dir),
-    commands,
-    `terraform ${action} ${component}`,
-    notes,
-  );
+  const files = prepareTerraform(resolved, dir);
+  const reconfigure = backendChanged(files, dir);
+  const commands = terraformCommands(resolved, action as TerraformAction, dir, c.extra ?? [], {
+    reconfigure,
+  });
+  return execute(c, resolved, files, commands, `terraform ${action} ${component}`, notes);
 }
 
 /** `slipway packer <init|validate|build|fmt|inspect> <component> -s <stack> [--dry-run] [-- extra args]` */

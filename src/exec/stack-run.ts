@@ -8,6 +8,7 @@ import {
   checkRunnable,
   componentDir,
   dryRunText,
+  backendChanged,
   prepareTerraform,
   terraformCommands,
   type PreparedFile,
@@ -128,9 +129,11 @@ function driverFor(
       files: preparePacker(c, dir),
       commands: packerCommands(c, action === "plan" ? "validate" : "build", dir, []),
     };
+  const files = prepareTerraform(c, dir);
+  const reconfigure = backendChanged(files, dir);
   return {
-    files: prepareTerraform(c, dir),
-    commands: terraformCommands(c, action === "plan" ? "plan" : "deploy", dir, []),
+    files,
+    commands: terraformCommands(c, action === "plan" ? "plan" : "deploy", dir, [], { reconfigure }),
   };
 }
 

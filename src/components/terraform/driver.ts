@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assetsDir } from "../../assets.js";
 import { SlipwayError } from "../../errors.js";
@@ -74,31 +74,49 @@ export function prepareTerraform(c: ResolvedComponent, dir: string): PreparedFil
   return files;
 }
 
-/** The commands one action runs, in order (deploy = init, workspace, apply -auto-approve). */
+/**
+ * Whether `init` needs `-reconfigure`: the folder was never initialised, or the backend file about to be
+ * written differs from the one it was initialised with. Re-running `init -reconfigure` on an unchanged local
+ * backend makes OpenTofu offer to migrate every workspace onto itself, which fails without a terminal.
+ */
+export function backendChanged(files: PreparedFile[], dir: string): boolean {
+  if (!existsSync(join(dir, ".terraform", "terraform.tfstate"))) return true;
+  const file = join(dir, "backend.tf.json");
+  const next = files.find((f) => f.path === file)?.content;
+  const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  return next !== current;
+}
+
+/**
+ * The commands one action runs, in order (deploy = init, workspace, apply -auto-approve). `init` runs with
+ * `-reconfigure` unless `reconfigure: false` says the backend is the one the folder already uses.
+ */
 export function terraformCommands(
   c: ResolvedComponent,
   action: TerraformAction,
   dir: string,
   extra: string[],
+  opts: { reconfigure?: boolean } = {},
 ): ToolCommand[] {
   const tool = c.command;
   const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, String(v)]));
   const cmd = (...argv: string[]): ToolCommand => ({ argv: [tool, ...argv], env, cwd: dir });
   const varfile = `-var-file=${varfileName(c)}`;
   const workspace = c.workspace ? [cmd("workspace", "select", "-or-create", c.workspace)] : [];
+  const init = opts.reconfigure === false ? cmd("init") : cmd("init", "-reconfigure");
   switch (action) {
     case "init":
-      return [cmd("init", "-reconfigure", ...extra)];
+      return [{ ...init, argv: [...init.argv, ...extra] }];
     case "workspace":
       return workspace;
     case "plan":
-      return [cmd("init", "-reconfigure"), ...workspace, cmd("plan", varfile, ...extra)];
+      return [init, ...workspace, cmd("plan", varfile, ...extra)];
     case "apply":
-      return [cmd("init", "-reconfigure"), ...workspace, cmd("apply", varfile, ...extra)];
+      return [init, ...workspace, cmd("apply", varfile, ...extra)];
     case "deploy":
-      return [cmd("init", "-reconfigure"), ...workspace, cmd("apply", varfile, "-auto-approve", ...extra)];
+      return [init, ...workspace, cmd("apply", varfile, "-auto-approve", ...extra)];
     case "destroy":
-      return [cmd("init", "-reconfigure"), ...workspace, cmd("destroy", varfile, ...extra)];
+      return [init, ...workspace, cmd("destroy", varfile, ...extra)];
     case "output":
       return [...workspace, cmd("output", ...extra)];
     case "validate":

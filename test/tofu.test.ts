@@ -1,0 +1,243 @@
+// Differential tests with the real OpenTofu (built by `npm run peers`): what slipway writes — varfile, backend
+// file, workspace — is what tofu really consumed, read back from tofu's own state and outputs.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixture, repoRoot, stripAnsi, tempDir, writeRepo } from "./helpers.js";
+import { havePeers, peer, peerEnv } from "./peers.js";
+
+const bin = join(repoRoot, "bin", "slipway.js");
+const ready = havePeers(
+  "OpenTofu differential tests (test/tofu.test.ts)",
+  "tofu",
+  "terraform-provider-null",
+  "tofurc",
+);
+
+const plain = stripAnsi;
+
+function repo(): string {
+  const dir = tempDir();
+  cpSync(fixture("tofu"), dir, { recursive: true });
+  return dir;
+}
+
+function slipway(cwd: string, ...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", env: peerEnv() });
+}
+
+/** tofu itself, in a component folder, with the given workspace selected. */
+function tofu(dir: string, workspace: string | undefined, ...args: string[]) {
+  const env = peerEnv(workspace ? { TF_WORKSPACE: workspace } : {});
+  const r = spawnSync(peer("tofu"), args, { cwd: dir, encoding: "utf8", env });
+  if (r.status !== 0) throw new Error(`tofu ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+interface StateResource {
+  address: string;
+  values: Record<string, unknown>;
+}
+function state(dir: string, workspace: string) {
+  const show = JSON.parse(tofu(dir, workspace, "show", "-json")) as {
+    values?: { outputs: Record<string, { value: unknown }>; root_module: { resources: StateResource[] } };
+  };
+  if (!show.values) throw new Error(`no state in workspace ${workspace}`);
+  const resources = Object.fromEntries(show.values.root_module.resources.map((r) => [r.address, r.values]));
+  const outputs = Object.fromEntries(Object.entries(show.values.outputs).map(([k, v]) => [k, v.value]));
+  return { resources, outputs };
+}
+
+const describeComponent = (cwd: string, c: string, s: string) => {
+  const r = slipway(cwd, "describe", "component", c, "-s", s, "--format", "json");
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as {
+    vars: Record<string, unknown>;
+    workspace: string;
+    backend: Record<string, unknown>;
+  };
+};
+
+describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
+  it("deploy: tofu's state holds exactly the vars slipway resolved, in the workspace slipway chose", () => {
+    const dir = repo();
+    const want = describeComponent(dir, "pet", "dev");
+    const r = slipway(dir, "terraform", "deploy", "pet", "-s", "dev");
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    const module = join(dir, "components/terraform/pet");
+    expect(tofu(module, undefined, "workspace", "show").trim()).toBe(want.workspace);
+    expect(want.workspace).toBe("dev");
+    const { resources, outputs } = state(module, want.workspace);
+    // Numbers stay numbers, maps stay maps: tofu read the JSON varfile with the module's types.
+    expect(outputs.inputs).toEqual({
+      stage: "dev",
+      owner: "platform",
+      tags: { team: "core", "cost-center": "42" },
+      ports: [80, 443],
+      replicas: 2,
+    });
+    expect(outputs.inputs).toEqual(
+      Object.fromEntries(Object.entries(want.vars).filter(([k]) => k in (outputs.inputs as object))),
+    );
+    expect(resources["random_pet.name"]!.prefix).toBe("dev");
+    expect(resources["null_resource.marker"]!.triggers).toEqual({ replicas: "2" });
+    expect(JSON.parse(readFileSync(join(module, "out", "dev.json"), "utf8"))).toEqual(outputs.inputs);
+    // The local backend's state sits where tofu puts a non-default workspace's state.
+    expect(existsSync(join(module, "terraform.tfstate.d", "dev", "terraform.tfstate"))).toBe(true);
+  });
+
+  it("output and destroy go to the same workspace; destroy leaves an empty state", () => {
+    const dir = repo();
+    expect(slipway(dir, "terraform", "deploy", "pet", "-s", "dev").status).toBe(0);
+    const out = slipway(dir, "terraform", "output", "pet", "-s", "dev", "--", "-json");
+    expect(out.status).toBe(0);
+    const outputs = JSON.parse(out.stdout.slice(out.stdout.indexOf("{"))) as Record<
+      string,
+      { value: unknown }
+    >;
+    expect(outputs.workspace!.value).toBe("dev");
+    expect(String(outputs.pet!.value)).toMatch(/^dev-/);
+    const d = slipway(dir, "terraform", "destroy", "pet", "-s", "dev", "--", "-auto-approve");
+    expect(d.status).toBe(0);
+    const module = join(dir, "components/terraform/pet");
+    const show = JSON.parse(tofu(module, "dev", "show", "-json")) as {
+      values?: { root_module?: { resources?: unknown[] } };
+    };
+    expect(show.values?.root_module?.resources ?? []).toEqual([]);
+  });
+
+  it("two components of one module in one stack get their own workspace and state (plan -s, apply -s)", () => {
+    const dir = repo();
+    const plan = slipway(dir, "plan", "-s", "dev");
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toMatch(/^pet\s+terraform\s+done/m);
+    expect(plan.stdout).toMatch(/^pet-canary\s+terraform\s+done/m);
+    expect(plain(readFileSync(join(dir, ".slipway/logs/dev/pet-canary.log"), "utf8"))).toMatch(
+      /Plan: 3 to add, 0 to change, 0 to destroy/,
+    );
+    const apply = slipway(dir, "apply", "-s", "dev");
+    expect(apply.status).toBe(0);
+    const canary = describeComponent(dir, "pet-canary", "dev");
+    expect(canary.workspace).toBe("dev-pet-canary");
+    const module = join(dir, "components/terraform/pet");
+    expect(state(module, "dev").outputs.inputs).toMatchObject({ owner: "platform", replicas: 2 });
+    expect(state(module, canary.workspace).outputs.inputs).toEqual({
+      stage: "dev",
+      owner: "canary",
+      tags: { team: "edge" },
+      ports: [8080],
+      replicas: 1,
+    });
+    expect(tofu(module, undefined, "workspace", "list")).toMatch(/dev\n[\s*]*dev-pet-canary/);
+  });
+
+  it("a plan tofu refuses is a failed row with tofu's own message and exit code; its dependents are skipped", () => {
+    const dir = repo();
+    const stack = join(dir, "stacks/deploy/dev.yaml");
+    writeFileSync(stack, readFileSync(stack, "utf8").replace("replicas: 2", "replicas: -1"));
+    const r = slipway(dir, "plan", "-s", "dev");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^pet\s+terraform\s+failed/m);
+    expect(r.stdout).toMatch(/^pet-canary\s+terraform\s+skipped/m);
+    expect(plain(readFileSync(join(dir, ".slipway/logs/dev/pet.log"), "utf8"))).toMatch(
+      /replicas cannot be negative/,
+    );
+  });
+
+  it("validate runs tofu's own validation of the module", () => {
+    const dir = repo();
+    const r = slipway(dir, "terraform", "validate", "pet", "-s", "dev");
+    expect(r.stdout + r.stderr).toMatch(/The configuration is valid/);
+    expect(r.status).toBe(0);
+  });
+});
+
+describe.runIf(ready)("state keys as Atmos sets them, checked with the real OpenTofu", () => {
+  const files = (backend: string, extra = "") => ({
+    "slipway.yaml": `stacks: {included_paths: ['deploy/*']}\n${extra}`,
+    "components/terraform/net/main.tf": 'variable "cidr" { type = string }\n',
+    "components/terraform/services/consul/main.tf": 'variable "cidr" { type = string }\n',
+    "stacks/deploy/prod.yaml": [
+      "terraform:",
+      `  backend_type: ${backend}`,
+      "  backend:",
+      "    s3: {bucket: state, key: terraform.tfstate, region: eu-west-1}",
+      "    gcs: {bucket: state}",
+      "    azurerm: {storage_account_name: st, container_name: tfstate, key: platform}",
+      "components:",
+      "  terraform:",
+      "    net: {vars: {cidr: 10.0.0.0/16}}",
+      "    net-2: {metadata: {component: net}, vars: {cidr: 10.1.0.0/16}}",
+      "    consul: {metadata: {component: services/consul}, vars: {cidr: 10.2.0.0/16}}",
+      "    named: {metadata: {component: net, name: shared-net}, vars: {cidr: 10.3.0.0/16}}",
+      "    pinned: {metadata: {component: net}, backend: {s3: {workspace_key_prefix: mine}, gcs: {prefix: mine}, azurerm: {key: mine.tfstate}}, vars: {cidr: 10.4.0.0/16}}",
+      "",
+    ].join("\n"),
+  });
+  const keyOf: Record<string, string> = { s3: "workspace_key_prefix", gcs: "prefix", azurerm: "key" };
+  const expected: Record<string, Record<string, string>> = {
+    s3: { net: "net", "net-2": "net", consul: "services-consul", named: "shared-net", pinned: "mine" },
+    gcs: { net: "net", "net-2": "net", consul: "services-consul", named: "shared-net", pinned: "mine" },
+    azurerm: {
+      net: "platform/net.terraform.tfstate",
+      "net-2": "platform/net.terraform.tfstate",
+      consul: "platform/services-consul.terraform.tfstate",
+      named: "platform/shared-net.terraform.tfstate",
+      pinned: "mine.tfstate",
+    },
+  };
+
+  // How each backend fails once its configuration is accepted, on a machine with no cloud to reach.
+  const NETWORK_FAILURE: Record<string, RegExp> = {
+    s3: /no such host|dial tcp|credentials/i,
+    gcs: /credentials|no such host|dial tcp/i,
+    azurerm: /authoriz|credential|no such host|dial tcp|az login|Azure CLI/i,
+  };
+
+  for (const backend of ["s3", "gcs", "azurerm"]) {
+    it(`${backend}: each component's state has its own place, and tofu's ${backend} backend accepts the file slipway writes`, () => {
+      const dir = writeRepo(files(backend));
+      const places = new Set<string>();
+      for (const c of ["net", "net-2", "consul", "named", "pinned"]) {
+        const d = describeComponent(dir, c, "deploy/prod");
+        expect(d.backend[keyOf[backend]!], `${backend} ${c}`).toBe(expected[backend]![c]);
+        // The object the backend stores the state in: prefix (or key) plus the workspace, as tofu names it.
+        places.add(`${String(d.backend[keyOf[backend]!])}/${d.workspace}`);
+        const dry = slipway(dir, "terraform", "init", c, "-s", "deploy/prod", "--dry-run");
+        expect(dry.status).toBe(0);
+      }
+      expect(places.size).toBe(5);
+      // tofu decodes the written backend block with that backend's schema (an unknown or missing attribute
+      // fails there), then tries to reach the cloud, which this machine cannot: that second failure is
+      // the proof the first step passed. (`tofu validate` does not read backend blocks at all.)
+      const r = slipway(
+        dir,
+        "terraform",
+        "init",
+        "net-2",
+        "-s",
+        "deploy/prod",
+        "--",
+        "-input=false",
+        "-no-color",
+      );
+      const out = r.stdout + r.stderr;
+      expect(out).toMatch(/Initializing the backend/);
+      expect(out).not.toMatch(
+        /Extraneous JSON object property|Unsupported argument|Missing required argument|Invalid (value|backend)/,
+      );
+      expect(out).toMatch(NETWORK_FAILURE[backend]!);
+      const written = JSON.parse(readFileSync(join(dir, "components/terraform/net/backend.tf.json"), "utf8"));
+      expect(written.terraform.backend[backend][keyOf[backend]!]).toBe(expected[backend]!["net-2"]);
+    });
+  }
+
+  it('prefix_separator "/" keeps the folder path in the key, as Atmos does', () => {
+    const dir = writeRepo(files("s3", "components: {terraform: {workspace: {prefix_separator: /}}}\n"));
+    expect(describeComponent(dir, "consul", "deploy/prod").backend.workspace_key_prefix).toBe(
+      "services/consul",
+    );
+  });
+});
