@@ -10,6 +10,7 @@ import {
 import type { CommandContext, CommandResult } from "./command.js";
 import { listFlag } from "./open-engine.js";
 import { relative } from "node:path";
+import { formatOf } from "../secrets/sops-file.js";
 
 const ctxOf = (c: CommandContext) => ({ cwd: c.cwd, env: c.env });
 
@@ -41,9 +42,12 @@ export async function decryptCommand(c: CommandContext): Promise<CommandResult> 
     { inPlace: c.flags["in-place"] === true, extract: c.flags.extract as string | undefined },
     ctxOf(c),
   );
-  return c.flags["in-place"]
-    ? { notes: [`decrypted ${c.args[0]} in place: it now holds plaintext`] }
-    : { text: text.endsWith("\n") || c.flags.extract ? text : text + "\n" };
+  if (c.flags["in-place"]) return { notes: [`decrypted ${c.args[0]} in place: it now holds plaintext`] };
+  // A binary file is printed byte for byte, as sops does.
+  if (typeof text !== "string") return { chunks: [text] };
+  return {
+    text: text.endsWith("\n") || c.flags.extract || formatOf(c.args[0]!) === "binary" ? text : text + "\n",
+  };
 }
 
 /** `slipway secrets edit FILE` */

@@ -35,7 +35,7 @@ export function plainBytes(v: Scalar | Comment): Buffer {
   if (v.kind === "comment") return Buffer.from(v.text, "utf8");
   switch (v.type) {
     case "str":
-      return Buffer.from(v.value as string, "utf8");
+      return v.raw ? Buffer.from(v.raw) : Buffer.from(v.value as string, "utf8");
     case "int":
       // Go's strconv.Itoa never writes an exponent; String(1e21) would.
       return Buffer.from(BigInt(v.value as number).toString(), "utf8");
@@ -58,6 +58,15 @@ export function encryptValue(v: Scalar | Comment, key: Uint8Array, aad: string):
   const data = Buffer.concat([cipher.update(plainBytes(v)), cipher.final()]);
   const type = v.kind === "comment" ? "comment" : v.type === "null" ? "str" : v.type;
   return `ENC[AES256_GCM,data:${data.toString("base64")},iv:${iv.toString("base64")},tag:${cipher.getAuthTag().toString("base64")},type:${type}]`;
+}
+
+/** A `str` scalar of some bytes; bytes that UTF-8 cannot carry are kept as they are in `raw`. */
+export function strOfBytes(bytes: Uint8Array): Scalar {
+  const text = Buffer.from(bytes).toString("utf8");
+  const exact = Buffer.from(text, "utf8").equals(bytes);
+  return exact
+    ? { kind: "scalar", type: "str", value: text }
+    : { kind: "scalar", type: "str", value: text, raw: new Uint8Array(bytes) };
 }
 
 /** What a failed decryption is about: the path, never the value. */
@@ -90,7 +99,7 @@ export function decryptValue(enc: string, key: Uint8Array, aad: string): Scalar 
     case "comment":
       return { kind: "comment", text };
     case "str":
-      return { kind: "scalar", type: "str", value: text };
+      return strOfBytes(plain);
     case "int": {
       if (!/^[-+]?\d+$/.test(text)) throw new ValueError("an int value that is not an integer");
       return { kind: "scalar", type: "int", value: Number(text) };

@@ -37,13 +37,23 @@ const reuseKey = (aad: string, v: Scalar | Comment) =>
   `${aad}\0${v.kind === "comment" ? "comment" : v.type}\0${plainBytes(v).toString("base64")}`;
 
 /** Encrypts every value the rules select; returns the new documents and the MAC (upper-case hex) over all values. */
+// sops starts a mac_only_encrypted MAC with sha256("sops"), so it never equals the MAC of the same values
+// without the setting.
+const MAC_ONLY_ENCRYPTED_START = createHash("sha256").update("sops").digest();
+
+function macHash(rules: RuleCheck) {
+  const hash = createHash("sha512");
+  if (rules.macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_START);
+  return hash;
+}
+
 export function encryptDocs(
   docs: Node[],
   key: Uint8Array,
   rules: RuleCheck,
   reuse?: Reuse,
 ): { docs: Node[]; mac: string } {
-  const hash = createHash("sha512");
+  const hash = macHash(rules);
   const out = docs.map((doc) =>
     walk(doc, [], (v, path, aad) => {
       const on = rules.encrypts(path);
@@ -76,7 +86,7 @@ export function decryptDocs(
   file?: string,
   reuse?: Reuse,
 ): { docs: Node[]; mac: string } {
-  const hash = createHash("sha512");
+  const hash = macHash(rules);
   const out = docs.map((doc) =>
     walk(doc, [], (v, path, aad) => {
       const on = rules.encrypts(path);

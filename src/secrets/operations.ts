@@ -11,6 +11,7 @@ import { findIdentities, newIdentity, wrapDataKey } from "./keys.js";
 import { chooseRule, findSopsConfig, type ChosenRule } from "./sops-config.js";
 import {
   decryptDocument,
+  documentBytes,
   encryptDocument,
   formatOf,
   readDocument,
@@ -24,9 +25,10 @@ export interface SecretsContext {
   env: Record<string, string | undefined>;
 }
 
-function read(path: string): string {
+/** A file's content: text, or bytes for a binary file (sops encrypts those as they are). */
+function read(path: string): string | Buffer {
   try {
-    return readFileSync(path, "utf8");
+    return formatOf(path) === "binary" ? readFileSync(path) : readFileSync(path, "utf8");
   } catch (e) {
     throw new SlipwayError({
       code: "io",
@@ -107,19 +109,23 @@ export async function encryptFile(
   return text;
 }
 
-/** `secrets decrypt`: the plaintext (or one value with `extract`); with `inPlace`, written over the file. */
+/**
+ * `secrets decrypt`: the plaintext (or one value with `extract`); with `inPlace`, written over the file.
+ * A binary file whose data is not UTF-8 comes back as its exact bytes.
+ */
 export async function decryptFile(
   path: string,
   opts: { inPlace?: boolean; extract?: string },
   ctx: SecretsContext,
-): Promise<string> {
+): Promise<string | Buffer> {
   const file = resolve(ctx.cwd, path);
   const enc = readDocument(read(file), formatOf(file), file);
   const { plain } = await decryptDocument(enc, findIdentities(ctx.env), file);
   if (opts.extract) return extract(plain, opts.extract, file);
-  const text = writeDocument(plain);
-  if (opts.inPlace) writeFileAtomic(file, text);
-  return text;
+  const bytes = documentBytes(plain);
+  if (opts.inPlace) writeFileAtomic(file, bytes);
+  const text = bytes.toString("utf8");
+  return Buffer.from(text, "utf8").equals(bytes) ? text : bytes;
 }
 
 /** `--extract '["a"]["b"]'` (sops's syntax): one value, or a subtree in the file's format. */
@@ -161,7 +167,7 @@ export async function editFile(path: string, ctx: SecretsContext): Promise<{ cha
   const enc = readDocument(read(file), formatOf(file), file);
   const reuse: Reuse = new Map();
   const { plain, dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file, reuse);
-  const before = writeDocument(plain);
+  const before = documentBytes(plain);
   const editor = ctx.env.SOPS_EDITOR || ctx.env.EDITOR || "vi";
   const dir = mkdtempSync(join(tmpdir(), "slipway-edit-"));
   const tmp = join(dir, basename(file));
@@ -183,9 +189,9 @@ export async function editFile(path: string, ctx: SecretsContext): Promise<{ cha
         hint: "set EDITOR (or SOPS_EDITOR) to an editor that waits until you close the file",
       });
     }
-    const after = readFileSync(tmp, "utf8");
-    if (after === before) return { changed: false };
-    const edited = readDocument(after, enc.format, file);
+    const after = readFileSync(tmp);
+    if (after.equals(before)) return { changed: false };
+    const edited = readDocument(enc.format === "binary" ? after : after.toString("utf8"), enc.format, file);
     // Same data key, recipients and rules; unchanged values keep their ciphertext.
     writeFileAtomic(file, writeDocument(await encryptLike(enc, edited, file, { dataKey, reuse })));
     return { changed: true };

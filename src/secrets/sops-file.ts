@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { extname } from "node:path";
 import { SlipwayError } from "../errors.js";
-import { decryptValue, encryptValue, sameMac, ValueError } from "./cipher.js";
+import { decryptValue, encryptValue, sameMac, strOfBytes, ValueError } from "./cipher.js";
 import { decryptDocs, encryptDocs, type Reuse } from "./codec.js";
 import { emitDotenv, parseDotenv } from "./formats/dotenv-format.js";
 import { emitJson, parseJson } from "./formats/json-format.js";
@@ -36,9 +36,13 @@ export interface SopsDocument {
   meta?: SopsMetadata;
 }
 
-/** Parses a file in its format; a `sops` key (or `sops_*` lines) becomes the metadata. */
-export function readDocument(text: string, format: SecretsFormat, file?: string): SopsDocument {
+/**
+ * Parses a file in its format; a `sops` key (or `sops_*` lines) becomes the metadata. Give a binary file
+ * as bytes: sops encrypts them as they are, UTF-8 or not.
+ */
+export function readDocument(input: string | Uint8Array, format: SecretsFormat, file?: string): SopsDocument {
   const name = file ?? "(input)";
+  const text = typeof input === "string" ? input : Buffer.from(input).toString("utf8");
   if (format === "dotenv") {
     const root = parseDotenv(text, name);
     const meta = root.items.filter((i) => i.kind === "pair" && i.key.startsWith("sops_"));
@@ -67,7 +71,10 @@ export function readDocument(text: string, format: SecretsFormat, file?: string)
       } catch {
         docs = [{ kind: "map", items: [{ kind: "pair", key: "data", value: str(text) }] }];
       }
-    } else docs = [{ kind: "map", items: [{ kind: "pair", key: "data", value: str(text) }] }];
+    } else {
+      const data = typeof input === "string" ? str(input) : strOfBytes(input);
+      docs = [{ kind: "map", items: [{ kind: "pair", key: "data", value: data }] }];
+    }
   }
   const metaNode = docs.map((d) => get(d, "sops")).find((m) => m !== undefined);
   return {
@@ -75,6 +82,15 @@ export function readDocument(text: string, format: SecretsFormat, file?: string)
     docs: docs.map((d) => without(d, "sops")),
     meta: metaNode ? metadataFromPlain(toPlain(metaNode), file) : undefined,
   };
+}
+
+/** A document as the bytes of its file: a decrypted binary file is its data, byte for byte. */
+export function documentBytes(doc: SopsDocument): Buffer {
+  if (doc.format === "binary" && !doc.meta) {
+    const data = get(doc.docs[0] ?? { kind: "map", items: [] }, "data");
+    if (data?.kind === "scalar" && data.raw) return Buffer.from(data.raw);
+  }
+  return Buffer.from(writeDocument(doc), "utf8");
 }
 
 /** Writes documents in their format, with the metadata when given (encrypted files). */
@@ -140,7 +156,8 @@ export async function encryptDocument(
       hint: "use `slipway secrets edit`, `updatekeys` or `rotate` on encrypted files",
     });
   }
-  const rules = normalizeRules(opts.rules ?? {});
+  // A binary file is one value, always encrypted: sops ignores every rule for it (and writes none).
+  const rules = plain.format === "binary" ? {} : normalizeRules(opts.rules ?? {});
   const dataKey = opts.dataKey ?? new Uint8Array(randomBytes(32));
   const { docs, mac } = encryptDocs(plain.docs, dataKey, compileRules(rules), opts.reuse);
   const lastmodified = timestamp(opts.now ?? new Date());

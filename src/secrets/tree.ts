@@ -10,6 +10,11 @@ export interface Scalar {
   kind: "scalar";
   type: ScalarType;
   value: string | number | boolean | null | Uint8Array;
+  /**
+   * The exact bytes of a `str` value that are not valid UTF-8 (a binary file's data: sops encrypts the
+   * file's bytes as they are); `value` then holds their UTF-8 reading, for display only.
+   */
+  raw?: Uint8Array;
 }
 
 export interface Comment {

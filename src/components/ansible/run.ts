@@ -48,7 +48,7 @@ export async function secretEnv(
   // The SOPS codec loads only here: every other driver run (terraform, packer) stays without it.
   const { decryptFile } = await import("../../secrets/operations.js");
   const token = await decryptFile(file, { extract: `["${run.token.key}"]` }, { cwd: basePath, env });
-  return { K3S_TOKEN: token.trim() };
+  return { K3S_TOKEN: token.toString().trim() };
 }
 
 /** Prepares `ansible-playbook` for a component (its own playbook, or `playbook` — e.g. add_node.yml). */

@@ -30,10 +30,12 @@ const INTEGER_KEY = /^(0|[1-9]\d{0,9})$/;
 /**
  * The fast path for reading YAML into sops trees: js-yaml, about four times faster than `yaml`. It
  * declines (returns undefined) whenever it could lose something the slow path keeps: comments, anchors,
- * tags, and integer-like keys (JS objects would reorder them, and the MAC depends on order).
+ * tags, merge keys, and integer-like keys (JS objects would reorder them, and the MAC depends on order).
  */
 export function parseYamlFast(text: string): MapNode[] | undefined {
-  if (/^\s*#/m.test(text) || /[&*!]/.test(text.replace(/ENC\[[^\]]*\]/g, ""))) return undefined;
+  // Comments (own line or after a value), anchors, aliases, tags and `<<` merge keys take the slow path:
+  // js-yaml drops comments and merges `<<` into the map, where sops keeps it as a key.
+  if (/(^|\s)#/.test(text) || /[&*!]|<</.test(text.replace(/ENC\[[^\]]*\]/g, ""))) return undefined;
   let docs: unknown[];
   try {
     docs = jsyaml.loadAll(text, undefined, { schema });

@@ -32,7 +32,8 @@ export function parseYamlDocs(text: string, file: string, numbersAreFloat = fals
 
 /** The `yaml`-library path: comments, anchors and positions for errors. */
 export function parseYamlDocsSlow(text: string, file: string, numbersAreFloat = false): MapNode[] {
-  const docs = parseAllDocuments(text, { prettyErrors: false });
+  // `<<` is a plain key to sops (it keeps the key and a copy of the aliased map), never a merge.
+  const docs = parseAllDocuments(text, { prettyErrors: false, merge: false });
   if (!Array.isArray(docs)) return [];
   return docs.map((doc) => {
     const err = doc.errors[0];
@@ -48,8 +49,8 @@ export function parseYamlDocsSlow(text: string, file: string, numbersAreFloat = 
       });
     }
     const root = doc.contents;
-    const convert = (n: unknown): Node => toNode(n, doc, numbersAreFloat);
-    const body: Node = root === null ? { kind: "map", items: [] } : convert(root);
+    const converted = root === null ? undefined : toNode(root, { doc, text, floats: numbersAreFloat });
+    const body: Node = converted ? converted.node : { kind: "map", items: [] };
     if (body.kind !== "map") {
       throw new SlipwayError({
         code: "validation",
@@ -60,44 +61,115 @@ export function parseYamlDocsSlow(text: string, file: string, numbersAreFloat = 
         hint: "sops encrypts mappings (key: value); wrap lists in a key",
       });
     }
+    const leftOver = (converted?.out ?? []).map((t) => t.comment);
+    // A comment block at the top separated from the first key by a blank line is the contents' own.
+    const lead = [
+      ...commentItems(doc.commentBefore),
+      ...commentItems(root?.commentBefore?.replace(/\n+$/, "")),
+    ];
     return {
       kind: "map",
-      items: [...commentItems(doc.commentBefore), ...body.items, ...commentItems(doc.comment)],
+      items: [...lead, ...body.items, ...leftOver, ...commentItems(doc.comment)],
     };
   });
 }
 
-function toNode(n: unknown, doc: Document.Parsed, floats: boolean): Node {
-  if (isAlias(n)) return toNode(n.resolve(doc), doc, floats);
-  if (isMap(n)) {
-    const items: MapNode["items"] = [];
-    for (const pair of n.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      items.push(...commentItems((pair.key as YNode | undefined)?.commentBefore));
-      const value = pair.value as YNode | null;
-      const child: Node =
-        value === null ? { kind: "scalar", type: "null", value: null } : toNode(value, doc, floats);
-      // A comment between `key:` and a nested collection belongs inside that collection.
-      if (child.kind === "scalar") items.push(...commentItems(value?.commentBefore));
-      else child.items.unshift(...commentItems(value?.commentBefore));
-      items.push({ kind: "pair", key, value: child });
-      if (value && (isScalar(value) || isAlias(value))) items.push(...commentItems(value.comment));
-    }
-    items.push(...commentItems(n.comment));
-    return { kind: "map", items };
-  }
-  if (isSeq(n)) {
-    const items: SeqNode["items"] = [];
-    for (const item of n.items) {
-      items.push(...commentItems((item as YNode | null)?.commentBefore));
-      items.push(item === null ? { kind: "scalar", type: "null", value: null } : toNode(item, doc, floats));
-    }
-    items.push(...commentItems(n.comment));
-    return { kind: "seq", items };
-  }
-  if (isScalar(n)) return scalarOf(n, floats);
-  return { kind: "scalar", type: "null", value: null };
+/** What converting a node needs: its document, the source (for comment columns), the number mode. */
+interface Source {
+  doc: Document.Parsed;
+  text: string;
+  floats: boolean;
 }
+
+/**
+ * A trailing comment the `yaml` library hung on an inner collection, and the column of the level it
+ * belongs to (Infinity: where the library put it).
+ */
+interface Trailing {
+  comment: Comment;
+  level: number;
+}
+
+function columnAt(text: string, offset: number): number {
+  return offset - (text.lastIndexOf("\n", offset - 1) + 1);
+}
+
+/**
+ * The trailing comments of a block collection and where they belong. The `yaml` library gives every comment
+ * after a collection's last value to the innermost collection. sops reads YAML with yaml.v3, which makes a
+ * comment written at the next token's column (or left of it) that token's head comment, and any comment
+ * right of it a foot comment of what precedes it — so a comment can belong to an outer level.
+ */
+function trailingOf(n: YAMLMap | YAMLSeq, src: Source): Trailing[] {
+  if (!n.comment) return [];
+  const lines = n.comment.split("\n");
+  const [, valueEnd, nodeEnd] = n.range ?? [0, 0, 0];
+  const cols = [...src.text.slice(valueEnd, nodeEnd).matchAll(/^([ \t]*)#/gm)].map((m) => m[1]!.length);
+  const next = /^([ \t]*)[^\s#]/m.exec(src.text.slice(nodeEnd));
+  const nextCol = next ? next[1]!.length : 0;
+  return lines.map((line, i) => ({
+    comment: { kind: "comment", text: line },
+    level: (cols[i] ?? Infinity) <= nextCol ? nextCol : Infinity,
+  }));
+}
+
+/** Converts a node; comments that belong to an outer level are handed back for it to place. */
+function toNode(n: unknown, src: Source): { node: Node; out: Trailing[] } {
+  if (isAlias(n)) return toNode(n.resolve(src.doc), src);
+  if (isMap(n) || isSeq(n)) {
+    const indent = n.range ? columnAt(src.text, n.range[0]) : 0;
+    const items: (MapNode["items"][number] | SeqNode["items"][number])[] = [];
+    // Comments a child handed back that belong at this level (or above) follow that child here.
+    const place = (out: Trailing[], escaped: Trailing[]) => {
+      for (const t of out) {
+        if (indent <= t.level) items.push(t.comment);
+        else escaped.push(t);
+      }
+    };
+    const escaped: Trailing[] = [];
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        // An explicit `!!merge <<` key (as sops writes it) still reads as the key "<<".
+        const k = isScalar(pair.key) ? pair.key.value : pair.key;
+        const key = typeof k === "symbol" ? (k.description ?? "<<") : String(k);
+        items.push(...commentItems((pair.key as YNode | undefined)?.commentBefore));
+        const value = pair.value as YNode | null;
+        const converted = value === null ? { node: nullScalar(), out: [] } : toNode(value, src);
+        const child = converted.node;
+        // A comment between `key:` and a nested collection belongs inside that collection.
+        if (child.kind === "scalar") items.push(...commentItems(value?.commentBefore));
+        else child.items.unshift(...commentItems(value?.commentBefore));
+        // A comment after the value on its line goes before the pair, where sops puts it.
+        if (value && (isScalar(value) || isAlias(value))) items.push(...commentItems(value.comment));
+        items.push({ kind: "pair", key, value: child });
+        place(converted.out, escaped);
+      }
+    } else {
+      for (const item of n.items) {
+        const before = commentItems((item as YNode | null)?.commentBefore);
+        if (item && (isScalar(item) || isAlias(item))) items.push(...commentItems(item.comment));
+        const converted = item === null ? { node: nullScalar(), out: [] } : toNode(item, src);
+        // `- # note` then the item's keys: the comment after the dash is the item's own, as sops reads it.
+        const start = (item as YNode | null)?.range?.[0];
+        const afterDash =
+          start !== undefined && src.text.slice(src.text.lastIndexOf("-", start), start).includes("#");
+        if (afterDash && converted.node.kind !== "scalar") converted.node.items.unshift(...before);
+        else items.push(...before);
+        items.push(converted.node);
+        place(converted.out, escaped);
+      }
+    }
+    place(trailingOf(n, src), escaped);
+    const node = isMap(n)
+      ? ({ kind: "map", items: items as MapNode["items"] } satisfies MapNode)
+      : ({ kind: "seq", items: items as SeqNode["items"] } satisfies SeqNode);
+    return { node, out: escaped };
+  }
+  if (isScalar(n)) return { node: scalarOf(n, src.floats), out: [] };
+  return { node: nullScalar(), out: [] };
+}
+
+const nullScalar = (): Scalar => ({ kind: "scalar", type: "null", value: null });
 
 function scalarOf(n: YScalar, floats: boolean): Scalar {
   const v = n.value;
@@ -127,9 +199,20 @@ export function emitYamlDocsSlow(docs: MapNode[]): string {
       while (root.items[i]?.kind === "comment") lead.push((root.items[i++] as Comment).text);
       doc.contents = yamlNode({ kind: "map", items: root.items.slice(i) }) as YAMLMap;
       if (lead.length) doc.commentBefore = lead.join("\n");
-      return doc.toString({ indent: 2, lineWidth: 0 });
+      return escapeYaml11Breaks(doc.toString({ indent: 2, lineWidth: 0 }));
     })
     .join("---\n");
+}
+
+/**
+ * NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks in YAML 1.1, which yaml.v3 (and so sops)
+ * follows: written raw, even inside quotes, they end the line. Strings holding them are double-quoted and
+ * the characters escaped (\N, \L, \P), which every YAML reader turns back into the same character.
+ */
+const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+const ESCAPES: Record<string, string> = { "\u0085": "\\N", "\u2028": "\\L", "\u2029": "\\P" };
+function escapeYaml11Breaks(text: string): string {
+  return YAML11_BREAKS.test(text) ? text.replace(/[\u0085\u2028\u2029]/g, (c) => ESCAPES[c]!) : text;
 }
 
 function yamlNode(n: Node): YNode {
@@ -138,13 +221,20 @@ function yamlNode(n: Node): YNode {
     if (n.type === "float" && Number.isInteger(n.value)) s.minFractionDigits = 1;
     // YAML 1.1 readers (sops's own among them) take an unquoted date for a timestamp: quote it.
     if (n.type === "str" && /^\d{4}-\d\d-\d\d([Tt ]|$)/.test(n.value as string)) s.type = "QUOTE_DOUBLE";
+    if (typeof n.value === "string" && YAML11_BREAKS.test(n.value)) s.type = "QUOTE_DOUBLE";
     return s;
   }
   if (n.kind === "seq") {
     const seq = new YAMLSeq();
     let pending: string[] = [];
     for (const item of n.items) {
-      if (item.kind === "comment") pending.push(item.text);
+      // sops writes an encrypted comment in a list as an element, where yaml.v3 cannot misplace it.
+      if (item.kind === "comment" && item.text.startsWith("ENC[")) {
+        const node = new YScalar(item.text);
+        if (pending.length) node.commentBefore = pending.join("\n");
+        pending = [];
+        seq.items.push(node);
+      } else if (item.kind === "comment") pending.push(item.text);
       else {
         const node = yamlNode(item);
         if (pending.length) node.commentBefore = pending.join("\n");
@@ -161,6 +251,7 @@ function yamlNode(n: Node): YNode {
     if (item.kind === "comment") pending.push(item.text);
     else {
       const key = new YScalar(item.key);
+      if (YAML11_BREAKS.test(item.key)) key.type = "QUOTE_DOUBLE";
       if (pending.length) key.commentBefore = pending.join("\n");
       pending = [];
       map.items.push(new YPair(key, yamlNode(item.value)));
