@@ -4,6 +4,8 @@ import { validateComponent } from "../src/stack/validate-component.js";
 import { z } from "zod";
 import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { havePeers, peersBin } from "./peers.js";
 
 const schema = JSON.stringify({
   type: "object",
@@ -61,5 +63,66 @@ describe("validate component", () => {
     const r = validateComponent(engineAt(join(repoRoot, "examples", "homelab")), "pve-prod", "k3s-cluster");
     expect(r.checks).toEqual(["k3s-cluster (stacks/schemas/jsonschema/k3s-cluster.json)"]);
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe("validate component: OPA policies, run by the real opa (built by `npm run peers`)", () => {
+  const bin = join(repoRoot, "bin", "slipway.js");
+  const opaRepo = (vars: string) =>
+    writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "schemas/size.json": schema,
+      // Rego v0 syntax, as Atmos's own examples write it (Atmos evaluates policies v0-compatibly).
+      "stacks/schemas/opa/app/policy.rego":
+        'package atmos\n\nimport data.constants\n\nerrors[message] {\n  input.vars.size > constants.max_size\n  message := sprintf("size %v is over %v", [input.vars.size, constants.max_size])\n}\n\nerrors[message] {\n  not input.vars.owner\n  message := "owner must be set"\n}\n',
+      "stacks/schemas/opa/lib/constants.rego": "package constants\n\nmax_size := 10\n",
+      // Left out as Atmos leaves it out; it would not even parse.
+      "stacks/schemas/opa/lib/constants_test.rego": "package constants\n\nthis is not rego\n",
+      "stacks/deploy/a.yaml": [
+        "components:",
+        "  terraform:",
+        "    app:",
+        "      settings:",
+        "        validation:",
+        "          size: {schema_type: jsonschema, schema_path: schemas/size.json}",
+        "          policy: {schema_type: opa, schema_path: app/policy.rego, module_paths: [lib]}",
+        `      vars: ${vars}`,
+        "",
+      ].join("\n"),
+    });
+  const run = (dir: string, path: string) =>
+    spawnSync(process.execPath, [bin, "validate", "component", "app", "-s", "deploy/a"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, PATH: path },
+    });
+
+  it.runIf(havePeers("OPA policies (test/validate-component.test.ts)", "opa"))(
+    "reports every message the policy's errors hold, beside the JSON Schema findings",
+    () => {
+      const bad = run(opaRepo("{size: 12}"), `${peersBin}:${process.env.PATH}`);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toBe(
+        "2 error(s): size (schemas/size.json), policy (stacks/schemas/opa/app/policy.rego)\n",
+      );
+      expect(bad.stderr).toMatch(
+        /error: \(policy\): size 12 is over 10 \(policy: stacks\/schemas\/opa\/app\/policy\.rego\)/,
+      );
+      expect(bad.stderr).toMatch(/error: \(policy\): owner must be set/);
+      const good = run(opaRepo("{size: 3, owner: me}"), `${peersBin}:${process.env.PATH}`);
+      expect([good.status, good.stdout]).toEqual([
+        0,
+        "ok: size (schemas/size.json), policy (stacks/schemas/opa/app/policy.rego)\n",
+      ]);
+    },
+  );
+
+  it("without opa on PATH says which policies it did not run and how to get opa; JSON Schemas still run", () => {
+    const r = run(opaRepo("{size: 0}"), "/usr/bin:/bin");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("1 error(s): size (schemas/size.json)\n");
+    expect(r.stderr).toMatch(
+      /warning: settings\.validation\.policy: OPA policy stacks\/schemas\/opa\/app\/policy\.rego not run: opa is not on PATH; install OPA/,
+    );
   });
 });

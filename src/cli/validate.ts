@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { componentDir } from "../components/terraform/driver.js";
+import { runOpaPolicies } from "../components/opa.js";
 import { checkComponentVariables } from "../components/variables.js";
 import { validateComponent } from "../stack/validate-component.js";
 import { validateStacks } from "../stack/validate.js";
@@ -44,6 +45,10 @@ export async function validateComponentCommand(ctx: CommandContext): Promise<Com
   const { engine, notes } = openEngine(ctx);
   const stack = requireStack(ctx);
   const result = validateComponent(engine, stack, ctx.args[0]!);
+  const opa = runOpaPolicies(result.policies, engine.resolveComponent(stack, ctx.args[0]!), ctx.env);
+  result.checks.push(...opa.checks);
+  result.findings.push(...opa.findings);
+  notes.push(...opa.skipped.map((s) => `warning: ${s}`));
   // The same variable check the drivers run: the stack's vars against the module's `variable` blocks.
   const resolved = engine.resolveComponent(stack, ctx.args[0]!);
   const dir = componentDir(engine.config.components, resolved);

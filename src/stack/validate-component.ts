@@ -26,6 +26,18 @@ export interface ComponentValidation {
   stack: string;
   checks: string[];
   findings: ComponentFinding[];
+  /** `schema_type: opa` entries: run by the real `opa` (components/opa.ts), never here. */
+  policies: OpaPolicy[];
+}
+
+/** An OPA policy named in settings.validation, its files resolved. */
+export interface OpaPolicy {
+  name: string;
+  path: string;
+  /** The policy path as shown to the user (relative to the repository). */
+  shown: string;
+  modulePaths: string[];
+  timeoutSeconds: number;
 }
 
 // ajv-formats ships CommonJS with a default export; under NodeNext it arrives one level down.
@@ -42,18 +54,31 @@ export function validateComponent(
   const c = engine.resolveComponent(stack, component);
   const checks: string[] = [];
   const findings: ComponentFinding[] = [];
+  const policies: OpaPolicy[] = [];
   const validation = isMap(c.settings.validation) ? c.settings.validation : {};
   for (const [name, spec] of Object.entries(validation)) {
     if (!isMap(spec) || spec.disabled === true) continue;
     const type = String(spec.schema_type ?? "jsonschema");
+    if (type === "opa") {
+      const path = resolveSchemaPath(engine, String(spec.schema_path ?? ""), name, "opa");
+      const modules = Array.isArray(spec.module_paths) ? spec.module_paths.map(String) : [];
+      policies.push({
+        name,
+        path,
+        shown: relative(engine.config.basePath, path),
+        modulePaths: modules.map((m, i) => resolveSchemaPath(engine, m, `${name}.module_paths[${i}]`, "opa")),
+        timeoutSeconds: typeof spec.timeout === "number" && spec.timeout > 0 ? spec.timeout : 20,
+      });
+      continue;
+    }
     if (type !== "jsonschema") {
       throw new SlipwayError({
         code: "validation",
         message: `settings.validation.${name}: schema_type "${type}" is not supported`,
-        hint: "slipway validates with JSON Schema (schema_type: jsonschema); OPA policies are not run",
+        hint: "slipway validates with JSON Schema (schema_type: jsonschema) and OPA (schema_type: opa)",
       });
     }
-    const schemaPath = resolveSchemaPath(engine, String(spec.schema_path ?? ""), name);
+    const schemaPath = resolveSchemaPath(engine, String(spec.schema_path ?? ""), name, "jsonschema");
     const shown = relative(engine.config.basePath, schemaPath);
     checks.push(`${name} (${shown})`);
     findings.push(...runSchema(readSchema(schemaPath, name), c, name, shown));
@@ -73,20 +98,26 @@ export function validateComponent(
       }
     }
   }
-  return { component, stack, checks, findings };
+  return { component, stack, checks, findings, policies };
 }
 
-function resolveSchemaPath(engine: StackEngine, path: string, name: string): string {
+function resolveSchemaPath(
+  engine: StackEngine,
+  path: string,
+  name: string,
+  kind: "jsonschema" | "opa",
+): string {
   if (!path) {
     throw new SlipwayError({
       code: "validation",
       message: `settings.validation.${name} has no schema_path`,
-      hint: "set schema_path to a JSON Schema file, relative to the repository root",
+      hint: `set schema_path to a ${kind === "opa" ? "Rego policy" : "JSON Schema"} file, relative to the repository root`,
     });
   }
   const bases = [
     engine.config.basePath,
-    join(engine.config.basePath, "stacks", "schemas", "jsonschema"),
+    join(engine.config.basePath, "stacks", "schemas", kind),
+    join(engine.config.basePath, "schemas", kind),
     join(engine.config.basePath, "schemas"),
   ];
   const found = isAbsolute(path) ? path : bases.map((b) => join(b, path)).find((p) => existsSync(p));
