@@ -105,6 +105,8 @@ function run(argv, opts) {
 }
 
 async function build(p, env) {
+  // A pin can say why it is not built at all (the module cannot build offline); that is reported, not failed.
+  if (p.skip) return { name: p.name, ok: false, skipped: true, reason: p.skip, seconds: 0 };
   const dest = outDir(p, env);
   if (complete(p, dest)) return { name: p.name, ok: true, cached: true, seconds: 0, dest };
   const bad = checkPin(p);
@@ -256,7 +258,9 @@ async function main(argv) {
       ? r.cached
         ? "cached"
         : `built in ${r.seconds.toFixed(0)} s`
-      : `FAILED after ${r.seconds.toFixed(0)} s`;
+      : r.skipped
+        ? "not built (see its pin)"
+        : `FAILED after ${r.seconds.toFixed(0)} s`;
     process.stderr.write(`peers: ${p.name} ${p.version}: ${what}\n`);
     if (!r.ok) process.stderr.write(r.reason.replace(/^/gm, "    ") + "\n");
     return r;
@@ -280,10 +284,13 @@ async function main(argv) {
     ]),
   );
   writeFileSync(statusFile, JSON.stringify(status, null, 2) + "\n");
-  const failed = results.filter((r) => !r.ok);
+  const failed = results.filter((r) => !r.ok && !r.skipped);
+  const skipped = results.filter((r) => r.skipped);
+  const ready = results.length - failed.length - skipped.length;
   process.stderr.write(
-    `peers: ${results.length - failed.length} of ${pins.length} ready in ${((Date.now() - started) / 1000).toFixed(0)} s` +
-      `${failed.length ? `; failed: ${failed.map((r) => r.name).join(", ")}` : ""}\npeers: bin folder ${bin}\n`,
+    `peers: ${ready} of ${pins.length} ready in ${((Date.now() - started) / 1000).toFixed(0)} s` +
+      `${skipped.length ? `; not built, as their pins say: ${skipped.map((r) => r.name).join(", ")}` : ""}` +
+      `${failed.length ? `; FAILED: ${failed.map((r) => r.name).join(", ")}` : ""}\npeers: bin folder ${bin}\n`,
   );
   return failed.length ? 1 : 0;
 }

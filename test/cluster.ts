@@ -37,6 +37,10 @@ export function useCluster(opts: { nodes?: number } = {}): TestCluster {
 
 /** kubectl against the test cluster. */
 export function kubectl(c: TestCluster, args: string[], input?: string) {
-  const r = spawnSync("kubectl", ["--kubeconfig", c.kubeconfig, ...args], { input, encoding: "utf8" });
+  const r = spawnSync("kubectl", ["--kubeconfig", c.kubeconfig, ...args], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
