@@ -124,7 +124,8 @@ async function build(p, env) {
   // One package builds to the pinned name (go would name etcd's `server/v3` package "server").
   const pkgs = toolPackages(p);
   const out = pkgs.length === 1 && p.binaries.length === 1 ? join(tmp, p.binaries[0]) : tmp + "/";
-  const r = await run(["go", "build", "-o", out, ...pkgs], { cwd: p.dir, env: goEnv });
+  const ldflags = p.ldflags ? ["-ldflags", p.ldflags] : [];
+  const r = await run(["go", "build", ...ldflags, "-o", out, ...pkgs], { cwd: p.dir, env: goEnv });
   const seconds = (Date.now() - started) / 1000;
   if (r.code !== 0) {
     rmSync(tmp, { recursive: true, force: true });
