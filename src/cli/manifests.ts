@@ -32,9 +32,14 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
   });
   for (const s of report.skippedBuilds)
     notes.push(`${s.file}: note: kustomize build skipped (remote base, offline): ${s.reason}`);
-  if (report.unknownKinds.length)
+  const list = (us: typeof report.unknownKinds) =>
+    us.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ");
+  const none = report.unknownKinds.filter((u) => !u.fieldsOnly);
+  const fieldsOnly = report.unknownKinds.filter((u) => u.fieldsOnly);
+  if (none.length) notes.push(`warning: no schema for ${list(none)}; not validated`);
+  if (fieldsOnly.length)
     notes.push(
-      `warning: no schema for ${report.unknownKinds.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ")}; not validated`,
+      `warning: no bundled schema for ${list(fieldsOnly)}; field names checked against the API's own, types not`,
     );
   if (!report.summary.kubectl)
     notes.push(

@@ -53,6 +53,8 @@ export interface SchemaError {
    * a new field in the same API version): such errors are reported as `schema-drift` warnings.
    */
   drift?: boolean;
+  /** An undeclared field: the API server's own field list (api-fields.ts) decides those where it can. */
+  unknownField?: boolean;
 }
 
 interface AjvError {
@@ -123,6 +125,7 @@ function toSchemaError(a: AjvError): SchemaError {
     return {
       path: [...path, a.params.additionalProperty],
       message: `unknown field "${a.params.additionalProperty}"`,
+      unknownField: true,
     };
   }
   if (a.keyword === "enum" && Array.isArray(a.params?.allowedValues)) {

@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
+import { apiFieldErrors } from "./api-fields.js";
 import { schemaErrors } from "./schemas.js";
 import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
 
@@ -15,8 +16,11 @@ export interface ValidateManifestsOptions {
 
 export interface ManifestReport {
   findings: ManifestFinding[];
-  /** Kinds no schema package knows: listed, not failed. */
-  unknownKinds: { kind: string; apiVersion: string; count: number }[];
+  /**
+   * Kinds no schema package knows: listed, not failed. `fieldsOnly`: the API server's field names (from the
+   * bundled Kubernetes and Flux data) were checked, types were not.
+   */
+  unknownKinds: { kind: string; apiVersion: string; count: number; fieldsOnly?: true }[];
   skippedBuilds: { file: string; reason: string }[];
   summary: {
     files: number;
@@ -48,7 +52,7 @@ export async function validateManifests(
   const severity = (rule: RuleId): ManifestFinding["severity"] => (opts.strict ? "error" : RULES[rule]);
   const tree = loadTree(paths.length ? paths : ["."], opts.cwd);
   const findings: ManifestFinding[] = tree.findings.filter((f) => !disabled.has(f.rule));
-  const unknown = new Map<string, { kind: string; apiVersion: string; count: number }>();
+  const unknown = new Map<string, ManifestReport["unknownKinds"][number]>();
   const hit = (h: RuleHit) => {
     if (disabled.has(h.rule) || allowedRules(h.obj).has(h.rule)) return;
     findings.push({
@@ -62,13 +66,21 @@ export async function validateManifests(
   };
   for (const obj of tree.objects) {
     if (!disabled.has("schema") && !allowedRules(obj).has("schema")) {
-      const errors = schemaErrors(obj.value);
-      if (errors === undefined) {
+      const api = apiFieldErrors(obj.value);
+      const modelErrors = schemaErrors(obj.value);
+      // The API server's own field names decide unknown fields and served versions where the bundled
+      // data covers the API group; the model schemas check types and required fields.
+      const errors =
+        modelErrors === undefined && api === undefined
+          ? undefined
+          : [...(api ?? []), ...(modelErrors ?? []).filter((e) => !(api && e.unknownField))];
+      if (modelErrors === undefined) {
         const key = `${String(obj.value.apiVersion)}/${String(obj.value.kind)}`;
         const u = unknown.get(key) ?? {
           kind: String(obj.value.kind),
           apiVersion: String(obj.value.apiVersion),
           count: 0,
+          ...(api && api.length === 0 ? { fieldsOnly: true as const } : {}),
         };
         u.count++;
         unknown.set(key, u);

@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { closest } from "fastest-levenshtein";
+import { assetsDir } from "../assets.js";
+import type { SchemaError } from "./schemas.js";
+
+/** A field's shape as the API server describes it: nothing to check, a definition, or an object/list/map. */
+type Shape = 0 | string | { p?: Record<string, Shape>; i?: Shape; a?: Shape; open?: 1 };
+
+interface ApiFields {
+  source: { kubernetes: string; flux: string };
+  /** `group/version/Kind` (core: `version/Kind`) → definition. */
+  kinds: Record<string, string>;
+  defs: Record<string, Shape>;
+}
+
+let data: (ApiFields & { groups: Set<string>; byKind: Map<string, string[]> }) | undefined;
+
+/** assets/api-fields.json (scripts/gen-api-fields.mjs: read from a real API server), loaded once. */
+function fields() {
+  if (data) return data;
+  const raw = JSON.parse(readFileSync(join(assetsDir(), "api-fields.json"), "utf8")) as ApiFields;
+  const groups = new Set<string>();
+  const byKind = new Map<string, string[]>();
+  for (const key of Object.keys(raw.kinds)) {
+    const parts = key.split("/");
+    const kind = parts.pop()!;
+    groups.add(parts.length === 2 ? parts[0]! : "");
+    byKind.set(kind, [...(byKind.get(kind) ?? []), parts.join("/")]);
+  }
+  // Groups Kubernetes served once and no longer does at all.
+  for (const g of ["extensions"]) groups.add(g);
+  return (data = { ...raw, groups, byKind });
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
+
+/**
+ * What the API server would refuse about an object's shape: an apiVersion it no longer serves for the kind,
+ * and fields its schema does not declare (with the closest declared name). Undefined when the object's API
+ * group is not one the bundled data covers (Kubernetes itself and Flux), so other checks decide.
+ */
+export function apiFieldErrors(obj: Record<string, unknown>): SchemaError[] | undefined {
+  const f = fields();
+  const apiVersion = String(obj.apiVersion);
+  const kind = String(obj.kind);
+  if (!f.groups.has(groupOf(apiVersion))) return undefined;
+  const def = f.kinds[`${apiVersion}/${kind}`];
+  if (!def) {
+    const served = f.byKind.get(kind);
+    const flux = groupOf(apiVersion).endsWith("fluxcd.io");
+    const by = flux ? `Flux ${f.source.flux}` : `Kubernetes ${f.source.kubernetes}`;
+    return [
+      {
+        path: ["apiVersion"],
+        message: served
+          ? `${kind} ${apiVersion} is not served by ${by}: use ${served.join(" or ")}`
+          : `${apiVersion} has no kind ${kind} in ${by} (removed, or never there)`,
+      },
+    ];
+  }
+  const errors: SchemaError[] = [];
+  walk(obj, def, [], errors, f.defs, true);
+  return errors;
+}
+
+function walk(
+  v: unknown,
+  shape: Shape,
+  path: (string | number)[],
+  out: SchemaError[],
+  defs: Record<string, Shape>,
+  root = false,
+): void {
+  let s = shape;
+  for (let i = 0; typeof s === "string" && i < 64; i++) s = defs[s] ?? 0;
+  if (s === 0 || typeof s === "string") return;
+  if (Array.isArray(v)) {
+    if (s.i !== undefined) v.forEach((x, i) => walk(x, s.i!, [...path, i], out, defs));
+    return;
+  }
+  if (!v || typeof v !== "object") return;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (root && k === "sops") continue;
+    const known = s.p?.[k];
+    if (known !== undefined) walk(x, known, [...path, k], out, defs);
+    else if (s.a !== undefined) walk(x, s.a, [...path, k], out, defs);
+    else if (s.p && !s.open) {
+      const names = Object.keys(s.p);
+      const near = names.length ? closest(k, names) : undefined;
+      out.push({
+        path: [...path, k],
+        message: `unknown field${near ? ` (did you mean "${near}"?)` : ""}`,
+      });
+    }
+  }
+}
