@@ -239,10 +239,11 @@ function unlisted(repo: string, diffs: string[]): string[] {
   });
 }
 
-const engineFixtures = readdirSync(fixture("engine")).map((n) => ({
-  name: `engine/${n}`,
-  src: fixture("engine", n),
-}));
+// Every fixture repository of the engine, and the OpenTofu one (its stack names come from name_pattern).
+const engineFixtures = [
+  ...readdirSync(fixture("engine")).map((n) => ({ name: `engine/${n}`, src: fixture("engine", n) })),
+  { name: "fixtures/tofu", src: fixture("tofu") },
+];
 const examples = readdirSync(join(repoRoot, "examples")).map((n) => ({
   name: `examples/${n}`,
   src: join(repoRoot, "examples", n),
@@ -256,11 +257,13 @@ describe.runIf(ready)("Atmos is the oracle for stack resolution", () => {
       "SKIPPED: Atmos's own examples: the atmos module is not in the Go module cache (run `npm run peers`)\n",
     );
   let compared = 0;
+  let repos = 0;
 
   for (const { name, src } of [...engineFixtures, ...examples, ...theirs]) {
     it(`${name}: describe stacks and describe component agree with atmos, or differ as the table says`, () => {
       const repo = prepare(name.replace(/\//g, "-"), src);
       const s = slipway(repo, ["describe", "stacks", "--format", "json"]);
+      repos++;
       let a: Json;
       try {
         a = atmos(repo, ["describe", "stacks", "--format", "json"]);
@@ -297,6 +300,9 @@ describe.runIf(ready)("Atmos is the oracle for stack resolution", () => {
   }
 
   it("every difference the table lists still occurs (remove rows that no longer do)", () => {
+    process.stderr.write(
+      `atmos-parity: ${repos} repositories, ${compared} describe component comparisons, ${verifiedWorkspaces} workspaces confirmed by atmos terraform plan\n`,
+    );
     expect(compared).toBeGreaterThan(20);
     expect(verifiedWorkspaces).toBeGreaterThan(0);
     expect(LISTED.filter((l) => !l.seen).map((l) => l.row)).toEqual([]);
