@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nodeWarnings, NodesVars, taintProblem } from "../src/nodes/schema.js";
 import { fixture, hasTool, repoRoot, writeRepo } from "./helpers.js";
+import { haveCluster, kubectl, useCluster } from "./cluster.js";
+// @ts-expect-error plain ESM script without types
+import { nodeManifests } from "./cluster/cluster.mjs";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 const slipway = (cwd: string, args: string[], env: Record<string, string | undefined> = process.env) =>
@@ -351,52 +354,52 @@ describe("slipway discover (test double: a `tailscale` script printing recorded-
   });
 });
 
-describe.runIf(hasTool("ansible-playbook"))(
-  "slipway node rebuild (real ansible-playbook; test double: kubectl)",
-  () => {
-    it("times the rebuild play until Ready, compares with the target and writes the drill report", () => {
-      const dir = lab(
-        STACK.replace(
-          "{name: pi-3, address: 10.0.0.13, role: agent}",
-          "{name: pi-3, address: 127.0.0.1, role: agent, connection: local}",
-        ),
-      );
-      mkdirSync(join(dir, "components/ansible/k3s"), { recursive: true });
-      // The repository's own k3s folder wins over the shipped playbooks: a rebuild play that only records its host.
-      writeFileSync(
-        join(dir, "components/ansible/k3s/rebuild_node.yml"),
-        '- name: Rebuild\n  hosts: all\n  gather_facts: false\n  tasks:\n    - name: Record\n      ansible.builtin.copy:\n        dest: "{{ playbook_dir }}/rebuilt-{{ inventory_hostname }}"\n        content: done\n        mode: "0644"\n',
-      );
-      const binDir = writeRepo({});
-      // TEST DOUBLE: no API server here; this kubectl answers `wait --for=condition=Ready` as kubectl does.
-      writeFileSync(
-        join(binDir, "kubectl"),
-        `#!/bin/sh\necho "$*" > ${binDir}/args\necho "node/pi-3 condition met"\n`,
-      );
-      chmodSync(join(binDir, "kubectl"), 0o755);
-      const env = {
-        ...process.env,
-        PATH: `${binDir}:${process.env.PATH}`,
-        ANSIBLE_PYTHON_INTERPRETER: "auto_silent",
-        K3S_TOKEN: "unused",
-      };
-      const r = slipway(dir, ["node", "rebuild", "pi-3", "-s", "deploy/lab", "--target", "5m"], env);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(
-        /^pi-3: Ready after \d+\.\d min; target 5\.0 min met; report docs\/governance\/reviews\/\d{4}-\d\d-\d\d-rebuild-pi-3\.md/m,
-      );
-      expect(existsSync(join(dir, "components/ansible/k3s/rebuilt-pi-3"))).toBe(true);
-      expect(existsSync(join(dir, "components/ansible/k3s/rebuilt-pi-1"))).toBe(false);
-      expect(readFileSync(join(binDir, "args"), "utf8")).toMatch(
-        /--context deploy-lab wait --for=condition=Ready node\/pi-3 --timeout=\d+s/,
-      );
-      const report = readFileSync(join(dir, r.stdout.match(/report (\S+)/)![1]!), "utf8");
-      expect(report).toMatch(/# Rebuild drill: pi-3 \(deploy\/lab\)/);
-      expect(report).toMatch(/target 5\.0 min: met/);
-      expect(report).toMatch(/- pi-3: ok=1 changed=1/);
-    });
-  },
-);
+describe.runIf(
+  hasTool("ansible-playbook") &&
+    haveCluster("node rebuild against the test control plane (test/nodes.test.ts)"),
+)("slipway node rebuild (real ansible-playbook, real kubectl against the test control plane)", () => {
+  const cluster = useCluster({ nodes: 0 });
+  it("times the rebuild play until Ready, compares with the target and writes the drill report", () => {
+    const dir = lab(
+      STACK.replace(
+        "{name: pi-3, address: 10.0.0.13, role: agent}",
+        "{name: pi-3, address: 127.0.0.1, role: agent, connection: local}",
+      ),
+    );
+    mkdirSync(join(dir, "components/ansible/k3s"), { recursive: true });
+    // The repository's own k3s folder wins over the shipped playbooks: a rebuild play that only records its host.
+    writeFileSync(
+      join(dir, "components/ansible/k3s/rebuild_node.yml"),
+      '- name: Rebuild\n  hosts: all\n  gather_facts: false\n  tasks:\n    - name: Record\n      ansible.builtin.copy:\n        dest: "{{ playbook_dir }}/rebuilt-{{ inventory_hostname }}"\n        content: done\n        mode: "0644"\n',
+    );
+    // The node comes back as a kwok node; slipway waits through the context the stack names (deploy-lab).
+    expect(
+      kubectl(cluster, ["create", "-f", "-"], nodeManifests(1, "pi").replace(/"pi-0"/g, '"pi-3"')).code,
+    ).toBe(0);
+    const kubeconfig = join(writeRepo({}), "kubeconfig");
+    writeFileSync(
+      kubeconfig,
+      readFileSync(cluster.kubeconfig, "utf8").replace(/slipway-test/g, "deploy-lab"),
+    );
+    const env = {
+      ...process.env,
+      KUBECONFIG: kubeconfig,
+      ANSIBLE_PYTHON_INTERPRETER: "auto_silent",
+      K3S_TOKEN: "unused",
+    };
+    const r = slipway(dir, ["node", "rebuild", "pi-3", "-s", "deploy/lab", "--target", "5m"], env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^pi-3: Ready after \d+\.\d min; target 5\.0 min met; report docs\/governance\/reviews\/\d{4}-\d\d-\d\d-rebuild-pi-3\.md/m,
+    );
+    expect(existsSync(join(dir, "components/ansible/k3s/rebuilt-pi-3"))).toBe(true);
+    expect(existsSync(join(dir, "components/ansible/k3s/rebuilt-pi-1"))).toBe(false);
+    const report = readFileSync(join(dir, r.stdout.match(/report (\S+)/)![1]!), "utf8");
+    expect(report).toMatch(/# Rebuild drill: pi-3 \(deploy\/lab\)/);
+    expect(report).toMatch(/target 5\.0 min: met/);
+    expect(report).toMatch(/- pi-3: ok=1 changed=1/);
+  });
+});
 
 describe.runIf(hasTool("ansible-playbook"))(
   "apply -s on the k3s component (real ansible-playbook on PATH)",
