@@ -88,9 +88,14 @@ describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
     expect(existsSync(join(module, "terraform.tfstate.d", "dev", "terraform.tfstate"))).toBe(true);
   });
 
-  it("output and destroy go to the same workspace; destroy leaves an empty state", () => {
+  it("plan, apply, output and destroy go to the same workspace; destroy leaves an empty state", () => {
     const dir = repo();
-    expect(slipway(dir, "terraform", "deploy", "pet", "-s", "dev").status).toBe(0);
+    const plan = slipway(dir, "terraform", "plan", "pet", "-s", "dev");
+    expect(plan.status).toBe(0);
+    expect(plain(plan.stdout)).toMatch(/Plan: 3 to add, 0 to change, 0 to destroy/);
+    const apply = slipway(dir, "terraform", "apply", "pet", "-s", "dev", "--", "-auto-approve");
+    expect(apply.status).toBe(0);
+    expect(plain(apply.stdout)).toMatch(/Apply complete! Resources: 3 added/);
     const out = slipway(dir, "terraform", "output", "pet", "-s", "dev", "--", "-json");
     expect(out.status).toBe(0);
     const outputs = JSON.parse(out.stdout.slice(out.stdout.indexOf("{"))) as Record<
