@@ -5,3 +5,4 @@ await import("./manifests.mjs");
 await import("./render.mjs");
 await import("./plan.mjs");
 await import("./nodes.mjs");
+await import("./cluster.mjs");
