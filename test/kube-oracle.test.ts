@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, wri
 import { dirname, join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { haveCluster, kubectl, useCluster } from "./cluster.js";
+import { dryRunApply, haveCluster, kubectl, useCluster } from "./cluster.js";
 import { fixture, repoRoot, tempDir } from "./helpers.js";
 import { writeKubeconformSchemas } from "./openapi-schemas.js";
 import { havePeers, peer, peersBin } from "./peers.js";
@@ -143,7 +143,7 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
 
   const report: string[] = [];
   for (const input of inputs()) {
-    it(`${input.name}: every object the API server or kubeconform rejects is an error in slipway`, () => {
+    it(`${input.name}: every object the API server or kubeconform rejects is an error in slipway`, async () => {
       const { objects, leftOut } = objectsOf(input.dir);
       expect(objects.length).toBeGreaterThan(0);
       // Namespaces first (real, not dry-run), so namespaced objects are judged on themselves.
@@ -153,33 +153,17 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
       const server = new Map<string, string>();
       const unchecked = new Map<string, number>();
       for (const o of objects) {
-        const r = kubectl(
-          cluster,
-          [
-            "apply",
-            "--server-side",
-            "--dry-run=server",
-            "--validate=strict",
-            "--field-manager=oracle",
-            "-f",
-            "-",
-          ],
-          JSON.stringify(o.value),
-        );
-        if (r.code === 0) continue;
+        const r = await dryRunApply(cluster, o.value);
+        if (r.ok) continue;
         const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0]! : "";
-        const noKind =
-          /no matches for kind|doesn't have a resource type|could not find the requested resource/.test(
-            r.stderr,
-          );
         // A group Kubernetes itself defines (no dot, or *.k8s.io) is never "not installed": a version it does
         // not serve was removed, and that is a fault.
         const builtin = !group.includes(".") || group.endsWith(".k8s.io");
-        if (noKind && !builtin && !servedGroups.has(group)) {
+        if (!r.served && !builtin && !servedGroups.has(group)) {
           unchecked.set(o.apiVersion, (unchecked.get(o.apiVersion) ?? 0) + 1);
           continue;
         }
-        server.set(id(o), r.stderr.trim().split("\n")[0]!);
+        server.set(id(o), r.message!);
       }
 
       // kubeconform on the same objects, one file each, with the server's own schemas.
@@ -241,6 +225,16 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
       );
       process.stderr.write(`oracle: ${report.at(-1)}\n`);
       expect(missed).toEqual([]);
+      // The planted faults: the server must refuse every one (all but the ConfigMap), or it is not judging.
+      if (input.name.endsWith("/oracle")) {
+        expect([...server.keys()].sort()).toEqual(
+          objects
+            .filter((o) => o.kind !== "ConfigMap")
+            .map(id)
+            .sort(),
+        );
+        expect(kc.size).toBeGreaterThanOrEqual(4);
+      }
       void existsSync;
       void relative;
     }, 180_000);
