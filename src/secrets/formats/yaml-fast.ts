@@ -179,5 +179,24 @@ const RESERVED = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
 const NUMBERISH = /^[0-9a-fA-FxXoOiInN.+_-]+$/;
 
 function isPlain(s: string): boolean {
-  return PLAIN.test(s) && !s.endsWith(":") && !RESERVED.test(s) && !(NUMBERISH.test(s) && /^[0-9.]/.test(s));
+  return (
+    PLAIN.test(s) &&
+    !s.endsWith(":") &&
+    !RESERVED.test(s) &&
+    !(NUMBERISH.test(s) && /^[0-9.]/.test(s)) &&
+    !goYamlNumber(s)
+  );
+}
+
+/**
+ * Strings yaml.v3 (so sops) reads as numbers though YAML 1.2 does not: it drops every `_` and parses the rest
+ * as Go does (`0_`, `1_000`, `0b101`), so they must be quoted to stay strings.
+ */
+export function goYamlNumber(s: string): boolean {
+  const p = s.replaceAll("_", "");
+  if (p === s && !/^[-+]?0[bB]/.test(s)) return false;
+  return (
+    /^[-+]?(0[bB][01]+|0[oO]?[0-7]+|0[xX][0-9a-fA-F]+|[0-9]+)$/.test(p) ||
+    /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(p)
+  );
 }

@@ -13,7 +13,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../../errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
-import { emitYamlFast, parseYamlFast } from "./yaml-fast.js";
+import { emitYamlFast, goYamlNumber, parseYamlFast } from "./yaml-fast.js";
 
 /** Comment lines of a `yaml` node comment string. */
 function commentItems(text: string | null | undefined): Comment[] {
@@ -221,7 +221,8 @@ function yamlNode(n: Node): YNode {
     if (n.type === "float" && Number.isInteger(n.value)) s.minFractionDigits = 1;
     // YAML 1.1 readers (sops's own among them) take an unquoted date for a timestamp: quote it.
     if (n.type === "str" && /^\d{4}-\d\d-\d\d([Tt ]|$)/.test(n.value as string)) s.type = "QUOTE_DOUBLE";
-    if (typeof n.value === "string" && YAML11_BREAKS.test(n.value)) s.type = "QUOTE_DOUBLE";
+    if (typeof n.value === "string" && (YAML11_BREAKS.test(n.value) || goYamlNumber(n.value)))
+      s.type = "QUOTE_DOUBLE";
     return s;
   }
   if (n.kind === "seq") {
@@ -251,7 +252,7 @@ function yamlNode(n: Node): YNode {
     if (item.kind === "comment") pending.push(item.text);
     else {
       const key = new YScalar(item.key);
-      if (YAML11_BREAKS.test(item.key)) key.type = "QUOTE_DOUBLE";
+      if (YAML11_BREAKS.test(item.key) || goYamlNumber(item.key)) key.type = "QUOTE_DOUBLE";
       if (pending.length) key.commentBefore = pending.join("\n");
       pending = [];
       map.items.push(new YPair(key, yamlNode(item.value)));
