@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { yamlValue } from "./arbitraries.js";
 import { describe, expect, it } from "vitest";
 import { parseYaml, parseYamlWithPositions, positionsOf, locate } from "../src/stack/yaml.js";
+import { Unset } from "../src/stack/markers.js";
 
 const opts = { file: "/virtual/x.yaml", env: {}, basePath: "/virtual" };
 
@@ -28,6 +29,12 @@ describe("the two YAML parsers agree", () => {
     ["merge keys", "a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n", { a: { x: 1 }, b: { x: 1, y: 2 } }],
     ["YAML 1.2 booleans", "a: yes\nb: on\nc: true\n", { a: "yes", b: "on", c: true }],
     ["octal and hex", "a: 0o17\nb: 0x1f\nc: 017\n", { a: 15, b: 31, c: 17 }],
+    // Both read `!unset` on a map as the marker that removes the key (the slow path used to give {}).
+    [
+      "!unset on a scalar and on a map",
+      "a: !unset\nb: !unset {}\nc: !unset {x: 1}\n",
+      { a: Unset.instance, b: Unset.instance, c: Unset.instance },
+    ],
   ])("%s", (_name, text, want) => {
     expect(parseYaml(text, opts)).toEqual(want);
     expect(parseYamlWithPositions(text, opts)).toEqual(want);

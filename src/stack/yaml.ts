@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { createRequire } from "node:module";
-import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLError, YAMLSeq } from "yaml";
+import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLError, YAMLMap, YAMLSeq } from "yaml";
 import jsyaml from "js-yaml";
 import { SlipwayError } from "../errors.js";
 import { Append, Unset } from "./markers.js";
@@ -27,13 +27,13 @@ export interface ParseOptions {
 
 type YamlLib = typeof import("yaml");
 const require = createRequire(import.meta.url);
-let loaded: { y: YamlLib; AppendSeq: new () => YAMLSeq } | undefined;
+let loaded: { y: YamlLib; AppendSeq: new () => YAMLSeq; UnsetMap: new () => YAMLMap } | undefined;
 
 /**
  * The `yaml` library, loaded on first use: the fast path never needs it, and its load time counts on every
  * command. It is the parser that knows line and column, used for errors, provenance and edits.
  */
-function yamlLib(): { y: YamlLib; AppendSeq: new () => YAMLSeq } {
+function yamlLib(): { y: YamlLib; AppendSeq: new () => YAMLSeq; UnsetMap: new () => YAMLMap } {
   if (!loaded) {
     const y = require("yaml") as YamlLib;
     class AppendSeq extends y.YAMLSeq {
@@ -42,7 +42,14 @@ function yamlLib(): { y: YamlLib; AppendSeq: new () => YAMLSeq } {
         return new Append(super.toJSON(_, ctx)) as unknown as unknown[];
       }
     }
-    loaded = { y, AppendSeq };
+    // `a: !unset {}` removes the key, as the fast path (js-yaml) reads it; without this the tag was dropped
+    // and the key became {}.
+    class UnsetMap extends y.YAMLMap {
+      override toJSON(): unknown {
+        return Unset.instance;
+      }
+    }
+    loaded = { y, AppendSeq, UnsetMap };
   }
   return loaded;
 }
@@ -54,6 +61,12 @@ function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
       resolve: (str: string) => resolveEnv(str, opts.env),
     },
     { tag: "!unset", resolve: () => Unset.instance },
+    {
+      tag: "!unset",
+      collection: "map",
+      nodeClass: yamlLib().UnsetMap,
+      resolve: (map: YAMLMap) => Object.assign(new (yamlLib().UnsetMap)(), map),
+    } as CollectionTag,
     {
       tag: "!include",
       resolve(str: string, onError: (message: string) => void) {
