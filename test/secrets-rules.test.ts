@@ -4,7 +4,9 @@ import { compileRules, normalizeRules } from "../src/secrets/rules.js";
 import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../src/secrets/sops-file.js";
 import { fromPlain, toPlain, type MapNode } from "../src/secrets/tree.js";
 import { decryptFile } from "../src/secrets/operations.js";
-import { writeRepo } from "./helpers.js";
+import { repoRoot, writeRepo } from "./helpers.js";
+import { havePeers, peer } from "./peers.js";
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -60,4 +62,37 @@ describe("encryption rules", () => {
       /is not a path/,
     );
   });
+});
+
+describe("a .sops.yaml rule with two kinds of rule", () => {
+  const bin = join(repoRoot, "bin", "slipway.js");
+  const repo = () =>
+    writeRepo({
+      ".sops.yaml":
+        "creation_rules:\n  - age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n    encrypted_regex: ^data$\n    unencrypted_suffix: _clear\n",
+      "s.yaml": "a: 1\n",
+    });
+
+  it("is an error at the rule's place with a hint, never 'unexpected failure'", () => {
+    const dir = repo();
+    const r = spawnSync(process.execPath, [bin, "secrets", "encrypt", "s.yaml"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^\.sops\.yaml:3:5: error: creation_rules\[0\] sets unencrypted_suffix and encrypted_regex: a rule may use only one of/,
+    );
+    expect(r.stderr).not.toMatch(/unexpected failure/);
+  });
+
+  it.runIf(havePeers("sops refusing the same rule (test/secrets-rules.test.ts)", "sops"))(
+    "sops refuses the same rule",
+    () => {
+      const r = spawnSync(peer("sops"), ["encrypt", "s.yaml"], { cwd: repo(), encoding: "utf8" });
+      expect(r.stderr).toMatch(
+        /cannot use more than one of encrypted_suffix, unencrypted_suffix, encrypted_regex, unencrypted_regex/,
+      );
+    },
+  );
 });

@@ -107,6 +107,24 @@ export function chooseRule(configFile: string, path: string): ChosenRule | undef
   ] as const) {
     if (rule[k] !== undefined) (rules2 as Record<string, unknown>)[k] = rule[k];
   }
+  const kinds = (
+    ["unencrypted_suffix", "encrypted_suffix", "unencrypted_regex", "encrypted_regex"] as const
+  ).filter((k) => rule[k] !== undefined);
+  if (kinds.length > 1) {
+    // sops refuses such a rule too ("cannot use more than one of …"); say where it is.
+    throw new SlipwayError({
+      code: "config",
+      message: `creation_rules[${index}] sets ${kinds.join(" and ")}: a rule may use only one of unencrypted_suffix, encrypted_suffix, unencrypted_regex, encrypted_regex`,
+      file: configFile,
+      ...locate(
+        text,
+        ["creation_rules", index, kinds[1]!],
+        { file: configFile, env: {}, basePath: dirname(configFile) },
+        "key",
+      ),
+      hint: `keep the one that says what to encrypt, e.g. only ${kinds.includes("encrypted_regex") ? "encrypted_regex" : kinds[0]}`,
+    });
+  }
   return {
     configFile,
     index,
