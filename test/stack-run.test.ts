@@ -62,15 +62,28 @@ describe("plan / apply a whole stack", () => {
     },
   );
 
-  it("runs as a dry run, saying so, when the tool is not on PATH", () => {
+  it("fails, saying so, when the tool is not on PATH; --dry-run is a dry run", () => {
     const dir = repo(chain);
-    const r = spawnSync(process.execPath, [bin, "plan", "-s", "prod"], {
+    const missing = spawnSync(process.execPath, [bin, "plan", "-s", "prod"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(
+      /^a\s+terraform\s+failed\s+\S+ s\s+tofu is not on PATH \(install it, or add --dry-run\)$/m,
+    );
+    expect(missing.stdout).toMatch(/^b\s+terraform\s+skipped/m);
+    expect(readFileSync(join(dir, ".slipway/logs/prod/a.log"), "utf8")).toMatch(
+      /tofu is not on PATH; nothing ran/,
+    );
+    const r = spawnSync(process.execPath, [bin, "plan", "-s", "prod", "--dry-run"], {
       cwd: dir,
       encoding: "utf8",
       env: { PATH: "/usr/bin:/bin" },
     });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^a\s+terraform\s+dry-run\s+\S+ s\s+tofu is not on PATH$/m);
+    expect(r.stdout).toMatch(/^a\s+terraform\s+dry-run\s+\S+ s\s+\.slipway\/logs\/prod\/a\.log$/m);
     expect(readFileSync(join(dir, ".slipway/logs/prod/d.log"), "utf8")).toMatch(
       /tofu plan -var-file=prod-d\.terraform\.tfvars\.json/,
     );
@@ -98,10 +111,14 @@ describe("plan on a terminal (a real pseudo-terminal from util-linux `script`)",
       const dir = repo(chain);
       const cache = writeRepo({});
       for (const run of ["cold cache", "warm cache"]) {
-        // `script` gives the CLI a terminal of 100 columns; no tofu on PATH, so every component is a dry run.
+        // `script` gives the CLI a terminal of 100 columns; --dry-run, so every component is a dry run.
         const r = spawnSync(
           "script",
-          ["-qec", `stty cols 100 rows 30; exec "${process.execPath}" "${bin}" plan -s prod`, "/dev/null"],
+          [
+            "-qec",
+            `stty cols 100 rows 30; exec "${process.execPath}" "${bin}" plan -s prod --dry-run`,
+            "/dev/null",
+          ],
           {
             cwd: dir,
             encoding: "utf8",

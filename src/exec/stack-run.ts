@@ -255,15 +255,18 @@ export async function runStack(
       const unusable = onPath(c.command, opts.env)
         ? tooOld(c.command, opts.env)
         : `${c.command} is not on PATH`;
-      const dry = opts.dryRun || unusable !== undefined;
-      opts.progress({
-        ...about,
-        state: "running",
-        ...(dry ? { note: `dry run${unusable && !opts.dryRun ? `: ${unusable}` : ""}` } : {}),
-      });
-      if (dry) {
+      // A tool that is missing or too old is a failure: nothing ran, so nothing may look done. A dry run is
+      // only what --dry-run asks for.
+      if (unusable !== undefined && !opts.dryRun) {
+        return fail(
+          [`${unusable}; nothing ran. It would have:`, dryRunText(files, commands).trimEnd()],
+          `${unusable} (install it, or add --dry-run)`,
+        );
+      }
+      opts.progress({ ...about, state: "running", ...(opts.dryRun ? { note: "dry run" } : {}) });
+      if (opts.dryRun) {
         writeFileSync(log, dryRunText(files, commands));
-        const run = ended("dry-run", unusable && !opts.dryRun ? { reason: unusable } : {});
+        const run = ended("dry-run", {});
         opts.progress({ ...about, state: "dry-run", ms: run.ms });
         return run;
       }
