@@ -7,7 +7,7 @@ import { request } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 // @ts-expect-error plain ESM script without types
-import { down, missingBinaries, up } from "./cluster/cluster.mjs";
+import { down, up } from "./cluster/cluster.mjs";
 import { tempDir } from "./helpers.js";
 import { havePeers } from "./peers.js";
 
@@ -21,7 +21,6 @@ export interface TestCluster {
 
 /** True when the control plane's peers are built; otherwise prints why the group skips. */
 export function haveCluster(what: string): boolean {
-  void missingBinaries;
   return havePeers(what, "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok");
 }
 

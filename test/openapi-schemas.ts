@@ -68,7 +68,7 @@ export function writeKubeconformSchemas(swagger: Swagger, dir: string): number {
   const quantity = "io.k8s.apimachinery.pkg.api.resource.Quantity";
   if (fixed[quantity]) fixed[quantity] = { oneOf: [{ type: "string" }, { type: "number" }] };
   let n = 0;
-  for (const [name, def] of Object.entries(fixed)) {
+  for (const def of Object.values(fixed)) {
     const gvks = def["x-kubernetes-group-version-kind"] as
       { group: string; version: string; kind: string }[] | undefined;
     if (!gvks) continue;
@@ -81,7 +81,6 @@ export function writeKubeconformSchemas(swagger: Swagger, dir: string): number {
       writeFileSync(join(dir, `${file}.json`), JSON.stringify(schema));
       n++;
     }
-    void name;
   }
   return n;
 }

@@ -128,7 +128,7 @@ const comment = fc.stringMatching(/^ [a-z0-9 ]{1,10}$/).map((text) => ({ kind: "
  * Comments only where YAML says which value they belong to. A comment written after a nested map or list
  * (before the next key, or at the end) is read by yaml.v3 as that collection's foot comment, so sops
  * itself encrypts it at one path and finds it at another (seen with sops 3.13.3: it leaves the comment
- * encrypted and warns); docs/atmos-differences.md is not the place, the README's secrets section says so.
+ * encrypted and warns). The README's secrets section says so.
  */
 function unambiguous<T extends { kind: string; value?: Node }>(items: T[]): T[] {
   return items.filter((item, i) => {
@@ -329,7 +329,6 @@ describe.runIf(ready)("sops is the oracle for slipway's SOPS files", () => {
         // sops warns (and ignores the rule) when a binary file meets an encrypted_regex; that is no error.
         expect(r.stderr).not.toMatch(/error/i);
         expect(r.code).toBe(0);
-        writeFileSync(join(dir, "by-sops" + FILE[c.format].slice(1)), r.stdout);
         const mine = await encryptFile(file, {}, ctx(dir));
         writeFileSync(file, r.stdout);
         const plain = await decryptFile(file, {}, ctx(dir));

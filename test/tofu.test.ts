@@ -1,10 +1,10 @@
 // Differential tests with the real OpenTofu (built by `npm run peers`): what slipway writes — varfile, backend
 // file, workspace — is what tofu really consumed, read back from tofu's own state and outputs.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixture, repoRoot, stripAnsi, tempDir, writeRepo } from "./helpers.js";
+import { fixture, repoRoot, stripAnsi, tempDir } from "./helpers.js";
 import { havePeers, peer, peerEnv } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -15,7 +15,10 @@ const ready = havePeers(
   "tofurc",
 );
 
-const plain = stripAnsi;
+function writeRepoFile(dir: string, rel: string, text: string): void {
+  mkdirSync(dirname(join(dir, rel)), { recursive: true });
+  writeFileSync(join(dir, rel), text);
+}
 
 function repo(): string {
   const dir = tempDir();
@@ -92,10 +95,10 @@ describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
     const dir = repo();
     const plan = slipway(dir, "terraform", "plan", "pet", "-s", "dev");
     expect(plan.status).toBe(0);
-    expect(plain(plan.stdout)).toMatch(/Plan: 3 to add, 0 to change, 0 to destroy/);
+    expect(stripAnsi(plan.stdout)).toMatch(/Plan: 3 to add, 0 to change, 0 to destroy/);
     const apply = slipway(dir, "terraform", "apply", "pet", "-s", "dev", "--", "-auto-approve");
     expect(apply.status).toBe(0);
-    expect(plain(apply.stdout)).toMatch(/Apply complete! Resources: 3 added/);
+    expect(stripAnsi(apply.stdout)).toMatch(/Apply complete! Resources: 3 added/);
     const out = slipway(dir, "terraform", "output", "pet", "-s", "dev", "--", "-json");
     expect(out.status).toBe(0);
     const outputs = JSON.parse(out.stdout.slice(out.stdout.indexOf("{"))) as Record<
@@ -119,7 +122,7 @@ describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
     expect(plan.status).toBe(0);
     expect(plan.stdout).toMatch(/^pet\s+terraform\s+done/m);
     expect(plan.stdout).toMatch(/^pet-canary\s+terraform\s+done/m);
-    expect(plain(readFileSync(join(dir, ".slipway/logs/dev/pet-canary.log"), "utf8"))).toMatch(
+    expect(stripAnsi(readFileSync(join(dir, ".slipway/logs/dev/pet-canary.log"), "utf8"))).toMatch(
       /Plan: 3 to add, 0 to change, 0 to destroy/,
     );
     const apply = slipway(dir, "apply", "-s", "dev");
@@ -146,7 +149,7 @@ describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^pet\s+terraform\s+failed/m);
     expect(r.stdout).toMatch(/^pet-canary\s+terraform\s+skipped/m);
-    expect(plain(readFileSync(join(dir, ".slipway/logs/dev/pet.log"), "utf8"))).toMatch(
+    expect(stripAnsi(readFileSync(join(dir, ".slipway/logs/dev/pet.log"), "utf8"))).toMatch(
       /replicas cannot be negative/,
     );
   });
@@ -160,27 +163,16 @@ describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
 });
 
 describe.runIf(ready)("state keys as Atmos sets them, checked with the real OpenTofu", () => {
-  const files = (backend: string, extra = "") => ({
-    "slipway.yaml": `stacks: {included_paths: ['deploy/*']}\n${extra}`,
-    "components/terraform/net/main.tf": 'variable "cidr" { type = string }\n',
-    "components/terraform/services/consul/main.tf": 'variable "cidr" { type = string }\n',
-    "stacks/deploy/prod.yaml": [
-      "terraform:",
-      `  backend_type: ${backend}`,
-      "  backend:",
-      "    s3: {bucket: state, key: terraform.tfstate, region: eu-west-1}",
-      "    gcs: {bucket: state}",
-      "    azurerm: {storage_account_name: st, container_name: tfstate, key: platform}",
-      "components:",
-      "  terraform:",
-      "    net: {vars: {cidr: 10.0.0.0/16}}",
-      "    net-2: {metadata: {component: net}, vars: {cidr: 10.1.0.0/16}}",
-      "    consul: {metadata: {component: services/consul}, vars: {cidr: 10.2.0.0/16}}",
-      "    named: {metadata: {component: net, name: shared-net}, vars: {cidr: 10.3.0.0/16}}",
-      "    pinned: {metadata: {component: net}, backend: {s3: {workspace_key_prefix: mine}, gcs: {prefix: mine}, azurerm: {key: mine.tfstate}}, vars: {cidr: 10.4.0.0/16}}",
-      "",
-    ].join("\n"),
-  });
+  // The repository Atmos also resolves (test/atmos-parity.test.ts): one stack per backend type.
+  const repoWith = (configExtra = "") => {
+    const dir = tempDir();
+    cpSync(fixture("engine", "backends"), dir, { recursive: true });
+    for (const m of ["net", "services/consul"])
+      writeRepoFile(dir, `components/terraform/${m}/main.tf`, 'variable "cidr" { type = string }\n');
+    if (configExtra)
+      writeFileSync(join(dir, "slipway.yaml"), readFileSync(join(dir, "slipway.yaml"), "utf8") + configExtra);
+    return dir;
+  };
   const keyOf: Record<string, string> = { s3: "workspace_key_prefix", gcs: "prefix", azurerm: "key" };
   const expected: Record<string, Record<string, string>> = {
     s3: { net: "net", "net-2": "net", consul: "services-consul", named: "shared-net", pinned: "mine" },
@@ -203,31 +195,21 @@ describe.runIf(ready)("state keys as Atmos sets them, checked with the real Open
 
   for (const backend of ["s3", "gcs", "azurerm"]) {
     it(`${backend}: each component's state has its own place, and tofu's ${backend} backend accepts the file slipway writes`, () => {
-      const dir = writeRepo(files(backend));
+      const dir = repoWith();
       const places = new Set<string>();
       for (const c of ["net", "net-2", "consul", "named", "pinned"]) {
-        const d = describeComponent(dir, c, "deploy/prod");
+        const d = describeComponent(dir, c, backend);
         expect(d.backend[keyOf[backend]!], `${backend} ${c}`).toBe(expected[backend]![c]);
         // The object the backend stores the state in: prefix (or key) plus the workspace, as tofu names it.
         places.add(`${String(d.backend[keyOf[backend]!])}/${d.workspace}`);
-        const dry = slipway(dir, "terraform", "init", c, "-s", "deploy/prod", "--dry-run");
+        const dry = slipway(dir, "terraform", "init", c, "-s", backend, "--dry-run");
         expect(dry.status).toBe(0);
       }
       expect(places.size).toBe(5);
       // tofu decodes the written backend block with that backend's schema (an unknown or missing attribute
       // fails there), then tries to reach the cloud, which this machine cannot: that second failure is
       // the proof the first step passed. (`tofu validate` does not read backend blocks at all.)
-      const r = slipway(
-        dir,
-        "terraform",
-        "init",
-        "net-2",
-        "-s",
-        "deploy/prod",
-        "--",
-        "-input=false",
-        "-no-color",
-      );
+      const r = slipway(dir, "terraform", "init", "net-2", "-s", backend, "--", "-input=false", "-no-color");
       const out = r.stdout + r.stderr;
       expect(out).toMatch(/Initializing the backend/);
       expect(out).not.toMatch(
@@ -240,9 +222,7 @@ describe.runIf(ready)("state keys as Atmos sets them, checked with the real Open
   }
 
   it('prefix_separator "/" keeps the folder path in the key, as Atmos does', () => {
-    const dir = writeRepo(files("s3", "components: {terraform: {workspace: {prefix_separator: /}}}\n"));
-    expect(describeComponent(dir, "consul", "deploy/prod").backend.workspace_key_prefix).toBe(
-      "services/consul",
-    );
+    const dir = repoWith("components: {terraform: {workspace: {prefix_separator: /}}}\n");
+    expect(describeComponent(dir, "consul", "s3").backend.workspace_key_prefix).toBe("services/consul");
   });
 });

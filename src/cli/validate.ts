@@ -45,12 +45,12 @@ export async function validateComponentCommand(ctx: CommandContext): Promise<Com
   const { engine, notes } = openEngine(ctx);
   const stack = requireStack(ctx);
   const result = validateComponent(engine, stack, ctx.args[0]!);
-  const opa = runOpaPolicies(result.policies, engine.resolveComponent(stack, ctx.args[0]!), ctx.env);
+  const resolved = engine.resolveComponent(stack, ctx.args[0]!);
+  const opa = runOpaPolicies(result.policies, resolved, ctx.env);
   result.checks.push(...opa.checks);
   result.findings.push(...opa.findings);
   notes.push(...opa.skipped.map((s) => `warning: ${s}`));
   // The same variable check the drivers run: the stack's vars against the module's `variable` blocks.
-  const resolved = engine.resolveComponent(stack, ctx.args[0]!);
   const dir = componentDir(engine.config.components, resolved);
   const report = await checkComponentVariables(engine, resolved, dir);
   if (report) {

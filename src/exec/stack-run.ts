@@ -5,10 +5,10 @@ import { readAnsibleEvents } from "../components/ansible/driver.js";
 import { preparePlaybook, secretEnv, type PlaybookRun } from "../components/ansible/run.js";
 import { packerCommands, preparePacker } from "../components/packer/driver.js";
 import {
+  backendChanged,
   checkRunnable,
   componentDir,
   dryRunText,
-  backendChanged,
   prepareTerraform,
   terraformCommands,
   type PreparedFile,

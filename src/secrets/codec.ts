@@ -36,17 +36,18 @@ export type Reuse = Map<string, string[]>;
 const reuseKey = (aad: string, v: Scalar | Comment) =>
   `${aad}\0${v.kind === "comment" ? "comment" : v.type}\0${plainBytes(v).toString("base64")}`;
 
-/** Encrypts every value the rules select; returns the new documents and the MAC (upper-case hex) over all values. */
 // sops starts a mac_only_encrypted MAC with sha256("sops"), so it never equals the MAC of the same values
 // without the setting.
 const MAC_ONLY_ENCRYPTED_START = createHash("sha256").update("sops").digest();
 
+/** The MAC's hash, seeded as sops seeds it for the rules. */
 function macHash(rules: RuleCheck) {
   const hash = createHash("sha512");
   if (rules.macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_START);
   return hash;
 }
 
+/** Encrypts every value the rules select; returns the new documents and the MAC (upper-case hex) over all values. */
 export function encryptDocs(
   docs: Node[],
   key: Uint8Array,

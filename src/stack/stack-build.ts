@@ -645,7 +645,6 @@ export class StackBuild {
   }
 }
 
-/** Atmos's workspace rule: explicit name, pattern, the stack name, or `<stack>-<component>` for derived ones. */
 /**
  * Atmos's default state location per component, so two components sharing one backend never share a state:
  * s3 `workspace_key_prefix` and gcs `prefix` default to the component's name (metadata.name, else its folder),
@@ -673,6 +672,7 @@ function backendDefaults(
 
 const selectAzurerm: Selector = (b) => (isMap(b) ? b.azurerm : undefined);
 
+/** Atmos's workspace rule: explicit name, pattern, the stack name, or `<stack>-<component>` for derived ones. */
 function workspace(name: string, folder: string, meta: Json, vars: Json, stack: string): string {
   if (typeof meta.terraform_workspace === "string") return meta.terraform_workspace;
   if (typeof meta.terraform_workspace_pattern === "string") {
