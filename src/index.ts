@@ -1,5 +1,5 @@
 /** slipway's library API: everything the CLI does, callable from code and tests. */
-export { SlipwayError, type ErrorCode } from "./errors.js";
+export { SlipwayError, type ErrorCode } from "./core/errors.js";
 export { findConfigFile, loadConfig, type CliConfig } from "./config/load-config.js";
 export { StackEngine, type StackEntry, type DescribeStacksFilter } from "./stack/engine.js";
 export { validateStacks, type ValidationReport } from "./stack/validate.js";

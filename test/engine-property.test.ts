@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { SlipwayError } from "../src/errors.js";
+import { SlipwayError } from "../src/core/errors.js";
 import { validateStacks } from "../src/stack/validate.js";
 import { engineAt, writeRepo } from "./helpers.js";
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { fastCheckOf } from "../src/schema/fast-check.js";
 import { ManifestSchema } from "../src/schema/manifest.js";
-import { parseYaml } from "../src/stack/yaml.js";
+import { parseYaml } from "../src/yaml/parse.js";
 import { yamlValue } from "./arbitraries.js";
 import { repoRoot } from "./helpers.js";
 

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { onPath } from "../src/exec/tools.js";
+import { onPath } from "../src/core/tools.js";
 import { loadConfig } from "../src/config/load-config.js";
-import { SlipwayError } from "../src/errors.js";
+import { SlipwayError } from "../src/core/errors.js";
 import { StackEngine } from "../src/stack/engine.js";
 import { tempDir } from "./temp.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Append, isMap, Unset } from "../src/stack/markers.js";
+import { Append, isMap, Unset } from "../src/yaml/markers.js";
 import { merge, mergeAll, stripMarkers } from "../src/stack/merge.js";
 
 const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean(), fc.constant(null));

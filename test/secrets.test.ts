@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SlipwayError } from "../src/errors.js";
+import { SlipwayError } from "../src/core/errors.js";
 import { newIdentity } from "../src/secrets/keys.js";
 import {
   check,

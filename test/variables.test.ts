@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkComponentVariables, declaredVariables } from "../src/components/variables.js";
-import { SlipwayError } from "../src/errors.js";
+import { SlipwayError } from "../src/core/errors.js";
 import { engineAt, repoRoot, writeRepo } from "./helpers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");

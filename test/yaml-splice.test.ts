@@ -2,7 +2,7 @@
 // js-yaml's node events, and the shapes where the result check sends the edit to `yaml`'s exact ranges.
 import { describe, expect, it } from "vitest";
 import { appendToList, findByName, listAt, removeFromList } from "../src/nodes/yaml-splice.js";
-import { listItemSpans } from "../src/stack/yaml.js";
+import { listItemSpans } from "../src/yaml/parse.js";
 
 const file = "/repo/stacks/deploy/home.yaml";
 const path = ["components", "ansible", "k3s", "vars", "nodes"];

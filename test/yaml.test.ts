@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { yamlValue } from "./arbitraries.js";
 import { describe, expect, it } from "vitest";
-import { parseYaml, parseYamlWithPositions, positionsOf, locate } from "../src/stack/yaml.js";
-import { Unset } from "../src/stack/markers.js";
+import { parseYaml, parseYamlWithPositions, positionsOf, locate } from "../src/yaml/parse.js";
+import { Unset } from "../src/yaml/markers.js";
 
 const opts = { file: "/virtual/x.yaml", env: {}, basePath: "/virtual" };
 

@@ -24,10 +24,10 @@ import {
 } from "../components/terraform/driver.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent } from "../stack/types.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { checkComponentVariables } from "../components/variables.js";
-import { requireTool } from "../exec/tools.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { requireTool } from "../core/tools.js";
+import { writeFileAtomic } from "../core/fs-atomic.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 import { formatError, formatWarning } from "./output.js";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { GLOBAL_FLAGS, type CommandContext, type CommandDef, type FlagDef } from "./command.js";
 import { COMMANDS } from "./commands.js";
 import { helpFor, topHelp } from "./help.js";

@@ -5,18 +5,10 @@ import { parse as parseYamlValue, parseDocument } from "yaml";
 import { recapLines } from "../components/ansible/driver.js";
 import { preparePlaybook, runPlaybook } from "../components/ansible/run.js";
 import { dryRunText } from "../components/terraform/driver.js";
-import { SlipwayError } from "../errors.js";
-import { requireTool } from "../exec/tools.js";
-import { writeFileAtomic } from "../fs-atomic.js";
-import {
-  addNode,
-  openNodes,
-  removeNode,
-  requireNode,
-  withFileLock,
-  type NewNode,
-  type NodesView,
-} from "../nodes/nodes.js";
+import { SlipwayError } from "../core/errors.js";
+import { requireTool } from "../core/tools.js";
+import { withFileLock, writeFileAtomic } from "../core/fs-atomic.js";
+import { addNode, openNodes, removeNode, requireNode, type NewNode, type NodesView } from "../nodes/nodes.js";
 import { NodesVars, type NodeEntry } from "../nodes/schema.js";
 import { peersOf, type Peer } from "../nodes/tailscale.js";
 import type { StackEngine } from "../stack/engine.js";

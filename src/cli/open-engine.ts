@@ -1,5 +1,5 @@
 import { findConfigFile, loadConfig } from "../config/load-config.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { StackEngine } from "../stack/engine.js";
 import { Inputs, recordEnv, type InputRecord } from "../stack/inputs.js";

@@ -1,7 +1,7 @@
-import { relative } from "node:path";
 import { createRequire } from "node:module";
 import type { Node as YamlNode } from "yaml";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
+import { placed, type Warning } from "../core/place.js";
 import type { Origin } from "../stack/types.js";
 
 export type OutputFormat = "yaml" | "json";
@@ -82,23 +82,12 @@ export function describeOrigin(o: Origin): string {
 
 /** `file:line:col: message` + `hint:`, paths relative to the working folder. */
 export function formatError(e: SlipwayError, cwd: string): string {
-  const file = e.file ? relative(cwd, e.file) || e.file : "";
-  const where = file
-    ? [file, e.line, e.line ? e.col : undefined].filter((p) => p !== undefined).join(":") + ": "
-    : "";
-  return `${where}error: ${e.message}` + (e.hint ? `\n  hint: ${e.hint}` : "");
+  return placed(e, `error: ${e.message}`, cwd) + (e.hint ? `\n  hint: ${e.hint}` : "");
 }
 
 /** A warning in the same shape as errors. */
-export function formatWarning(
-  w: { message: string; file?: string; line?: number; col?: number },
-  cwd: string,
-): string {
-  const file = w.file ? relative(cwd, w.file) || w.file : "";
-  const where = file
-    ? [file, w.line, w.line ? w.col : undefined].filter((p) => p !== undefined).join(":") + ": "
-    : "";
-  return `${where}warning: ${w.message}`;
+export function formatWarning(w: Warning, cwd: string): string {
+  return placed(w, `warning: ${w.message}`, cwd);
 }
 
 /** A plain table: a header row and rows, columns padded to their widest cell, two spaces apart. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { writeFileAtomic } from "../core/fs-atomic.js";
 import { renderStack } from "../render/render.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { builtinSchemas } from "../schema/builtins.js";
 import { CliConfigSchema } from "../schema/cli-config.js";
 import { ManifestSchema } from "../schema/manifest.js";

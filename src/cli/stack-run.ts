@@ -1,6 +1,6 @@
 import { join, relative } from "node:path";
 import { runStack, type StackAction } from "../exec/stack-run.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 import { formatWarning, textTable } from "./output.js";

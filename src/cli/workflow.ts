@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { runWorkflow } from "../workflow/runner.js";
 import { findWorkflowFile, loadWorkflows } from "../workflow/workflow-file.js";
 import type { CommandContext, CommandResult } from "./command.js";

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import type { ComponentFinding, OpaPolicy } from "../stack/validate-component.js";
 import type { ResolvedComponent } from "../stack/types.js";
-import { onPath } from "../exec/tools.js";
+import { onPath } from "../core/tools.js";
 
 /** What running a component's OPA policies found, and the policies that could not run (with why). */
 export interface OpaReport {

@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { distance } from "fastest-levenshtein";
-import { SlipwayError } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { SlipwayError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs-atomic.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 

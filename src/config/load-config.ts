@@ -1,5 +1,5 @@
 import { basename, dirname, join, resolve } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import {
   CliConfigSchema,
   isAtmosOnlyField,
@@ -9,7 +9,7 @@ import {
 import { checkAgainst } from "../schema/check-yaml.js";
 import { unknownKeys } from "../schema/zod-walk.js";
 import { Inputs } from "../stack/inputs.js";
-import { locate, parseYaml } from "../stack/yaml.js";
+import { locate, parseYaml } from "../yaml/parse.js";
 import type { Warning } from "../stack/types.js";
 
 const CONFIG_NAMES = ["slipway.yaml", "slipway.yml", "atmos.yaml", "atmos.yml"];

@@ -14,11 +14,12 @@ import {
   type PreparedFile,
   type ToolCommand,
 } from "../components/terraform/driver.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
+import { placed } from "../core/place.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 import { checkComponentVariables } from "../components/variables.js";
-import { onPath, tooOld } from "./tools.js";
+import { onPath, tooOld } from "../core/tools.js";
 
 export type StackAction = "plan" | "apply";
 
@@ -137,7 +138,7 @@ function driverFor(
   };
 }
 
-const placed = (e: SlipwayError) => (e.where ? `${e.where}: ${e.message}` : e.message);
+const placedError = (e: SlipwayError) => placed(e, e.message);
 
 function runLogged(
   cmd: ToolCommand,
@@ -243,13 +244,13 @@ export async function runStack(
         warnings = report?.warnings ?? [];
         if (report && report.errors.length > 0) {
           return fail(
-            report.errors.map((e) => `${placed(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`),
+            report.errors.map((e) => `${placedError(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`),
             `variable check: ${report.errors.map((e) => e.message).join("; ")}`,
           );
         }
       } catch (e) {
         if (!(e instanceof SlipwayError)) throw e;
-        return fail([placed(e)], placed(e));
+        return fail([placedError(e)], placedError(e));
       }
       const { files, commands, playbook } = prepared;
       const unusable = onPath(c.command, opts.env)
@@ -287,7 +288,7 @@ export async function runStack(
           secrets = await secretEnv(playbook, engine.config.basePath, opts.env);
         } catch (e) {
           if (!(e instanceof SlipwayError)) throw e;
-          return fail([placed(e)], placed(e));
+          return fail([placedError(e)], placedError(e));
         }
       }
       const stream = createWriteStream(log);

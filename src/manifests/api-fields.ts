@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { closest } from "fastest-levenshtein";
-import { assetsDir } from "../assets.js";
+import { assetsDir } from "../core/assets.js";
 import type { SchemaError } from "./schemas.js";
 
 /** A field's shape as the API server describes it: nothing to check, a definition, or an object/list/map. */

@@ -1,10 +1,10 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { SlipwayError } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { SlipwayError } from "../core/errors.js";
+import { withFileLock, writeFileAtomic } from "../core/fs-atomic.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
-import type { DocPath } from "../stack/yaml.js";
+import type { DocPath } from "../yaml/parse.js";
 import { nodeWarnings, NodesVars, type NodeEntry, type NodesConfig } from "./schema.js";
 import {
   appendToList,
@@ -199,52 +199,4 @@ export function removeNode(engine: StackEngine, stack: string, name: string, opt
     requireNode(current.value as NodeEntry[], name, stack, view.source.file);
     return removeFromList(text, view.source.file, view.source.docPath, name, current);
   });
-}
-
-/**
- * Runs `fn` holding `<file>.lock`: a second writer waits (up to `timeoutMs`) instead of interleaving; a
- * lock left by a process that no longer runs is taken over.
- */
-export async function withFileLock<T>(file: string, fn: () => T, timeoutMs = 30_000): Promise<T> {
-  const lock = `${file}.lock`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const fd = openSync(lock, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (staleLock(lock)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new SlipwayError({
-          code: "io",
-          message: `${file} is locked by another slipway process (${lock})`,
-          file,
-          hint: "wait for it to finish; remove the lock file only if no slipway process is running",
-        });
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
-
-function staleLock(lock: string): boolean {
-  try {
-    const pid = Number(readFileSync(lock, "utf8"));
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ESRCH";
-  }
 }

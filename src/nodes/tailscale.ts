@@ -1,4 +1,4 @@
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 
 /** A tailnet peer as `discover` shows it. */
 export interface Peer {

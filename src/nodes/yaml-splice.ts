@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { dirname } from "node:path";
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLSeq } from "yaml";
-import { SlipwayError } from "../errors.js";
-import { listItemSpans, parseYaml, type DocPath, type ItemSpan, type ParseOptions } from "../stack/yaml.js";
+import { SlipwayError } from "../core/errors.js";
+import { listItemSpans, parseYaml, type DocPath, type ItemSpan, type ParseOptions } from "../yaml/parse.js";
 
 /**
  * Edits of one list in a YAML file made as text splices at the places a parser reports, so the rest of the

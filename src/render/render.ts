@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import type { StackEngine } from "../stack/engine.js";
 import { toYamlStream } from "./canonical.js";
 import { addonsRenderer } from "./addons.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { findIdentities } from "../secrets/keys.js";
 import { chooseRule, findSopsConfig } from "../secrets/sops-config.js";
 import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../secrets/sops-file.js";

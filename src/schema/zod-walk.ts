@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DocPath } from "../stack/yaml.js";
+import type { DocPath } from "../yaml/parse.js";
 
 /** Strips optional/default/nullable wrappers to reach the schema that describes the value. */
 function unwrap(schema: z.ZodType): z.ZodType {

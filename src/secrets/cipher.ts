@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from "node:crypto";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import type { Comment, Scalar } from "./tree.js";
 
 const ENC = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([a-z]+)\]$/;

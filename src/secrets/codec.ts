@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { decryptValue, encryptValue, isEncrypted, plainBytes, valueError, ValueError } from "./cipher.js";
 import type { RuleCheck } from "./rules.js";
 import type { Comment, Node, Scalar } from "./tree.js";

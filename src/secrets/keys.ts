@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { armor, Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import type { AgeStanza, SopsMetadata } from "./metadata.js";
 import { combine, split } from "./shamir.js";
 

@@ -1,4 +1,4 @@
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { normalizeRules, type EncryptionRules } from "./rules.js";
 
 /** The sops version whose metadata layout slipway writes; any sops ≥ 3.8 reads it. */

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isMap, isScalar, parseAllDocuments } from "yaml";
-import { SlipwayError } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { SlipwayError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs-atomic.js";
 import { isEncrypted } from "./cipher.js";
 import type { Reuse } from "./codec.js";
 import { findIdentities, newIdentity, wrapDataKey } from "./keys.js";

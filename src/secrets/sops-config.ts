@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { z } from "zod";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { checkAgainst } from "../schema/check-yaml.js";
-import { locate, parseYamlWithPositions } from "../stack/yaml.js";
+import { locate, parseYamlWithPositions } from "../yaml/parse.js";
 import type { EncryptionRules } from "./rules.js";
 
 const Recipients = z.union([z.string(), z.array(z.string())]);

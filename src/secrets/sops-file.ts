@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { extname } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { decryptValue, encryptValue, sameMac, strOfBytes, ValueError } from "./cipher.js";
 import { decryptDocs, encryptDocs, type Reuse } from "./codec.js";
 import { emitDotenv, parseDotenv } from "./formats/dotenv-format.js";

@@ -1,6 +1,6 @@
 import { closest, distance } from "fastest-levenshtein";
 import type { CliConfig } from "../config/load-config.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { flattenImports } from "./imports.js";
 import type { Inputs } from "./inputs.js";

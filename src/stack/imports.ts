@@ -1,7 +1,7 @@
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { closest } from "fastest-levenshtein";
 import { globSync, isDynamicPattern } from "tinyglobby";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { MANIFEST_EXTENSIONS, type ManifestLoader } from "./loader.js";
 import type { Json, Layer, ManifestFile } from "./types.js";
 

@@ -1,13 +1,13 @@
 import { relative } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { fastCheckOf, type FastCheck } from "../schema/fast-check.js";
 import { ManifestSchema } from "../schema/manifest.js";
 import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
 import { Inputs } from "./inputs.js";
 import { applyLocals } from "./locals.js";
 import type { Json, ManifestFile } from "./types.js";
-import { locate, parseYaml, type DocPath } from "./yaml.js";
+import { locate, parseYaml, type DocPath } from "../yaml/parse.js";
 
 export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"] as const;
 

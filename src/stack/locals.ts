@@ -1,9 +1,9 @@
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES } from "../schema/cli-config.js";
 import { TemplateError, type CompiledTemplate } from "../template/index.js";
-import { isMap } from "./markers.js";
+import { isMap } from "../yaml/markers.js";
 import type { Json } from "./types.js";
-import type { DocPath } from "./yaml.js";
+import type { DocPath } from "../yaml/parse.js";
 
 export interface LocalsContext {
   file: string;

@@ -1,5 +1,5 @@
 import type { ListMergeStrategy } from "../schema/cli-config.js";
-import { Append, isMap, Unset } from "./markers.js";
+import { Append, isMap, Unset } from "../yaml/markers.js";
 
 /**
  * Deep-merges `over` onto `base` without mutating either: maps merge, lists follow `strategy`,

@@ -1,7 +1,7 @@
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { TemplateError } from "../template/index.js";
 import type { ManifestLoader } from "./loader.js";
-import { isMap } from "./markers.js";
+import { isMap } from "../yaml/markers.js";
 import type { StackBuild } from "./stack-build.js";
 import type { Json, ResolvedComponent } from "./types.js";
 

@@ -1,10 +1,10 @@
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName, type ListMergeStrategy } from "../schema/cli-config.js";
 import type { StackEngine } from "./engine.js";
-import { isMap } from "./markers.js";
+import { isMap } from "../yaml/markers.js";
 import { merge, mergeAll } from "./merge.js";
 import type { Json, Layer, ManifestFile, Origin, ResolvedComponent } from "./types.js";
-import { pathKey, positionsOf, type DocPath, type Position } from "./yaml.js";
+import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
 
 /** One value that takes part in a merge, and where it sits. */
 interface Input {

@@ -1,8 +1,8 @@
 import type { CliConfig } from "../config/load-config.js";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES } from "../schema/cli-config.js";
 import { TemplateError, type CompiledTemplate } from "../template/index.js";
-import { isMap } from "./markers.js";
+import { isMap } from "../yaml/markers.js";
 import type { StackBuild } from "./stack-build.js";
 import type { Json } from "./types.js";
 

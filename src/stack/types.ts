@@ -1,13 +1,7 @@
 import type { ComponentTypeName } from "../schema/cli-config.js";
-import type { Position } from "./yaml.js";
+import type { Position } from "../yaml/parse.js";
 
-/** Something worth telling the user that does not stop the run. */
-export interface Warning {
-  message: string;
-  file?: string;
-  line?: number;
-  col?: number;
-}
+export type { Warning } from "../core/place.js";
 
 export type Json = Record<string, unknown>;
 

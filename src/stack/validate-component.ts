@@ -3,10 +3,10 @@ import { isAbsolute, join, relative } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { builtinVarsSchema } from "../schema/builtins.js";
 import type { StackEngine } from "./engine.js";
-import { isMap } from "./markers.js";
+import { isMap } from "../yaml/markers.js";
 import type { ResolvedComponent } from "./types.js";
 
 export interface ComponentFinding {

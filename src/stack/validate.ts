@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import type { StackEngine } from "./engine.js";
 import { manifestErrors, MANIFEST_EXTENSIONS } from "./loader.js";
-import { parseYaml } from "./yaml.js";
+import { parseYaml } from "../yaml/parse.js";
 import type { Warning } from "./types.js";
 
 export interface ValidationReport {

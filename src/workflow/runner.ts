@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { fileURLToPath } from "node:url";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { renderTemplate } from "../template/index.js";
 import { parseDuration } from "./duration.js";
 import type { Workflow, WorkflowStep } from "./workflow-file.js";

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { checkAgainst } from "../schema/check-yaml.js";
-import { locate, parseYamlWithPositions } from "../stack/yaml.js";
+import { locate, parseYamlWithPositions } from "../yaml/parse.js";
 import { parseDuration } from "./duration.js";
 
 const Duration = z.string().refine((s) => parseDuration(s) !== undefined, "a duration such as 20s, 5m or 1h");

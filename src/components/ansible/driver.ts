@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { assetsDir } from "../../assets.js";
-import { SlipwayError } from "../../errors.js";
-import { isMap } from "../../stack/markers.js";
+import { assetsDir } from "../../core/assets.js";
+import { SlipwayError } from "../../core/errors.js";
+import { isMap } from "../../yaml/markers.js";
 import type { Json, ResolvedComponent } from "../../stack/types.js";
 import type { PreparedFile, ToolCommand } from "../terraform/driver.js";
 

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { SlipwayError } from "../../errors.js";
-import { requireTool } from "../../exec/tools.js";
-import { writeFileAtomic } from "../../fs-atomic.js";
+import { SlipwayError } from "../../core/errors.js";
+import { requireTool } from "../../core/tools.js";
+import { writeFileAtomic } from "../../core/fs-atomic.js";
 import type { StackEngine } from "../../stack/engine.js";
 import type { ResolvedComponent } from "../../stack/types.js";
 import { componentDir, type PreparedFile, type ToolCommand } from "../terraform/driver.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { assetsDir } from "../../assets.js";
-import { SlipwayError } from "../../errors.js";
+import { assetsDir } from "../../core/assets.js";
+import { SlipwayError } from "../../core/errors.js";
 import type { ResolvedComponent } from "../../stack/types.js";
 
 /** A file a driver writes before running the tool. */

@@ -1,4 +1,4 @@
-import { SlipwayError } from "../../errors.js";
+import { SlipwayError } from "../../core/errors.js";
 import type { MapNode } from "../tree.js";
 
 /** dotenv as sops reads it: KEY=value lines, `#` comment lines; `\n` in values stands for a newline. */

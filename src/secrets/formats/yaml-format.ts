@@ -11,7 +11,7 @@ import {
   YAMLSeq,
   type Node as YNode,
 } from "yaml";
-import { SlipwayError } from "../../errors.js";
+import { SlipwayError } from "../../core/errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
 import { emitYamlFast, goYamlNumber, parseYamlFast } from "./yaml-fast.js";
 

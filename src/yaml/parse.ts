@@ -3,7 +3,7 @@ import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { createRequire } from "node:module";
 import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLError, YAMLMap, YAMLSeq } from "yaml";
 import jsyaml from "js-yaml";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "../core/errors.js";
 import { Append, Unset } from "./markers.js";
 
 /** A path into a parsed document: map keys and list indexes. */
@@ -27,66 +27,68 @@ export interface ParseOptions {
 
 type YamlLib = typeof import("yaml");
 const require = createRequire(import.meta.url);
-let loaded: { y: YamlLib; AppendSeq: new () => YAMLSeq; UnsetMap: new () => YAMLMap } | undefined;
+let yamlModule: YamlLib | undefined;
 
 /**
  * The `yaml` library, loaded on first use: the fast path never needs it, and its load time counts on every
  * command. It is the parser that knows line and column, used for errors, provenance and edits.
  */
-function yamlLib(): { y: YamlLib; AppendSeq: new () => YAMLSeq; UnsetMap: new () => YAMLMap } {
-  if (!loaded) {
-    const y = require("yaml") as YamlLib;
-    class AppendSeq extends y.YAMLSeq {
-      override toJSON(_?: unknown, ctx?: Parameters<YAMLSeq["toJSON"]>[1]): unknown[] {
-        // The merge needs to see the tag, so the plain value is wrapped in a marker.
-        return new Append(super.toJSON(_, ctx)) as unknown as unknown[];
-      }
-    }
-    // `a: !unset {}` removes the key, as the fast path (js-yaml) reads it; without this the tag was dropped
-    // and the key became {}.
-    class UnsetMap extends y.YAMLMap {
-      override toJSON(): unknown {
-        return Unset.instance;
-      }
-    }
-    loaded = { y, AppendSeq, UnsetMap };
-  }
-  return loaded;
+function yamlLib(): YamlLib {
+  return (yamlModule ??= require("yaml") as YamlLib);
 }
 
+/** One of slipway's YAML tags: what node it tags and the value it stands for. */
+interface TagDef {
+  tag: string;
+  kind: "scalar" | "mapping" | "sequence";
+  /** The node's plain value (a string for scalars) → what the document holds there; throws on bad input. */
+  construct(value: unknown, opts: ParseOptions): unknown;
+}
+
+/**
+ * slipway's tags — the one table both parse paths are built from, so the fast path (js-yaml) and the
+ * positioned one (`yaml`) read every tag the same way.
+ */
+const TAGS: readonly TagDef[] = [
+  { tag: "!env", kind: "scalar", construct: (v, o) => resolveEnv(String(v ?? ""), o.env) },
+  { tag: "!unset", kind: "scalar", construct: () => Unset.instance },
+  // `a: !unset {}` removes the key too.
+  { tag: "!unset", kind: "mapping", construct: () => Unset.instance },
+  // The merge needs to see the tag, so the list is wrapped in a marker.
+  { tag: "!append", kind: "sequence", construct: (v) => new Append((v as unknown[] | null) ?? []) },
+  { tag: "!include", kind: "scalar", construct: (v, o) => includeFile(String(v ?? "").trim(), o) },
+];
+
+/** The table as `yaml` custom tags: collections get a node class whose plain value is the tag's. */
 function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
-  return [
-    {
-      tag: "!env",
-      resolve: (str: string) => resolveEnv(str, opts.env),
-    },
-    { tag: "!unset", resolve: () => Unset.instance },
-    {
-      tag: "!unset",
-      collection: "map",
-      nodeClass: yamlLib().UnsetMap,
-      resolve: (map: YAMLMap) => Object.assign(new (yamlLib().UnsetMap)(), map),
-    } as CollectionTag,
-    {
-      tag: "!include",
-      resolve(str: string, onError: (message: string) => void) {
-        try {
-          return includeFile(str.trim(), opts);
-        } catch (e) {
-          onError(e instanceof SlipwayError && e.file ? `${e.where}: ${e.message}` : (e as Error).message);
-          return null;
-        }
-      },
-    },
-    {
-      tag: "!append",
-      collection: "seq",
-      nodeClass: yamlLib().AppendSeq,
-      resolve(seq: YAMLSeq) {
-        return Object.assign(new (yamlLib().AppendSeq)(), seq);
-      },
-    } as CollectionTag,
-  ];
+  const y = yamlLib();
+  return TAGS.map((def): ScalarTag | CollectionTag => {
+    if (def.kind === "scalar")
+      return {
+        tag: def.tag,
+        resolve(str: string, onError: (message: string) => void) {
+          try {
+            return def.construct(str, opts);
+          } catch (e) {
+            onError(e instanceof SlipwayError && e.file ? `${e.where}: ${e.message}` : (e as Error).message);
+            return null;
+          }
+        },
+      };
+    // Both collection classes share toJSON's shape; one cast lets a single class cover either.
+    const Base = (def.kind === "mapping" ? y.YAMLMap : y.YAMLSeq) as unknown as typeof YAMLSeq;
+    class Tagged extends Base {
+      override toJSON(_?: unknown, ctx?: Parameters<YAMLSeq["toJSON"]>[1]): unknown[] {
+        return def.construct(super.toJSON(_, ctx), opts) as unknown[];
+      }
+    }
+    return {
+      tag: def.tag,
+      collection: def.kind === "mapping" ? "map" : "seq",
+      nodeClass: Tagged,
+      resolve: (node: YAMLMap | YAMLSeq) => Object.assign(new Tagged(), node),
+    } as CollectionTag;
+  });
 }
 
 /** `!include path`: YAML and JSON files are parsed, anything else is included as text. */
@@ -137,7 +139,7 @@ export function parseYaml(text: string, opts: ParseOptions): unknown {
 
 /** The slow path: the `yaml` library, whose errors carry line and column. */
 export function parseYamlWithPositions(text: string, opts: ParseOptions): unknown {
-  const { y } = yamlLib();
+  const y = yamlLib();
   const lc = new y.LineCounter();
   const doc = y.parseDocument(text, docOptions(opts, lc));
   throwFirstError(doc, opts.file, lc);
@@ -169,22 +171,10 @@ function fastSchema(text: string, opts: ParseOptions): jsyaml.Schema {
   if (cached) return cached;
   const schema = jsyaml.CORE_SCHEMA.extend({
     implicit: [mergeKeys],
-    explicit: [
-      new jsyaml.Type("!env", {
-        kind: "scalar",
-        construct: (data: unknown) => resolveEnv(String(data ?? ""), opts.env),
-      }),
-      new jsyaml.Type("!unset", { kind: "scalar", construct: () => Unset.instance }),
-      new jsyaml.Type("!unset", { kind: "mapping", construct: () => Unset.instance }),
-      new jsyaml.Type("!append", {
-        kind: "sequence",
-        construct: (data: unknown) => new Append((data as unknown[]) ?? []),
-      }),
-      new jsyaml.Type("!include", {
-        kind: "scalar",
-        construct: (data: unknown) => includeFile(String(data ?? "").trim(), opts),
-      }),
-    ],
+    explicit: TAGS.map(
+      (def) =>
+        new jsyaml.Type(def.tag, { kind: def.kind, construct: (data: unknown) => def.construct(data, opts) }),
+    ),
   });
   if (!perFile) byBase.set(opts.basePath, schema);
   return schema;
@@ -228,7 +218,7 @@ export function locate(
   opts: ParseOptions,
   target: "key" | "value" = "value",
 ): Position {
-  const { y } = yamlLib();
+  const y = yamlLib();
   const lc = new y.LineCounter();
   let doc: Document;
   try {
@@ -261,7 +251,7 @@ export function locate(
 
 /** Every scalar and collection place in a document, keyed by JSON path — for `--provenance`. */
 export function positionsOf(text: string, opts: ParseOptions): Map<string, Position> {
-  const { y } = yamlLib();
+  const y = yamlLib();
   const lc = new y.LineCounter();
   const doc = y.parseDocument(text, docOptions(opts, lc));
   const out = new Map<string, Position>();

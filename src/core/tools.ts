@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { SlipwayError } from "../errors.js";
+import { SlipwayError } from "./errors.js";
 
 /** How to get each tool slipway drives, for the error when it is missing. */
 const INSTALL: Record<string, string> = {

@@ -1,9 +1,6 @@
-/** Where a problem sits in a file; lines and columns are 1-based. */
-export interface SourcePlace {
-  file?: string;
-  line?: number;
-  col?: number;
-}
+import { formatPlace, type SourcePlace } from "./place.js";
+
+export type { SourcePlace } from "./place.js";
 
 /** The kinds of failure slipway reports; the CLI maps them to exit codes. */
 export type ErrorCode =
@@ -48,7 +45,6 @@ export class SlipwayError extends Error {
 
   /** `file:line:col: message` — the form editors and CI annotate. */
   get where(): string {
-    if (!this.file) return "";
-    return [this.file, this.line, this.line ? this.col : undefined].filter((p) => p !== undefined).join(":");
+    return formatPlace(this);
   }
 }

@@ -1,0 +1,81 @@
+import {
+  chmodSync,
+  closeSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+import { SlipwayError } from "./errors.js";
+
+/** Writes a file atomically (temp file in the same folder, then rename), keeping the old file's mode. */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  let keep = mode;
+  try {
+    keep ??= statSync(path).mode & 0o777;
+  } catch {
+    /* a new file */
+  }
+  try {
+    writeFileSync(tmp, data, { mode: keep ?? 0o644, flag: "wx" });
+    if (keep !== undefined) chmodSync(tmp, keep);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Runs `fn` holding `<file>.lock`: a second writer waits (up to `timeoutMs`) instead of interleaving; a
+ * lock left by a process that no longer runs is taken over.
+ */
+export async function withFileLock<T>(file: string, fn: () => T, timeoutMs = 30_000): Promise<T> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (staleLock(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new SlipwayError({
+          code: "io",
+          message: `${file} is locked by another slipway process (${lock})`,
+          file,
+          hint: "wait for it to finish; remove the lock file only if no slipway process is running",
+        });
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function staleLock(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, "utf8"));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
