@@ -2,6 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
+import layers from "./scripts/eslint/layers.js";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "examples/**", "coverage/**"] },
@@ -31,5 +32,10 @@ export default tseslint.config(
       ],
       "no-console": "error",
     },
+  },
+  {
+    files: ["src/**/*.ts"],
+    plugins: { slipway: layers },
+    rules: { "slipway/layers": "error" },
   },
 );

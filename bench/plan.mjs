@@ -27,7 +27,8 @@ const stub = join(root, "bin");
 mkdirSync(stub);
 writeFileSync(join(stub, "tofu"), "#!/bin/sh\nexit 0\n");
 chmodSync(join(stub, "tofu"), 0o755);
-const env = { ...process.env, PATH: `${stub}:${process.env.PATH}` };
+// A cache folder of its own, emptied above, so the first run below is a cold one every time.
+const env = { ...process.env, PATH: `${stub}:${process.env.PATH}`, SLIPWAY_CACHE: join(root, ".cache") };
 
 const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (cmd, args, opts) => {
@@ -37,9 +38,9 @@ const time = (cmd, args, opts) => {
   return performance.now() - t;
 };
 // The first run parses every module's variable blocks with the HCL parser (WebAssembly) and caches them.
-const coldMs = time(process.execPath, [bin, "plan", "-s", "big", "--dry-run"], {});
+const coldMs = time(process.execPath, [bin, "plan", "-s", "big", "--dry-run"], { env });
 const planMs = med(
-  Array.from({ length: 5 }, () => time(process.execPath, [bin, "plan", "-s", "big", "--dry-run"], {})),
+  Array.from({ length: 5 }, () => time(process.execPath, [bin, "plan", "-s", "big", "--dry-run"], { env })),
 );
 console.log(`\nplan: 200 components, chains of dependencies, variables checked against each module`);
 console.log(`slipway plan -s big --dry-run (cold variable cache)  ${(coldMs / 1000).toFixed(2)} s`);
@@ -69,11 +70,12 @@ const driver = driverRun();
 console.log(
   `one driver run (prepare files + spawn) over the same argv run directly: ${(driver - direct).toFixed(0)} ms  ${driver - direct <= 150 ? "meets" : "MISSES"} ≤ 150 ms   (driver ${driver.toFixed(0)} ms, direct ${direct.toFixed(0)} ms)`,
 );
-// The runs above reuse V8's code cache of the bundle (bin/compile-cache.js; the plan runs wrote it).
-// Without it every run compiles the bundle again: the first run on a machine, or SLIPWAY_COMPILE_CACHE=off.
-const driverNoCache = driverRun({ SLIPWAY_COMPILE_CACHE: "off" });
+// Node's compile cache (22.1 and later) is on for the runs above where this Node has it; Node's own
+// NODE_DISABLE_COMPILE_CACHE turns it off, so the difference is what it saves (none on Node 20: it has none).
+const hasCompileCache = typeof (await import("node:module")).default.enableCompileCache === "function";
+const driverNoCache = driverRun({ NODE_DISABLE_COMPILE_CACHE: "1" });
 console.log(
-  `  the same without the compile cache (first run on a machine): ${(driverNoCache - direct).toFixed(0)} ms`,
+  `  the same without Node's compile cache: ${(driverNoCache - direct).toFixed(0)} ms (Node ${process.version}: ${hasCompileCache ? "it was on above" : "this Node has none, so both runs compile the bundle"})`,
 );
 // Context for the figure above: what starting Node itself costs, which slipway cannot go below.
 const nodeStart = med(Array.from({ length: 7 }, () => time(process.execPath, ["-e", "0"], {})));

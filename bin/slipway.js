@@ -2,7 +2,7 @@
 // Kept tiny on purpose: `--version` answers before any module loads, and commands load lazily.
 import { hash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import module, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
@@ -25,10 +25,15 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const bundleDir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
   const debug = argv.includes("--debug");
   // The CLI is a minified CommonJS bundle: map --debug stack traces back to the readable tsc output in
-  // dist/, and compile it without the code cache then (Node maps only the files it compiles itself).
+  // dist/.
   if (debug) process.setSourceMapsEnabled(true);
-  const { compileCacheDir, installCompileCache } = await import("./compile-cache.js");
-  const cache = installCompileCache(bundleDir, debug ? undefined : compileCacheDir(process.env));
+  // Node's own compile cache where Node has it (22.1 and later), in slipway's cache folder
+  // (src/cache/policy.ts); on Node 20 there is none, and the bundle is compiled on every run.
+  else if (typeof module.enableCompileCache === "function") {
+    const { cacheDir } = await import("../dist/cache/policy.js");
+    const dir = cacheDir(process.env, "compile", 1);
+    if (dir) module.enableCompileCache(dir);
+  }
   const { main } = createRequire(import.meta.url)(`${bundleDir}main.cjs`);
   const code = await main(argv, {
     stdout: writer(process.stdout),
@@ -40,5 +45,4 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     build: () => hash("sha1", readFileSync(`${bundleDir}main.cjs`), "hex"),
   });
   process.exitCode = code;
-  cache.save();
 }

@@ -47,8 +47,8 @@ await build({
   logLevel: "warn",
   output: {
     dir,
-    // CommonJS, so bin/compile-cache.js can compile the chunks with V8's code cache (Node 20 has no
-    // compile cache for ES modules); ESM-only packages (ink) are still loaded with import().
+    // CommonJS: the lazily loaded `yaml` chunk is require()d by code that must stay synchronous (positions
+    // for an error); ESM-only packages (ink) are loaded with import().
     format: "cjs",
     minify: true,
     sourcemap: true,

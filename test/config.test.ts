@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findConfigFile, loadConfig } from "../src/config/load-config.js";
+import { findConfigFile } from "../src/config/load-config.js";
+import { loadStacksConfig } from "../src/repo/open-stacks.js";
 import { slipwayErrorOf, writeRepo } from "./helpers.js";
 
 describe("finding the config", () => {
@@ -47,7 +48,7 @@ describe("finding the config", () => {
 describe("loading the config", () => {
   it("fills defaults and makes paths absolute relative to the file", () => {
     const dir = writeRepo({ "slipway.yaml": "base_path: ./infra\n" });
-    const c = loadConfig(join(dir, "slipway.yaml"));
+    const c = loadStacksConfig(join(dir, "slipway.yaml"));
     expect(c.basePath).toBe(join(dir, "infra"));
     expect(c.stacks.basePath).toBe(join(dir, "infra/stacks"));
     expect(c.components.terraform).toEqual({
@@ -74,7 +75,7 @@ describe("loading the config", () => {
         "templates: {settings: {enabled: false}}",
       ].join("\n"),
     });
-    const c = loadConfig(join(dir, "atmos.yaml"));
+    const c = loadStacksConfig(join(dir, "atmos.yaml"));
     expect(c.components.terraform.command).toBe("terraform");
     expect(c.components.packer.basePath).toBe(join(dir, "images"));
     expect(c.stacks).toMatchObject({
@@ -90,7 +91,7 @@ describe("loading the config", () => {
     const dir = writeRepo({
       "slipway.yaml": "logs:\n  level: Info\nstacks:\n  base_path: stacks\n  nmae_pattern: x\n",
     });
-    const c = loadConfig(join(dir, "slipway.yaml"));
+    const c = loadStacksConfig(join(dir, "slipway.yaml"));
     expect(c.warnings).toEqual([
       {
         message: 'unknown config field "stacks.nmae_pattern" is ignored',
@@ -113,12 +114,12 @@ describe("loading the config", () => {
         "schemas: {jsonschema: {base_path: stacks/schemas/jsonschema}}",
       ].join("\n"),
     });
-    expect(loadConfig(join(dir, "atmos.yaml")).warnings).toEqual([]);
+    expect(loadStacksConfig(join(dir, "atmos.yaml")).warnings).toEqual([]);
   });
 
   it("rejects a field of the wrong type with file, line and column", () => {
     const dir = writeRepo({ "slipway.yaml": "settings:\n  list_merge_strategy: sideways\n" });
-    const e = slipwayErrorOf(() => loadConfig(join(dir, "slipway.yaml")));
+    const e = slipwayErrorOf(() => loadStacksConfig(join(dir, "slipway.yaml")));
     expect(e.code).toBe("config");
     expect([e.line, e.col]).toEqual([2, 24]);
     expect(e.message).toMatch(/settings.list_merge_strategy/);

@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Inputs, newRecord, recordEnv, replays } from "../src/stack/inputs.js";
+import { Inputs, newRecord, recordEnv, replays } from "../src/core/inputs.js";
 import { repoRoot, tempDir, writeRepo } from "./helpers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -44,16 +44,18 @@ function repo(): string {
 /** Runs describe stacks with a fresh cache folder; returns helpers to run again and to mark the entry. */
 function cached(dir: string, args = ["describe", "stacks", "--format", "json"]) {
   const cache = tempDir("slipway-describe-cache-");
+  // The describe cache's own folder under the cache root (src/cache/policy.ts).
+  const entries = join(cache, "describe", "v1");
   const run = (env: Record<string, string> = {}) => slipway(args, dir, { SLIPWAY_CACHE: cache, ...env });
   const uncached = () => slipway(args, dir, { SLIPWAY_CACHE: "off" });
-  const outputs = () => readdirSync(cache).filter((n) => n.endsWith(".out"));
+  const outputs = () => (existsSync(entries) ? readdirSync(entries) : []).filter((n) => n.endsWith(".out"));
   /** Overwrites every kept output with the marker. */
   const mark = () => {
     const outs = outputs();
     expect(outs.length).toBeGreaterThan(0);
-    for (const n of outs) writeFileSync(join(cache, n), MARKER);
+    for (const n of outs) writeFileSync(join(entries, n), MARKER);
   };
-  return { cache, run, uncached, outputs, mark };
+  return { cache, entries, run, uncached, outputs, mark };
 }
 
 function edit(dir: string, rel: string, text: string) {
@@ -75,8 +77,8 @@ describe("describe stacks output cache", () => {
     });
     expect(first.stdout).toBe(c.uncached().stdout);
     const [out] = c.outputs();
-    expect(statSync(join(c.cache, out!)).mode & 0o777).toBe(0o600);
-    expect(statSync(c.cache).mode & 0o777).toBe(0o700);
+    expect(statSync(join(c.entries, out!)).mode & 0o777).toBe(0o600);
+    expect(statSync(c.entries).mode & 0o777).toBe(0o700);
     expect(c.run().stdout).toBe(first.stdout);
     c.mark();
     expect(c.run().stdout).toBe(MARKER);
@@ -148,7 +150,7 @@ describe("describe stacks output cache", () => {
     const c = cached(dir);
     const r = c.run({ TOKEN: "s3cret" });
     expect(JSON.parse(r.stdout).dev.components.terraform.app.vars.token).toBe("s3cret");
-    expect(readdirSync(c.cache)).toEqual([]);
+    expect(existsSync(c.entries) ? readdirSync(c.entries) : []).toEqual([]);
     // Unset, it is kept (the record says "unset"); setting it later is a change.
     expect(JSON.parse(c.run().stdout).dev.components.terraform.app.vars.token).toBeNull();
     c.mark();
@@ -161,7 +163,7 @@ describe("describe stacks output cache", () => {
   it("is off with SLIPWAY_CACHE=off and bypassed with --debug", () => {
     const dir = repo();
     const cache = tempDir("slipway-describe-cache-");
-    const kept = join(cache, "slipway", "describe");
+    const kept = join(cache, "slipway", "describe", "v1");
     const off = slipway(["describe", "stacks"], dir, { SLIPWAY_CACHE: "off", XDG_CACHE_HOME: cache });
     expect(off.code).toBe(0);
     expect(existsSync(kept)).toBe(false);
@@ -178,15 +180,16 @@ describe("describe stacks output cache", () => {
     c.run();
     c.mark();
     expect(c.run().stdout).toBe(MARKER);
-    for (const n of readdirSync(c.cache)) chownSync(join(c.cache, n), 65534, 65534);
+    for (const n of readdirSync(c.entries)) chownSync(join(c.entries, n), 65534, 65534);
     expect(c.run().stdout).toBe(c.uncached().stdout);
   });
 
   it("removes temp files a killed run left behind, once they are an hour old", () => {
     const dir = repo();
     const c = cached(dir);
-    const old = join(c.cache, "0123.abcd.out.tmp");
-    const fresh = join(c.cache, "4567.ef01.out.tmp");
+    const old = join(c.entries, "0123.abcd.out.tmp");
+    const fresh = join(c.entries, "4567.ef01.out.tmp");
+    mkdirSync(c.entries, { recursive: true });
     writeFileSync(old, "half an output");
     writeFileSync(fresh, "a concurrent run's output");
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
@@ -200,7 +203,7 @@ describe("describe stacks output cache", () => {
     const dir = repo();
     const c = cached(dir);
     const first = c.run().stdout;
-    for (const n of readdirSync(c.cache)) writeFileSync(join(c.cache, n), "{not json");
+    for (const n of readdirSync(c.entries)) writeFileSync(join(c.entries, n), "{not json");
     expect(c.run().stdout).toBe(first);
   });
 });

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SlipwayError } from "../src/core/errors.js";
-import { validateStacks } from "../src/stack/validate.js";
+import { validateRepository } from "../src/repo/open-stacks.js";
 import { engineAt, writeRepo } from "./helpers.js";
 
 const name = fc.constantFrom("vpc", "eks", "base", "app", "db");
@@ -130,7 +130,7 @@ describe("engine robustness (property)", () => {
           outcome = "error";
         }
         seen[outcome]++;
-        const report = validateStacks(engineAt(dir));
+        const report = validateRepository(engineAt(dir));
         // validate and describe agree on whether the repository is usable
         if (outcome === "error") expect(report.errors.length).toBeGreaterThan(0);
         for (const e of report.errors) expect(e).toBeInstanceOf(SlipwayError);

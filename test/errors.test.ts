@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { engineAt, slipwayErrorOf, writeRepo } from "./helpers.js";
-import { validateStacks } from "../src/stack/validate.js";
+import { validateRepository } from "../src/repo/open-stacks.js";
 
 const config = 'stacks:\n  included_paths: ["deploy/*"]\n';
 
@@ -158,7 +158,7 @@ describe("bad input", () => {
       "stacks/deploy/c.yaml": "components:\n  terraform:\n    x:\n      metadata: {inherits: [nope]}\n",
       "stacks/deploy/d.yaml": "settings: 3\nenv: [x]\n",
     });
-    const report = validateStacks(engineAt(dir));
+    const report = validateRepository(engineAt(dir));
     const found = report.errors.map((e) => `${e.code}@${e.file!.slice(dir.length + 1)}:${e.line}`).sort();
     expect(found).toEqual([
       "import@stacks/deploy/b.yaml:1",

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onPath } from "../src/core/tools.js";
-import { loadConfig } from "../src/config/load-config.js";
+import { loadStacksConfig } from "../src/repo/open-stacks.js";
 import { SlipwayError } from "../src/core/errors.js";
 import { StackEngine } from "../src/stack/engine.js";
 import { tempDir } from "./temp.js";
@@ -20,7 +20,7 @@ export function engineAt(
   env: Record<string, string | undefined> = {},
   configName = "slipway.yaml",
 ): StackEngine {
-  return new StackEngine({ config: loadConfig(join(dir, configName), env), env });
+  return new StackEngine({ config: loadStacksConfig(join(dir, configName), env), env });
 }
 
 /** Writes a repository of files into a fresh temp folder and returns it. */

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { nodeWarnings, NodesVars, taintProblem } from "../src/nodes/schema.js";
+import { nodeWarnings, NodesVars, taintProblem } from "../src/components/ansible/k3s-vars.js";
 import { fixture, hasTool, repoRoot, writeRepo } from "./helpers.js";
 import { haveCluster, kubectl, useCluster } from "./cluster.js";
 // @ts-expect-error plain ESM script without types

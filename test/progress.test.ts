@@ -3,7 +3,8 @@ import { render } from "ink-testing-library";
 import { createElement as h } from "react";
 import { describe, expect, it } from "vitest";
 import { plainProgress, type Row } from "../src/cli/progress.js";
-import { progressTable, stateText } from "../src/cli/progress-view.js";
+import { progressTable } from "../src/cli/progress-view.js";
+import { initialProgress, progressReducer, stateText } from "../src/cli/progress-state.js";
 
 const ProgressTable = progressTable({ Box, Text, h });
 
@@ -31,6 +32,21 @@ describe("plan/apply progress display", () => {
   it("the running time advances with the clock", () => {
     expect(stateText(rows[1]!, 10_000)).toBe("running 0.0 s");
     expect(stateText(rows[1]!, 71_000)).toBe("running 61.0 s");
+  });
+
+  it("the reducer keeps first-reported order and remembers when a component started running", () => {
+    let s = initialProgress;
+    s = progressReducer(s, { component: "vpc", type: "terraform", state: "waiting" }, 0);
+    s = progressReducer(s, { component: "dns", type: "terraform", state: "waiting" }, 0);
+    s = progressReducer(s, { component: "dns", type: "terraform", state: "running" }, 4_000);
+    s = progressReducer(s, { component: "dns", type: "terraform", state: "done", ms: 900 }, 4_900);
+    expect(s.rows.map((r) => [r.component, r.state, r.startedAt])).toEqual([
+      ["vpc", "waiting", undefined],
+      ["dns", "done", 4_000],
+    ]);
+    // The state it was given is left as it was.
+    expect(progressReducer(s, { component: "vpc", type: "terraform", state: "running" }, 5_000)).not.toBe(s);
+    expect(s.rows[0]!.state).toBe("waiting");
   });
 
   it("degrades to one plain line per state change (waiting is not printed)", () => {

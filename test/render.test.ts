@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateManifests } from "../src/manifests/validate.js";
-import { renderStack } from "../src/render/render.js";
-import { sealSecrets } from "../src/render/seal.js";
+import { renderStack } from "../src/components/kubernetes/render.js";
+import { sealSecrets } from "../src/components/kubernetes/seal.js";
 import { engineAt, repoRoot, slipwayErrorOf, tempDir, writeRepo } from "./helpers.js";
 
 const homelab = () => engineAt(join(repoRoot, "examples", "homelab"));

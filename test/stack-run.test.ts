@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planGraph } from "../src/exec/stack-run.js";
+import { planGraph } from "../src/components/stack-run.js";
 import { engineAt, hasTool, repoRoot, slipwayErrorOf, stripAnsi, writeRepo } from "./helpers.js";
 import { havePeers, peerEnv } from "./peers.js";
 

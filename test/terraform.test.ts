@@ -1,13 +1,10 @@
+import { checkRunnable } from "../src/components/component-type.js";
+import { terraformType } from "../src/components/terraform/index.js";
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  checkRunnable,
-  prepareTerraform,
-  terraformCommands,
-  varfileName,
-} from "../src/components/terraform/driver.js";
+import { prepareTerraform, terraformCommands, varfileName } from "../src/components/terraform/driver.js";
 import { engineAt, hasTool, repoRoot, slipwayErrorOf, tempDir, writeRepo } from "./helpers.js";
 import { havePeers, peerEnv } from "./peers.js";
 
@@ -52,15 +49,23 @@ describe("terraform driver", () => {
     });
     const e = engineAt(dir);
     expect(
-      slipwayErrorOf(() => checkRunnable(e.resolveComponent("deploy/s", "base"), "plan")).message,
+      slipwayErrorOf(() =>
+        checkRunnable(e.resolveComponent("deploy/s", "base"), "plan", terraformType.changes),
+      ).message,
     ).toMatch(/is abstract/);
     expect(
-      slipwayErrorOf(() => checkRunnable(e.resolveComponent("deploy/s", "off"), "plan")).message,
+      slipwayErrorOf(() =>
+        checkRunnable(e.resolveComponent("deploy/s", "off"), "plan", terraformType.changes),
+      ).message,
     ).toMatch(/is disabled/);
     expect(
-      slipwayErrorOf(() => checkRunnable(e.resolveComponent("deploy/s", "frozen"), "apply")).message,
+      slipwayErrorOf(() =>
+        checkRunnable(e.resolveComponent("deploy/s", "frozen"), "apply", terraformType.changes),
+      ).message,
     ).toMatch(/is locked .*apply would change it/);
-    expect(() => checkRunnable(e.resolveComponent("deploy/s", "frozen"), "plan")).not.toThrow();
+    expect(() =>
+      checkRunnable(e.resolveComponent("deploy/s", "frozen"), "plan", terraformType.changes),
+    ).not.toThrow();
   });
 
   it.runIf(

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerBuiltin } from "../src/schema/builtins.js";
-import { validateComponent } from "../src/stack/validate-component.js";
-import { z } from "zod";
+import { validateComponent } from "../src/components/validate-component.js";
 import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -47,16 +45,16 @@ describe("validate component", () => {
     expect(e.message).toBe('settings.validation.size.schema_path "schemas/nope.json" not found');
   });
 
-  it("checks built-in components against their registered vars schema", () => {
-    registerBuiltin("terraform", "test-builtin", z.object({ replicas: z.number().int().min(1) }));
+  it("checks built-in components against the vars schema their type registers", () => {
     const dir = writeRepo({
       "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
       "stacks/deploy/a.yaml":
-        "components:\n  terraform:\n    app:\n      metadata: {component: test-builtin}\n      vars: {replicas: 0}\n",
+        "components:\n  kubernetes:\n    app:\n      metadata: {component: gitops}\n      vars: {repository: {url: 'https://example.org/r.git'}, interval: soon}\n",
     });
     const r = validateComponent(engineAt(dir), "deploy/a", "app");
-    expect(r.checks).toEqual(["builtin (terraform/test-builtin)"]);
-    expect(r.findings[0]).toMatchObject({ validation: "builtin", path: "vars.replicas" });
+    expect(r.checks).toEqual(["builtin (kubernetes/gitops)"]);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toMatchObject({ validation: "builtin", path: "vars.interval" });
   });
 
   it("the homelab example's k3s-cluster meets its 2020-12 schema", () => {

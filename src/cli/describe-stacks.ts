@@ -1,6 +1,6 @@
-import { newRecord } from "../stack/inputs.js";
+import { newRecord } from "../core/inputs.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { cacheDir, cacheSlot, keepOutput, lookup } from "./describe-cache.js";
+import { cacheDir, cacheSlot, keepOutput, lookup } from "../cache/describe-output.js";
 
 /**
  * `slipway describe stacks [-s] [--components] [--component-types] [--sections]`. Asked again with nothing

@@ -1,7 +1,7 @@
 import type { CommandContext, CommandResult } from "./command.js";
 import { componentTypes, listFlag, openEngine, requireStack } from "./open-engine.js";
 import { formatWithProvenance, mapChunks, outputFormat } from "./output.js";
-import type { InputRecord } from "../stack/inputs.js";
+import type { InputRecord } from "../core/inputs.js";
 
 /** `slipway describe component <component> -s <stack> [--provenance]` */
 export function describeComponentCommand(ctx: CommandContext): CommandResult {
@@ -11,8 +11,7 @@ export function describeComponentCommand(ctx: CommandContext): CommandResult {
   const type = componentTypes(ctx.flags.type, "--type")?.[0];
   const resolved = engine.resolveComponent(stack, component, type);
   if (!ctx.flags.provenance) return { data: resolved, notes };
-  const build = engine.stack(stack).buildsDefining(resolved.component_type, component)[0]!;
-  const origins = build.provenance(resolved.component_type, component, resolved);
+  const origins = engine.provenance(stack, component, resolved.component_type);
   return {
     text: formatWithProvenance(
       resolved as unknown as Record<string, unknown>,

@@ -1,21 +1,15 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { parse as parseYamlValue, parseDocument } from "yaml";
-import { recapLines } from "../components/ansible/driver.js";
-import { preparePlaybook, runPlaybook } from "../components/ansible/run.js";
-import { dryRunText } from "../components/terraform/driver.js";
+import { relative } from "node:path";
+import { parse as parseYamlValue } from "yaml";
 import { SlipwayError } from "../core/errors.js";
-import { requireTool } from "../core/tools.js";
-import { withFileLock, writeFileAtomic } from "../core/fs-atomic.js";
+import { getConfig, setConfig } from "../nodes/config.js";
+import { addPeers, discover, tailnetPeers } from "../nodes/discover.js";
+import { prepareNodePlaybook, rebuildNode, rebuildPlan, rebuildSummary } from "../nodes/lifecycle.js";
 import { addNode, openNodes, removeNode, requireNode, type NewNode, type NodesView } from "../nodes/nodes.js";
-import { NodesVars, type NodeEntry } from "../nodes/schema.js";
-import { peersOf, type Peer } from "../nodes/tailscale.js";
 import type { StackEngine } from "../stack/engine.js";
 import { parseDuration } from "../workflow/duration.js";
 import type { CommandContext, CommandResult } from "./command.js";
+import { runReady } from "./drivers.js";
 import { openEngine, requireStack } from "./open-engine.js";
-import { playbookCommand } from "./drivers.js";
 import { formatWarning, textTable } from "./output.js";
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -102,15 +96,15 @@ function nodeFromFlags(c: CommandContext, name: string): NewNode {
 }
 
 /** Runs one of the shipped lifecycle playbooks limited to one node (the `--apply` of add/remove). */
-function applyPlaybook(
+async function applyPlaybook(
   c: CommandContext,
   engine: StackEngine,
   view: NodesView,
   playbook: string,
   node: string,
 ) {
-  const run = preparePlaybook(engine, view.component, { playbook, limit: node }, c.extra ?? [], c.env);
-  return playbookCommand(c, engine, run, `node ${playbook.replace(/\.yml$/, "")} ${node}`);
+  const ready = await prepareNodePlaybook(engine, view, playbook, node, { env: c.env, extra: c.extra });
+  return runReady(c, engine, ready);
 }
 
 /** `slipway node add <name> -s <stack> --address … --role … [--label k=v] [--taint k=v:Effect] [--apply]` */
@@ -172,259 +166,83 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
  * start until the node reports Ready, and a drill report in docs/governance/reviews/.
  */
 export async function nodeRebuildCommand(c: CommandContext): Promise<CommandResult> {
-  const { engine, notes, stack, view, name } = namedNode(c);
+  const { engine, notes, stack, name } = namedNode(c);
   const target = parseDuration(str(c.flags.target) ?? "60m");
   if (target === undefined)
     throw new SlipwayError({
       code: "usage",
       message: `--target ${String(c.flags.target)}: expected a duration like 45m, 1h or 1h30m`,
     });
-  const run = preparePlaybook(
-    engine,
-    view.component,
-    { playbook: "rebuild_node.yml", limit: name },
-    c.extra ?? [],
-    c.env,
-  );
-  const context = view.config.cluster.kubeconfig_context ?? view.component.atmos_stack.replace(/\//g, "-");
-  const wait = ["kubectl", "--context", context, "wait", "--for=condition=Ready", `node/${name}`];
-  if (c.flags["dry-run"]) {
-    return {
-      text:
-        dryRunText(run.files, run.commands, (p) => relative(c.cwd, p) || ".") +
-        wait.join(" ") +
-        " --timeout=<remaining>\n",
-      notes,
-    };
-  }
-  requireTool("kubectl", `node rebuild ${name} (to wait for the node to be Ready)`, c.env);
-  const started = new Date();
-  const play = await runPlaybook(run, `node rebuild ${name}`, c.env, engine.config.basePath);
-  let ready = false;
-  let readyAt: Date | undefined;
-  if (play.exitCode === 0) {
-    const left = Math.max(1, Math.ceil((target - (Date.now() - started.getTime())) / 1000));
-    const w = spawnSync(wait[0]!, [...wait.slice(1), `--timeout=${left}s`], {
-      env: c.env as NodeJS.ProcessEnv,
-      encoding: "utf8",
-    });
-    ready = w.status === 0;
-    readyAt = ready ? new Date() : undefined;
-  }
-  const ms = (readyAt ?? new Date()).getTime() - started.getTime();
-  const met = ready && ms <= target;
-  const date = started.toISOString().slice(0, 10);
-  const report = join(engine.config.basePath, "docs", "governance", "reviews", `${date}-rebuild-${name}.md`);
-  const minutes = (x: number) => `${(x / 60_000).toFixed(1)} min`;
-  const body = [
-    `# Rebuild drill: ${name} (${stack})`,
-    "",
-    `- Started: ${started.toISOString()}`,
-    `- Node Ready: ${readyAt ? readyAt.toISOString() : "not reached"}`,
-    `- Time to Ready: ${ready ? minutes(ms) : "—"} (target ${minutes(target)}: ${met ? "met" : "MISSED"})`,
-    `- Playbook: rebuild_node.yml --limit ${name}, exit ${play.exitCode}`,
-    "",
-    "## Recap",
-    "",
-    ...recapLines(play.recap).map((l) => `- ${l}`),
-    ...(play.failures.length ? ["", "## Failures", "", ...play.failures.map((f) => `- ${f}`)] : []),
-    "",
-  ].join("\n");
-  mkdirSync(dirname(report), { recursive: true });
-  writeFileAtomic(report, body);
-  const summary = `${name}: ${ready ? `Ready after ${minutes(ms)}` : "did not become Ready"}; target ${minutes(target)} ${met ? "met" : "MISSED"}; report ${relative(c.cwd, report)}`;
+  const opts = { env: c.env, extra: c.extra, component: str(c.flags.component) };
+  const show = (p: string) => relative(c.cwd, p) || ".";
+  if (c.flags["dry-run"]) return { text: await rebuildPlan(engine, stack, name, opts, show), notes };
+  const r = await rebuildNode(engine, stack, name, target, opts);
   return {
-    text: summary + "\n",
-    notes: [...notes, ...play.failures.map((f) => `error: ${f}`)],
-    exitCode: met ? 0 : play.exitCode || 1,
+    text: rebuildSummary(r, show) + "\n",
+    notes: [...notes, ...r.play.failures.map((f) => `error: ${f}`)],
+    exitCode: r.met ? 0 : (r.play.exitCode ?? 1) || 1,
   };
 }
-
-/** Which nodes a node-level key applies to: all, servers, agents or one node by name. */
-function scoped(view: NodesView, scope: string): NodeEntry[] {
-  const ns = view.config.nodes;
-  const picked =
-    scope === "all"
-      ? ns
-      : scope === "servers"
-        ? ns.filter((n) => n.role === "server")
-        : scope === "agents"
-          ? ns.filter((n) => n.role === "agent")
-          : ns.filter((n) => n.name === scope);
-  if (picked.length === 0)
-    throw new SlipwayError({
-      code: "usage",
-      message: `--scope ${scope} matches no node`,
-      hint: `use all, servers, agents or a node name (${ns.map((n) => n.name).join(", ")})`,
-    });
-  return picked;
-}
-
-const getPath = (v: unknown, path: string[]): unknown =>
-  path.reduce<unknown>(
-    (cur, k) => (cur && typeof cur === "object" ? (cur as Record<string, unknown>)[k] : undefined),
-    v,
-  );
 
 /** `slipway config get <key> -s <stack> [--scope all|servers|agents|<node>]` */
 export function configGetCommand(c: CommandContext): CommandResult {
-  const { notes, view } = stackNodes(c);
-  const key = c.args[0]!.split(".");
-  const scope = str(c.flags.scope);
-  if (!scope) return { data: getPath(view.config, key) ?? null, notes };
-  return {
-    data: Object.fromEntries(scoped(view, scope).map((n) => [n.name, getPath(n, key) ?? null])),
-    notes,
-  };
+  const { engine, notes } = openEngine(c);
+  const opts = { scope: str(c.flags.scope), component: str(c.flags.component) };
+  return { data: getConfig(engine, requireStack(c), c.args[0]!, opts), notes };
 }
 
 /**
  * `slipway config set <key> <value> -s <stack> [--scope …]`: cluster keys (`cluster.version`) or, with
- * --scope, node keys (`labels.zone`). The value is read as YAML (`true`, `3`, `[a, b]`). The change is made
- * in the file that defines the value, validated against the schema before anything is written.
+ * --scope, node keys (`labels.zone`). The value is read as YAML (`true`, `3`, `[a, b]`).
  */
 export async function configSetCommand(c: CommandContext): Promise<CommandResult> {
-  const { engine, notes, view } = stackNodes(c);
-  const key = c.args[0]!.split(".");
+  const { engine, notes } = openEngine(c);
   const value: unknown = parseYamlValue(c.args[1]!);
-  const scope = str(c.flags.scope);
-  const build = engine
-    .stack(view.component.atmos_stack)
-    .buildsDefining("ansible", view.component.atmos_component)[0]!;
-  // Edits: [file, document path, value]; node keys go to the nodes list, cluster keys where cluster is set.
-  const edits: { file: string; docPath: (string | number)[] }[] = [];
-  const nextVars = structuredClone(view.component.vars) as Record<string, unknown>;
-  if (scope) {
-    const nodes = nextVars.nodes as Record<string, unknown>[];
-    for (const n of scoped(view, scope)) {
-      const i = nodes.findIndex((x) => x.name === n.name);
-      setPath(nodes[i]!, key, value);
-      edits.push({ file: view.source.file, docPath: [...view.source.docPath, i, ...key] });
-    }
-  } else {
-    if (key[0] === "nodes")
-      throw new SlipwayError({
-        code: "usage",
-        message: "node keys need --scope",
-        hint: "e.g. config set labels.zone attic --scope pi-3",
-      });
-    setPath(nextVars, key, value);
-    // The deepest part of the key some file sets decides which file changes, and where in it.
-    let found: { file: string; docPath: (string | number)[] } | undefined;
-    for (let n = key.length; n > 0 && !found; n--) {
-      const src = build.sourceOf("ansible", view.component.atmos_component, "vars", key.slice(0, n));
-      if (src) found = { file: src.file.path, docPath: [...src.docPath, ...key.slice(n)] };
-    }
-    if (!found) {
-      throw new SlipwayError({
-        code: "validation",
-        message: `no file sets vars.${key[0]} for component "${view.component.atmos_component}"`,
-        hint: "add it to the stack by hand first; config set changes values that exist",
-      });
-    }
-    edits.push(found);
-  }
-  const checked = NodesVars.safeParse(nextVars);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new SlipwayError({
-      code: "validation",
-      message: `vars.${issue.path.join(".")}: ${issue.message}; nothing was written`,
-      hint: "see `slipway schema builtin ansible/k3s` for the field's type",
-    });
-  }
-  const files = [...new Set(edits.map((e) => e.file))];
-  for (const file of files) {
-    await withFileLock(file, () => {
-      const doc = parseDocument(readFileSync(file, "utf8"));
-      for (const e of edits.filter((x) => x.file === file)) doc.setIn(e.docPath, value);
-      writeFileAtomic(file, doc.toString());
-    });
-  }
+  const opts = { scope: str(c.flags.scope), component: str(c.flags.component) };
+  const r = await setConfig(engine, requireStack(c), c.args[0]!, value, opts);
   return {
     notes: [
       ...notes,
-      `set ${c.args[0]} = ${JSON.stringify(value)} in ${files.map((f) => relative(c.cwd, f)).join(", ")}`,
+      `set ${r.key} = ${JSON.stringify(r.value)} in ${r.files.map((f) => relative(c.cwd, f)).join(", ")}`,
     ],
   };
 }
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let cur = target;
-  for (const k of path.slice(0, -1)) {
-    if (!cur[k] || typeof cur[k] !== "object") cur[k] = {};
-    cur = cur[k] as Record<string, unknown>;
-  }
-  cur[path.at(-1)!] = value;
-}
-
 /** `slipway discover [--online] [--tag T] [--os O] [--add -s <stack> --role agent]` */
 export async function discoverCommand(c: CommandContext): Promise<CommandResult> {
-  requireTool("tailscale", "discover (it lists the tailnet's peers)", c.env);
-  const r = spawnSync("tailscale", ["status", "--json"], {
-    env: c.env as NodeJS.ProcessEnv,
-    encoding: "utf8",
-  });
-  if (r.status !== 0) {
-    throw new SlipwayError({
-      code: "validation",
-      message: `tailscale status --json failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split("\n")[0]}`,
-      hint: "check that tailscaled is running: `tailscale status`",
-    });
-  }
-  let peers = peersOf(r.stdout);
+  const all = tailnetPeers(c.env);
   const stack = str(c.flags.stack);
-  let view: NodesView | undefined;
-  let engine: StackEngine | undefined;
-  if (stack) {
-    engine = openEngine(c).engine;
-    view = openNodes(engine, stack, str(c.flags.component));
-  }
-  const inCluster = (p: Peer) =>
-    view?.config.nodes.find(
-      (n) =>
-        n.name === p.name ||
-        p.ips.includes(n.address) ||
-        (n.tailscale_ip !== undefined && p.ips.includes(n.tailscale_ip)),
-    )?.name;
-  if (c.flags.online) peers = peers.filter((p) => p.online);
-  const tag = str(c.flags.tag);
-  if (tag) peers = peers.filter((p) => p.tags.includes(tag.startsWith("tag:") ? tag : `tag:${tag}`));
-  const os = str(c.flags.os);
-  if (os) peers = peers.filter((p) => p.os.toLowerCase() === os.toLowerCase());
+  const engine = stack ? openEngine(c).engine : undefined;
+  const peers = discover(
+    all,
+    { online: c.flags.online === true, tag: str(c.flags.tag), os: str(c.flags.os) },
+    engine,
+    stack,
+    str(c.flags.component),
+  );
   if (c.flags.add) {
-    if (!stack || !engine || !view)
+    if (!stack)
       throw new SlipwayError({
         code: "usage",
         message: "--add needs -s <stack>",
         hint: "e.g. slipway discover --online --tag k3s --add -s pve-prod --role agent",
       });
-    const role = str(c.flags.role) ?? "agent";
-    const added: string[] = [];
-    for (const p of peers.filter((x) => !inCluster(x))) {
-      const ipv4 = p.ips.find((ip) => ip.includes(".")) ?? p.ips[0]!;
-      await addNode(
-        openEngine(c).engine,
-        stack,
-        { name: p.name, address: ipv4, role: role as NewNode["role"], tailscale_ip: ipv4 },
-        editOptions(c),
-      );
-      added.push(p.name);
-    }
+    const role = (str(c.flags.role) ?? "agent") as NewNode["role"];
+    const added = await addPeers(() => openEngine(c).engine, stack, peers, role, editOptions(c));
     return {
       notes: [
         added.length ? `added ${added.join(", ")} to stack "${stack}" as ${role}` : "no new peers to add",
       ],
     };
   }
-  if (c.flags.format) return { data: peers.map((p) => ({ ...p, in_cluster: inCluster(p) ?? null })) };
+  if (c.flags.format) return { data: peers };
   const rows = peers.map((p) => [
     p.name,
     p.ips.join(","),
     p.os,
     p.online ? "yes" : "no",
     p.tags.join(","),
-    inCluster(p) ? `yes (${inCluster(p)})` : view ? "no" : "?",
+    p.in_cluster ? `yes (${p.in_cluster})` : stack ? "no" : "?",
   ]);
   return { text: textTable(["HOSTNAME", "TAILSCALE IPS", "OS", "ONLINE", "TAGS", "IN CLUSTER"], rows) };
 }

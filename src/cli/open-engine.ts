@@ -1,32 +1,23 @@
-import { findConfigFile, loadConfig } from "../config/load-config.js";
 import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
-import { StackEngine } from "../stack/engine.js";
-import { Inputs, recordEnv, type InputRecord } from "../stack/inputs.js";
+import { openStacks } from "../repo/open-stacks.js";
+import type { StackEngine } from "../stack/engine.js";
+import type { InputRecord } from "../core/inputs.js";
 import type { CommandContext } from "./command.js";
 import { formatWarning } from "./output.js";
 
-/**
- * Finds the config the way the README documents and opens the stack engine on it. With `record`, every
- * file, check, glob and environment variable the config and the engine read is written into it.
- */
+/** Opens the repository the command runs in (`--config`, else the search the README documents). */
 export function openEngine(
   ctx: CommandContext,
   record?: InputRecord,
 ): { engine: StackEngine; notes: string[] } {
-  const env = record ? recordEnv(ctx.env, record) : ctx.env;
-  const inputs = new Inputs(record);
-  const file = findConfigFile({
-    explicit: ctx.flags.config as string | undefined,
+  const { engine, config } = openStacks({
     cwd: ctx.cwd,
-    env,
-    inputs,
+    env: ctx.env,
+    config: ctx.flags.config as string | undefined,
+    record,
   });
-  const config = loadConfig(file, env, inputs);
-  return {
-    engine: new StackEngine({ config, env, inputs }),
-    notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)),
-  };
+  return { engine, notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)) };
 }
 
 /** `-s STACK`, required. */

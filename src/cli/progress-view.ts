@@ -1,10 +1,9 @@
 import type { Box as InkBox, Text as InkText } from "ink";
 import type { createElement as reactCreateElement } from "react";
-import { seconds as s, type Row } from "./progress.js";
+import { stateText, type Row } from "./progress-state.js";
 
 // Ink and React are loaded with import(), never imported by this module: Ink is ESM with top-level await,
-// which the CommonJS CLI bundle cannot require(). The import() calls sit in this small chunk because
-// chunks that contain import() are not code-cached (bin/compile-cache.js).
+// which the CommonJS CLI bundle cannot require(), and neither is needed off a terminal.
 export interface Ui {
   Box: typeof InkBox;
   Text: typeof InkText;
@@ -37,27 +36,9 @@ const MARK: Record<Row["state"], { mark: string; color: string }> = {
   skipped: { mark: "–", color: "gray" },
 };
 
-/** What the state column says for one row at time `now`. */
-export function stateText(r: Row, now: number): string {
-  switch (r.state) {
-    case "waiting":
-      return "waiting";
-    case "running":
-      return `running ${s(now - (r.startedAt ?? now))}${r.note ? ` (${r.note})` : ""}`;
-    case "done":
-      return `done in ${s(r.ms ?? 0)}`;
-    case "dry-run":
-      return `dry run in ${s(r.ms ?? 0)}`;
-    case "failed":
-      return `failed${r.note ? `: ${r.note}` : ""}`;
-    case "skipped":
-      return `skipped: ${r.note ?? ""}`;
-  }
-}
-
 /** The live table: one line per component, mark, name, type and state, columns aligned. */
 export const progressTable = ({ Box, Text, h }: Pick<Ui, "Box" | "Text" | "h">) =>
-  function ProgressTable({ rows, now }: { rows: Row[]; now: number }) {
+  function ProgressTable({ rows, now }: { rows: readonly Row[]; now: number }) {
     const nameWidth = Math.max(9, ...rows.map((r) => r.component.length));
     const typeWidth = Math.max(4, ...rows.map((r) => r.type.length));
     const counts = rows.reduce<Record<string, number>>(

@@ -1,4 +1,7 @@
-import type { ProgressEvent } from "../exec/stack-run.js";
+import type { ProgressEvent } from "../components/stack-run.js";
+import { initialProgress, progressReducer, seconds, type ProgressState } from "./progress-state.js";
+
+export { seconds, stateText, type Row } from "./progress-state.js";
 
 /** Where plan/apply report state changes: a live table on a terminal, plain lines anywhere else. */
 export interface ProgressDisplay {
@@ -6,9 +9,6 @@ export interface ProgressDisplay {
   /** Leaves the final state on screen. */
   finish(): Promise<void>;
 }
-
-/** `3.1 s` */
-export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** One line per state change after `waiting`, for logs and CI: `  3.2s  k3s-cluster: done in 3.1 s`. */
 export function plainProgress(write: (s: string) => void, now: () => number = Date.now): ProgressDisplay {
@@ -30,12 +30,6 @@ export function plainProgress(write: (s: string) => void, now: () => number = Da
   };
 }
 
-/** A row of the live table. */
-export interface Row extends ProgressEvent {
-  /** When the component started running (epoch ms), for the elapsed time. */
-  startedAt?: number;
-}
-
 /**
  * The live table (Ink): every component with its state — waiting, running with the elapsed time, done,
  * failed, skipped — redrawn in place. Ink and React load only here, so non-TTY runs never pay for them.
@@ -45,14 +39,14 @@ export async function liveProgress(stream: NodeJS.WriteStream): Promise<Progress
   const ui = await view.loadUi();
   const { h, useEffect, useState } = ui;
   const ProgressTable = view.progressTable(ui);
-  const rows = new Map<string, Row>();
+  let state: ProgressState = initialProgress;
   const listeners = new Set<() => void>();
-  const snapshot = () => [...rows.values()];
+  const snapshot = () => state.rows;
   function Live() {
-    const [state, setState] = useState(snapshot);
+    const [rows, setRows] = useState(snapshot);
     const [now, setNow] = useState(Date.now());
     useEffect(() => {
-      const changed = () => setState(snapshot());
+      const changed = () => setRows(snapshot());
       listeners.add(changed);
       const timer = setInterval(() => setNow(Date.now()), 200);
       return () => {
@@ -60,16 +54,12 @@ export async function liveProgress(stream: NodeJS.WriteStream): Promise<Progress
         clearInterval(timer);
       };
     }, []);
-    return h(ProgressTable, { rows: state, now });
+    return h(ProgressTable, { rows, now });
   }
   const app = ui.render(h(Live), { stdout: stream, patchConsole: false, exitOnCtrlC: false });
   return {
     update(e) {
-      const before = rows.get(e.component);
-      rows.set(e.component, {
-        ...e,
-        ...(e.state === "running" ? { startedAt: Date.now() } : { startedAt: before?.startedAt }),
-      });
+      state = progressReducer(state, e, Date.now());
       for (const l of listeners) l();
     },
     async finish() {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../core/fs-atomic.js";
-import { renderStack } from "../render/render.js";
+import { renderStack } from "../components/kubernetes/render.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 
@@ -14,7 +14,9 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
   const rendered = renderStack(engine, stack);
   // The secrets module (age, AES) loads only when the tree holds a Secret to seal.
   const sealed = [...rendered.keys()].some((p) => p.endsWith(".sops.yaml"))
-    ? await (await import("../render/seal.js")).sealSecrets(rendered, { outDir: out, env: c.env, stack })
+    ? await (
+        await import("../components/kubernetes/seal.js")
+      ).sealSecrets(rendered, { outDir: out, env: c.env, stack })
     : { files: rendered, unverified: [] };
   const files = sealed.files;
   notes.push(

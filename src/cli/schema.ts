@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SlipwayError } from "../core/errors.js";
-import { builtinSchemas } from "../schema/builtins.js";
+import { builtinSchemas } from "../components/registry.js";
 import { CliConfigSchema } from "../schema/cli-config.js";
 import { ManifestSchema } from "../schema/manifest.js";
 import type { CommandContext, CommandResult } from "./command.js";

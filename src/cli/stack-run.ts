@@ -1,5 +1,5 @@
 import { join, relative } from "node:path";
-import { runStack, type StackAction } from "../exec/stack-run.js";
+import { runStack, type StackAction } from "../components/stack-run.js";
 import { SlipwayError } from "../core/errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";

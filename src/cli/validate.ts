@@ -1,9 +1,9 @@
 import { relative } from "node:path";
-import { componentDir } from "../components/terraform/driver.js";
+import { componentDir } from "../components/component-type.js";
 import { runOpaPolicies } from "../components/opa.js";
 import { checkComponentVariables } from "../components/variables.js";
-import { validateComponent } from "../stack/validate-component.js";
-import { validateStacks } from "../stack/validate.js";
+import { validateComponent } from "../components/validate-component.js";
+import { validateRepository } from "../repo/open-stacks.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 import { formatError, formatWarning } from "./output.js";
@@ -11,7 +11,7 @@ import { formatError, formatWarning } from "./output.js";
 /** `slipway validate stacks` — every finding, exit 1 when there is any. */
 export function validateStacksCommand(ctx: CommandContext): CommandResult {
   const { engine } = openEngine(ctx);
-  const report = validateStacks(engine);
+  const report = validateRepository(engine);
   const notes = [
     ...report.warnings.map((w) => formatWarning(w, ctx.cwd)),
     ...report.errors.map((e) => formatError(e, ctx.cwd)),

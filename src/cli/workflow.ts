@@ -4,11 +4,11 @@ import { SlipwayError } from "../core/errors.js";
 import { runWorkflow } from "../workflow/runner.js";
 import { findWorkflowFile, loadWorkflows } from "../workflow/workflow-file.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { findConfigFile, loadConfig } from "../config/load-config.js";
+import { openStacks } from "../repo/open-stacks.js";
 
 function workflowsDir(c: CommandContext): string {
-  const file = findConfigFile({ explicit: c.flags.config as string | undefined, cwd: c.cwd, env: c.env });
-  return loadConfig(file, c.env).workflowsBasePath;
+  return openStacks({ cwd: c.cwd, env: c.env, config: c.flags.config as string | undefined }).config
+    .workflowsBasePath;
 }
 
 /** `slipway workflow <name> -f <file> [-s stack] [--from-step NAME] [--dry-run]` */

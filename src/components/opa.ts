@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import type { ComponentFinding, OpaPolicy } from "../stack/validate-component.js";
+import type { ComponentFinding, OpaPolicy } from "./validate-component.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import { onPath } from "../core/tools.js";
 

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { distance } from "fastest-levenshtein";
 import { SlipwayError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs-atomic.js";
+import { cacheDir, ensureCacheDir, readCacheFile, writeCacheFile } from "../cache/policy.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 
@@ -25,20 +24,21 @@ const SOURCES: Record<string, { hcl: string[]; json: string[] }> = {
 
 type HclParse = (file: string, text: string) => Promise<Record<string, unknown>>;
 // HashiCorp's HCL parser compiled to WebAssembly: ~120 ms to start, so it loads only when the cache misses.
-// A CommonJS package, required rather than import()ed: the CLI bundle caches the compiled code of chunks
-// without import() only (bin/compile-cache.js).
-const require = createRequire(import.meta.url);
-const hclParse = async (): Promise<HclParse> => (require("@cdktf/hcl2json") as { parse: HclParse }).parse;
+/** Bumped when a cache entry's shape changes. */
+const VARIABLES_FORMAT = 1;
+
+const hclParse = async (): Promise<HclParse> => (await import("@cdktf/hcl2json")).parse as HclParse;
 
 /**
  * The variables a component folder declares, parsed with a real HCL parser. Results are cached under
- * `cacheDir` by a hash of the files' names and contents, so a repeated run reads one small JSON file.
+ * `cacheDir` (undefined: no cache) by a hash of the files' names and contents, so a repeated run reads one
+ * small JSON file.
  * Undefined when the component type has no variable files to check (ansible, kubernetes).
  */
 export async function declaredVariables(
   dir: string,
   type: string,
-  cacheDir: string,
+  cacheDir: string | undefined,
 ): Promise<DeclaredVariable[] | undefined> {
   const kinds = SOURCES[type];
   if (!kinds || !existsSync(dir)) return undefined;
@@ -48,10 +48,11 @@ export async function declaredVariables(
   const files = names.map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
   const hash = createHash("sha256");
   for (const f of files) hash.update(`${f.name}\0${f.text}\0`);
-  const cacheFile = join(cacheDir, `${hash.digest("hex").slice(0, 32)}.json`);
-  if (existsSync(cacheFile)) {
+  const cacheFile = cacheDir && join(cacheDir, `${hash.digest("hex").slice(0, 32)}.json`);
+  const hit = cacheFile && readCacheFile(cacheFile);
+  if (hit) {
     try {
-      const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as DeclaredVariable[];
+      const cached = JSON.parse(hit) as DeclaredVariable[];
       return cached.map((v) => ({ ...v, file: join(dir, v.file) }));
     } catch {
       // A damaged cache entry is parsed again and rewritten.
@@ -79,8 +80,7 @@ export async function declaredVariables(
   }
   // In file order, then source order (hcl2json sorts names), so reports read like the module.
   found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  mkdirSync(cacheDir, { recursive: true });
-  writeFileAtomic(cacheFile, JSON.stringify(found) + "\n");
+  if (cacheFile && ensureCacheDir(cacheDir)) writeCacheFile(cacheFile, JSON.stringify(found) + "\n");
   return found.map((v) => ({ ...v, file: join(dir, v.file) }));
 }
 
@@ -183,12 +183,14 @@ export async function checkComponentVariables(
   c: ResolvedComponent,
   dir: string,
 ): Promise<VariableReport | undefined> {
-  const cacheDir = join(engine.config.basePath, ".slipway", "cache", "variables");
-  const declared = await declaredVariables(dir, c.component_type, cacheDir);
+  const declared = await declaredVariables(
+    dir,
+    c.component_type,
+    cacheDir(engine.loader.env, "variables", VARIABLES_FORMAT),
+  );
   if (!declared) return undefined;
-  const build = engine.stack(c.atmos_stack).buildsDefining(c.component_type, c.atmos_component)[0];
   const folder = relative(engine.config.basePath, dir) || ".";
   return checkVariables(c, declared, folder, (k) =>
-    build ? build.placeOf(c.component_type, c.atmos_component, "vars", [k]) : { file: c.atmos_stack_file },
+    engine.placeOf(c.atmos_stack, c.atmos_component, "vars", [k], c.component_type),
   );
 }

@@ -2,53 +2,23 @@ import { basename, dirname, join, resolve } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import {
   CliConfigSchema,
+  COMPONENT_TYPES,
   isAtmosOnlyField,
-  type ComponentTypeName,
-  type ListMergeStrategy,
+  type CliConfig,
+  type DefaultCommands,
 } from "../schema/cli-config.js";
 import { checkAgainst } from "../schema/check-yaml.js";
 import { unknownKeys } from "../schema/zod-walk.js";
-import { Inputs } from "../stack/inputs.js";
+import { Inputs } from "../core/inputs.js";
 import { locate, parseYaml } from "../yaml/parse.js";
-import type { Warning } from "../stack/types.js";
+import type { Warning } from "../core/place.js";
 
 const CONFIG_NAMES = ["slipway.yaml", "slipway.yml", "atmos.yaml", "atmos.yml"];
-
-const DEFAULT_COMMANDS: Record<ComponentTypeName, string> = {
-  terraform: "tofu",
-  packer: "packer",
-  ansible: "ansible-playbook",
-  kubernetes: "kubectl",
-};
-
-/** A type's default command: an atmos.yaml keeps Atmos's default `terraform`; slipway.yaml defaults to `tofu`. */
-function defaultCommand(type: ComponentTypeName, file: string): string {
-  return type === "terraform" && isAtmosConfig(file) ? "terraform" : DEFAULT_COMMANDS[type];
-}
 
 /** An atmos.yaml gets Atmos's defaults, so an existing Atmos repository resolves as Atmos resolves it. */
 const isAtmosConfig = (file: string) => /^atmos\.ya?ml$/.test(basename(file));
 
-/** The resolved CLI configuration: every path absolute, every default filled in. */
-export interface CliConfig {
-  /** The file it came from. */
-  file: string;
-  basePath: string;
-  components: Record<ComponentTypeName, { basePath: string; command: string }>;
-  stacks: {
-    basePath: string;
-    includedPaths: string[];
-    excludedPaths: string[];
-    namePattern?: string;
-    nameTemplate?: string;
-  };
-  workflowsBasePath: string;
-  /** components.terraform.workspace.prefix_separator: what "/" in a component name becomes in default state keys. */
-  prefixSeparator: string;
-  listMergeStrategy: ListMergeStrategy;
-  templatesEnabled: boolean;
-  warnings: Warning[];
-}
+export type { CliConfig, ConfigFlavour, DefaultCommands } from "../schema/cli-config.js";
 
 export interface FindConfigOptions {
   /** `--config`: a file, or a folder holding one. */
@@ -96,11 +66,15 @@ function fileOrFolderConfig(path: string, inputs: Inputs): string | undefined {
   return CONFIG_NAMES.map((n) => join(path, n)).find((p) => inputs.exists(p));
 }
 
-/** Loads and validates a config file; unknown fields are warnings. */
+/**
+ * Loads and validates a config file; unknown fields are warnings. `defaultCommands` gives each component
+ * type's command when the file names none (the component-type registry's `defaultCommands`).
+ */
 export function loadConfig(
   file: string,
-  env: Record<string, string | undefined> = {},
-  inputs = new Inputs(),
+  env: Record<string, string | undefined>,
+  inputs: Inputs,
+  defaultCommands: DefaultCommands,
 ): CliConfig {
   const text = readText(file, inputs);
   const parseOpts = { file, env, basePath: dirname(file), read: (p: string) => inputs.read(p) };
@@ -117,12 +91,13 @@ export function loadConfig(
       ...locate(text, p, parseOpts, "key"),
     }));
   const root = resolve(dirname(file), c.base_path ?? ".");
+  const defaults = defaultCommands(isAtmosConfig(file) ? "atmos" : "slipway");
   const components = Object.fromEntries(
-    (Object.keys(DEFAULT_COMMANDS) as ComponentTypeName[]).map((t) => [
+    COMPONENT_TYPES.map((t) => [
       t,
       {
         basePath: resolve(root, c.components?.[t]?.base_path ?? join("components", t)),
-        command: c.components?.[t]?.command ?? defaultCommand(t, file),
+        command: c.components?.[t]?.command ?? defaults[t],
       },
     ]),
   ) as CliConfig["components"];

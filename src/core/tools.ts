@@ -27,25 +27,30 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/** How to install a tool slipway drives. */
+export function installHint(tool: string): string {
+  return INSTALL[tool] ?? `install ${tool}`;
+}
+
 /** Throws a SlipwayError naming the missing tool, what needs it, and how to install it. */
 export function requireTool(tool: string, neededFor: string, env: Record<string, string | undefined>): void {
   if (onPath(tool, env)) return;
   throw new SlipwayError({
     code: "validation",
     message: `${tool} is not on PATH; ${neededFor} needs it`,
-    hint: `${INSTALL[tool] ?? `install ${tool}`}; or add --dry-run to see the files and commands without running them`,
+    hint: `${installHint(tool)}; or add --dry-run to see the files and commands without running them`,
   });
 }
 
-/** Oldest versions slipway's generated files and commands need. */
-const MINIMUM: Record<string, [number, number]> = { packer: [1, 7] };
-
 /**
- * Why a tool on PATH cannot do the job, or undefined when it can: Packer before 1.7 does not read HCL2
- * templates with `required_plugins` (Debian's packer 1.6.6, for one).
+ * Why a tool on PATH cannot do the job, or undefined when it can: older than `min` ([major, minor]) — Packer
+ * before 1.7 does not read HCL2 templates with `required_plugins` (Debian's packer 1.6.6, for one).
  */
-export function tooOld(tool: string, env: Record<string, string | undefined>): string | undefined {
-  const min = MINIMUM[tool];
+export function tooOld(
+  tool: string,
+  env: Record<string, string | undefined>,
+  min: readonly [number, number] | undefined,
+): string | undefined {
   if (!min) return undefined;
   const r = spawnSync(tool, ["version"], { env: env as NodeJS.ProcessEnv, encoding: "utf8" });
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(`${r.stdout ?? ""}${r.stderr ?? ""}`);

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { SlipwayError } from "../core/errors.js";
-import { withFileLock, writeFileAtomic } from "../core/fs-atomic.js";
+import { editFile } from "./edit.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 import type { DocPath } from "../yaml/parse.js";
-import { nodeWarnings, NodesVars, type NodeEntry, type NodesConfig } from "./schema.js";
+import { nodeWarnings, NodesVars, type NodeEntry, type NodesConfig } from "../components/ansible/k3s-vars.js";
 import {
   appendToList,
   findByName,
@@ -52,8 +51,7 @@ export function nodesComponent(engine: StackEngine, stack: string, name?: string
 /** Reads and validates a stack's nodes; schema errors point at the entry in the file that defines it. */
 export function openNodes(engine: StackEngine, stack: string, componentName?: string): NodesView {
   const c = nodesComponent(engine, stack, componentName);
-  const build = engine.stack(c.atmos_stack).buildsDefining("ansible", c.atmos_component)[0]!;
-  const src = build.sourceOf("ansible", c.atmos_component, "vars", ["nodes"]);
+  const src = engine.sourceOf(c.atmos_stack, c.atmos_component, "vars", ["nodes"], "ansible");
   if (!src) {
     throw new SlipwayError({
       code: "validation",
@@ -65,7 +63,7 @@ export function openNodes(engine: StackEngine, stack: string, componentName?: st
   const parsed = NodesVars.safeParse(c.vars);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const place = build.placeOf("ansible", c.atmos_component, "vars", issue.path as (string | number)[]);
+    const place = engine.placeOf(c.atmos_stack, c.atmos_component, "vars", issue.path as DocPath, "ansible");
     throw new SlipwayError({
       code: "validation",
       message: `vars.${issue.path.join(".")}: ${issue.message}`,
@@ -142,7 +140,8 @@ export function requireNode<N extends { name: string }>(
   });
 }
 
-type EditOptions = { component?: string; allowImported?: boolean };
+/** Which nodes component (default: the stack's k3s one), and whether a list an imported file defines may change. */
+export type EditOptions = { component?: string; allowImported?: boolean };
 
 /**
  * The one way node lists change: under the file's lock, read the list as it is now (once), let `edit` return
@@ -157,12 +156,13 @@ async function editNodes(
   const view = openNodes(engine, stack, opts.component);
   refuseShared(engine, view, opts.allowImported ?? false);
   const { file, docPath } = view.source;
-  return withFileLock(file, () => {
-    const text = readFileSync(file, "utf8");
+  return editFile(file, (text) => {
     const edited = edit(text, locateList(text, file, docPath), view);
     const config = validateEdited(view, edited.list);
-    writeFileAtomic(file, edited.text);
-    return { file, warnings: nodeWarnings(config).map((message) => ({ message })) };
+    return {
+      text: edited.text,
+      result: { file, warnings: nodeWarnings(config).map((message) => ({ message })) },
+    };
   });
 }
 

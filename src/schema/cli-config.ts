@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Warning } from "../core/place.js";
 
 export const COMPONENT_TYPES = ["terraform", "packer", "ansible", "kubernetes"] as const;
 export type ComponentTypeName = (typeof COMPONENT_TYPES)[number];
@@ -47,6 +48,33 @@ export const CliConfigSchema = z.object({
   templates: z.object({ settings: z.object({ enabled: z.boolean().optional() }).optional() }).optional(),
 });
 export type CliConfigFile = z.infer<typeof CliConfigSchema>;
+
+/** Which file the config came from: an atmos.yaml keeps Atmos's defaults. */
+export type ConfigFlavour = "slipway" | "atmos";
+
+/** Each component type's command when the config names none, per flavour. */
+export type DefaultCommands = (flavour: ConfigFlavour) => Record<ComponentTypeName, string>;
+
+/** The resolved CLI configuration: every path absolute, every default filled in. */
+export interface CliConfig {
+  /** The file it came from. */
+  file: string;
+  basePath: string;
+  components: Record<ComponentTypeName, { basePath: string; command: string }>;
+  stacks: {
+    basePath: string;
+    includedPaths: string[];
+    excludedPaths: string[];
+    namePattern?: string;
+    nameTemplate?: string;
+  };
+  workflowsBasePath: string;
+  /** components.terraform.workspace.prefix_separator: what "/" in a component name becomes in default state keys. */
+  prefixSeparator: string;
+  listMergeStrategy: ListMergeStrategy;
+  templatesEnabled: boolean;
+  warnings: Warning[];
+}
 
 /** Top-level sections of atmos.yaml that slipway does not use; they are accepted without a warning. */
 const ATMOS_TOP_LEVEL = new Set([

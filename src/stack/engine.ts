@@ -3,14 +3,16 @@ import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { flattenImports } from "./imports.js";
-import type { Inputs } from "./inputs.js";
+import type { Inputs } from "../core/inputs.js";
 import { MANIFEST_EXTENSIONS, ManifestLoader } from "./loader.js";
 import { stripMarkers } from "./merge.js";
-import { StackBuild } from "./stack-build.js";
+import { StackBuild, type BuildContext } from "./stack-build.js";
+import { placeOf, provenanceOf, sourceOf } from "./provenance.js";
 import { renderStrings } from "./render-strings.js";
 import { StackEntry } from "./stack-entry.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
-import type { Json, ResolvedComponent } from "./types.js";
+import type { Json, ManifestFile, Origin, ResolvedComponent } from "./types.js";
+import { positionsOf, type DocPath } from "../yaml/parse.js";
 
 export { StackEntry } from "./stack-entry.js";
 
@@ -19,6 +21,8 @@ export interface StackEngineOptions {
   env: Record<string, string | undefined>;
   /** File reads, checks and globs (default: plain, unrecorded). */
   inputs?: Inputs;
+  /** Keep merge results between calls (default). Off, every value is worked out afresh: slower, same answer. */
+  memo?: boolean;
 }
 
 /** The stack engine: finds manifests, names stacks, resolves components. Pure apart from reading files. */
@@ -28,10 +32,35 @@ export class StackEngine {
   private entries?: Map<string, StackEntry>;
   private readonly builds = new Map<string, StackBuild>();
   private readonly names = new Map<StackBuild, ManifestNames>();
+  /** What each stack build sees of the engine. */
+  private readonly buildContext: BuildContext;
 
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
     this.loader = new ManifestLoader(opts.config, opts.env, opts.inputs);
+    const positions = new Map<string, Map<string, import("../yaml/parse.js").Position>>();
+    this.buildContext = {
+      listMergeStrategy: opts.config.listMergeStrategy,
+      prefixSeparator: opts.config.prefixSeparator,
+      commands: Object.fromEntries(
+        COMPONENT_TYPES.map((t) => [t, opts.config.components[t].command]),
+      ) as Record<ComponentTypeName, string>,
+      memo: opts.memo ?? true,
+      locate: (file, path, target) => this.loader.locate(file, path, target),
+      positions: (file: ManifestFile) => {
+        let map = positions.get(file.path);
+        if (!map)
+          positions.set(
+            file.path,
+            (map = positionsOf(file.text, {
+              file: file.path,
+              env: this.loader.env,
+              basePath: opts.config.basePath,
+            })),
+          );
+        return map;
+      },
+    };
   }
 
   /** Top-level manifests: `stacks.included_paths` minus `excluded_paths`, sorted. */
@@ -48,7 +77,7 @@ export class StackEngine {
     let b = this.builds.get(path);
     if (!b) {
       const top = this.loader.load({ path });
-      b = new StackBuild(this, top, flattenImports(this.loader, top));
+      b = new StackBuild(this.buildContext, top, flattenImports(this.loader, top));
       this.builds.set(path, b);
     }
     return b;
@@ -140,6 +169,60 @@ export class StackEngine {
         hits.map((h) => h.b),
       );
     return resolved[0]!;
+  }
+
+  /** The manifest a stack's component comes from (the first, when several agree). */
+  private definingBuild(stack: string, component: string, type?: ComponentTypeName): StackBuild {
+    const c = this.resolveComponent(stack, component, type);
+    return this.stack(stack).buildsDefining(c.component_type, component)[0]!;
+  }
+
+  /**
+   * Where each leaf of a component's vars, settings, env, providers and backend came from: file, line,
+   * column, import chain and merge level, by `a.b.c` path — or the one origin of `path` when given.
+   */
+  provenance(stack: string, component: string, type?: ComponentTypeName): Record<string, Origin> {
+    const c = this.resolveComponent(stack, component, type);
+    return provenanceOf(this.definingBuild(stack, component, type), c.component_type, component, c);
+  }
+
+  /**
+   * The manifest that sets one resolved value (`section` vars, settings, env or providers, then `path`) and
+   * the value's path in that file's document: where an edit of it belongs. Undefined when no file sets it.
+   */
+  sourceOf(
+    stack: string,
+    component: string,
+    section: string,
+    path: DocPath,
+    type?: ComponentTypeName,
+  ): { file: ManifestFile; docPath: DocPath; chain: string[] } | undefined {
+    const build = this.definingBuild(stack, component, type);
+    return sourceOf(
+      build,
+      type ?? this.resolveComponent(stack, component).component_type,
+      component,
+      section,
+      path,
+    );
+  }
+
+  /** The file, line and column a resolved value came from (its component's definition when no file sets it). */
+  placeOf(
+    stack: string,
+    component: string,
+    section: string,
+    path: DocPath,
+    type?: ComponentTypeName,
+  ): { file: string; line?: number; col?: number } {
+    const build = this.definingBuild(stack, component, type);
+    return placeOf(
+      build,
+      type ?? this.resolveComponent(stack, component).component_type,
+      component,
+      section,
+      path,
+    );
   }
 
   /** Templates, marker clean-up and naming: the steps after merging. */

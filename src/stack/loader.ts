@@ -4,7 +4,7 @@ import { SlipwayError } from "../core/errors.js";
 import { fastCheckOf, type FastCheck } from "../schema/fast-check.js";
 import { ManifestSchema } from "../schema/manifest.js";
 import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
-import { Inputs } from "./inputs.js";
+import { Inputs } from "../core/inputs.js";
 import { applyLocals } from "./locals.js";
 import type { Json, ManifestFile } from "./types.js";
 import { locate, parseYaml, type DocPath } from "../yaml/parse.js";

@@ -2,6 +2,7 @@ import { SlipwayError } from "../core/errors.js";
 import { TemplateError } from "../template/index.js";
 import type { ManifestLoader } from "./loader.js";
 import { isMap } from "../yaml/markers.js";
+import { placeOf } from "./provenance.js";
 import type { StackBuild } from "./stack-build.js";
 import type { Json, ResolvedComponent } from "./types.js";
 
@@ -73,7 +74,7 @@ function renderOne(
     return loader.template(src).execute(c);
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
-    const place = build.placeOf(c.component_type, c.atmos_component, section, path);
+    const place = placeOf(build, c.component_type, c.atmos_component, section, path);
     throw new SlipwayError({
       code: "template",
       message: `template in ${section}.${path.join(".")} of component "${c.atmos_component}" (stack "${c.atmos_stack}"): ${e.message}`,

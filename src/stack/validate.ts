@@ -13,16 +13,14 @@ export interface ValidationReport {
   checked: { files: number; stacks: number; components: number };
 }
 
-/** Types whose `metadata.component` must name a folder on disk (kubernetes and ansible may be built-ins). */
-const FOLDER_REQUIRED: Record<ComponentTypeName, boolean> = {
-  terraform: true,
-  packer: true,
-  ansible: false,
-  kubernetes: false,
-};
-
-/** `validate stacks`: every finding in every file and stack, not only the first. */
-export function validateStacks(engine: StackEngine): ValidationReport {
+/**
+ * `validate stacks`: every finding in every file and stack, not only the first. `folderRequired` says which
+ * types' `metadata.component` must name a folder on disk (the registry's; built-ins may have none).
+ */
+export function validateStacks(
+  engine: StackEngine,
+  folderRequired: (type: ComponentTypeName) => boolean,
+): ValidationReport {
   const errors: SlipwayError[] = [];
   const warnings: Warning[] = [...engine.config.warnings];
   const collect = (fn: () => void) => {
@@ -75,7 +73,7 @@ export function validateStacks(engine: StackEngine): ValidationReport {
           collect(() => {
             const c = engine.resolveComponent(entry.name, name, type);
             const folder = join(config.components[type].basePath, c.component);
-            if (FOLDER_REQUIRED[type] && c.metadata.type !== "abstract" && !loader.inputs.exists(folder)) {
+            if (folderRequired(type) && c.metadata.type !== "abstract" && !loader.inputs.exists(folder)) {
               errors.push(
                 new SlipwayError({
                   code: "validation",

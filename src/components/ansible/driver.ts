@@ -4,7 +4,7 @@ import { assetsDir } from "../../core/assets.js";
 import { SlipwayError } from "../../core/errors.js";
 import { isMap } from "../../yaml/markers.js";
 import type { Json, ResolvedComponent } from "../../stack/types.js";
-import type { PreparedFile, ToolCommand } from "../terraform/driver.js";
+import type { PreparedFile, ToolCommand } from "../component-type.js";
 
 export const ANSIBLE_ACTIONS = ["run", "inventory"] as const;
 export type AnsibleAction = (typeof ANSIBLE_ACTIONS)[number];

@@ -1,20 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
-import { requireTool } from "../../core/tools.js";
-import { writeFileAtomic } from "../../core/fs-atomic.js";
 import type { StackEngine } from "../../stack/engine.js";
 import type { ResolvedComponent } from "../../stack/types.js";
-import { componentDir, type PreparedFile, type ToolCommand } from "../terraform/driver.js";
-import {
-  ansibleCommands,
-  ansibleStateDir,
-  prepareAnsible,
-  readAnsibleEvents,
-  type AnsibleOutcome,
-  type AnsibleRunOptions,
-} from "./driver.js";
+import { componentDir, type PreparedFile, type ToolCommand } from "../component-type.js";
+import { ansibleCommands, ansibleStateDir, prepareAnsible, type AnsibleRunOptions } from "./driver.js";
 
 /** A playbook run, prepared: the files to write and the argv, plus where its events land. */
 export interface PlaybookRun {
@@ -91,31 +81,4 @@ export function preparePlaybook(
     playbook,
     ...(token ? { token } : {}),
   };
-}
-
-/** Writes the inventory and vars, runs the playbook with its output on this terminal, and reads the events. */
-export async function runPlaybook(
-  run: PlaybookRun,
-  what: string,
-  env: Record<string, string | undefined>,
-  basePath: string,
-): Promise<AnsibleOutcome & { exitCode: number }> {
-  requireTool(run.commands[0]!.argv[0]!, what, env);
-  const secrets = await secretEnv(run, basePath, env);
-  for (const f of run.files) {
-    mkdirSync(join(f.path, ".."), { recursive: true });
-    writeFileAtomic(f.path, f.content);
-  }
-  rmSync(run.events, { force: true });
-  let exitCode = 0;
-  for (const cmd of run.commands) {
-    const r = spawnSync(cmd.argv[0]!, cmd.argv.slice(1), {
-      cwd: cmd.cwd,
-      env: { ...env, ...cmd.env, ...secrets } as NodeJS.ProcessEnv,
-      stdio: ["inherit", "inherit", "inherit"],
-    });
-    exitCode = r.status ?? 1;
-    if (exitCode !== 0) break;
-  }
-  return { ...readAnsibleEvents(run.events), exitCode };
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { ResolvedComponent } from "../../stack/types.js";
-import type { PreparedFile, ToolCommand } from "../terraform/driver.js";
+import type { PreparedFile, ToolCommand } from "../component-type.js";
 
 export const PACKER_ACTIONS = ["init", "validate", "build", "fmt", "inspect"] as const;
 export type PackerAction = (typeof PACKER_ACTIONS)[number];

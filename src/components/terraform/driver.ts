@@ -1,21 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { assetsDir } from "../../core/assets.js";
-import { SlipwayError } from "../../core/errors.js";
+import { toolEnv, type PreparedFile, type ToolCommand } from "../component-type.js";
 import type { ResolvedComponent } from "../../stack/types.js";
-
-/** A file a driver writes before running the tool. */
-export interface PreparedFile {
-  path: string;
-  content: string;
-}
-
-/** One tool invocation: argv, extra env, working folder. */
-export interface ToolCommand {
-  argv: string[];
-  env: Record<string, string>;
-  cwd: string;
-}
 
 export const TERRAFORM_ACTIONS = [
   "init",
@@ -29,35 +15,10 @@ export const TERRAFORM_ACTIONS = [
   "clean",
 ] as const;
 export type TerraformAction = (typeof TERRAFORM_ACTIONS)[number];
-const CHANGES = new Set<TerraformAction>(["apply", "deploy", "destroy"]);
 
 /** The varfile name Atmos uses, so existing .gitignore rules keep working. */
 export function varfileName(c: ResolvedComponent): string {
   return `${c.atmos_stack.replace(/\//g, "-")}-${c.atmos_component.replace(/\//g, "-")}.terraform.tfvars.json`;
-}
-
-/** Refuses what must not run: abstract or disabled components always, locked ones for changes. */
-export function checkRunnable(c: ResolvedComponent, action: string): void {
-  const what = `${c.component_type} component "${c.atmos_component}" in stack "${c.atmos_stack}"`;
-  if (c.metadata.type === "abstract")
-    throw new SlipwayError({
-      code: "validation",
-      message: `${what} is abstract: a base for other components, never deployed`,
-      hint: "run the components that inherit from it",
-    });
-  if (c.metadata.enabled === false)
-    throw new SlipwayError({
-      code: "validation",
-      message: `${what} is disabled (metadata.enabled: false)`,
-      hint: "enable it in the stack to run it",
-    });
-  if (c.metadata.locked === true && CHANGES.has(action as TerraformAction)) {
-    throw new SlipwayError({
-      code: "validation",
-      message: `${what} is locked (metadata.locked: true): ${action} would change it`,
-      hint: "plan still works; unlock it in the stack to change it",
-    });
-  }
 }
 
 /** The varfile and backend file for a component, as JSON (OpenTofu and Terraform read both). */
@@ -99,7 +60,7 @@ export function terraformCommands(
   opts: { reconfigure?: boolean } = {},
 ): ToolCommand[] {
   const tool = c.command;
-  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, String(v)]));
+  const env = toolEnv(c);
   const cmd = (...argv: string[]): ToolCommand => ({ argv: [tool, ...argv], env, cwd: dir });
   const varfile = `-var-file=${varfileName(c)}`;
   const workspace = c.workspace ? [cmd("workspace", "select", "-or-create", c.workspace)] : [];
@@ -124,32 +85,4 @@ export function terraformCommands(
     case "clean":
       return [];
   }
-}
-
-/**
- * The component's folder under its type's base path. The built-in k3s ansible component runs the playbooks
- * shipped in assets/ansible unless the repository has its own folder for it.
- */
-export function componentDir(basePaths: Record<string, { basePath: string }>, c: ResolvedComponent): string {
-  const dir = join(basePaths[c.component_type]!.basePath, c.component);
-  if (c.component_type === "ansible" && c.component === "k3s" && !existsSync(dir))
-    return join(assetsDir(), "ansible");
-  return dir;
-}
-
-/** What a dry run shows: each file with its content, each command with its folder and extra env. */
-export function dryRunText(
-  files: PreparedFile[],
-  commands: ToolCommand[],
-  show: (p: string) => string = (p) => p,
-): string {
-  return (
-    [
-      ...files.flatMap((f) => [`# would write ${show(f.path)}`, f.content.trimEnd()]),
-      ...commands.map(
-        (cmd) =>
-          `# would run in ${show(cmd.cwd)}${Object.keys(cmd.env).length ? ` with ${Object.keys(cmd.env).join(", ")}` : ""}\n${cmd.argv.join(" ")}`,
-      ),
-    ].join("\n") + "\n"
-  );
 }

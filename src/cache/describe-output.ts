@@ -6,12 +6,10 @@
 // same answer (file contents by SHA-1), the recorded output is the output. Anything else is a miss and
 // the command runs as if there were no cache.
 //
-// What is kept: per user (`~/.cache/slipway/describe`, or under `$XDG_CACHE_HOME`), mode 0600 in a 0700
-// folder, the last few runs; entries another user wrote are ignored. A run that reads a set environment
-// variable (`!env`, `{{ env }}`) is not kept: its value may be a secret, and comparing it later would mean
-// storing it. Files are written with temp file + rename, so a concurrent run never reads half an entry.
-// Any failure to read or write the cache only costs speed. `SLIPWAY_CACHE=off` turns it off,
-// `SLIPWAY_CACHE=<folder>` moves it; `--debug` runs bypass it.
+// What is kept: the last few runs, under the one cache policy (src/cache/policy.ts: per user, 0600 files in
+// 0700 folders, atomic writes, other users' entries ignored, `SLIPWAY_CACHE`). A run that reads a set
+// environment variable (`!env`, `{{ env }}`) is not kept: its value may be a secret, and comparing it later
+// would mean storing it. `--debug` runs bypass the cache.
 import { hash, randomBytes } from "node:crypto";
 import {
   closeSync,
@@ -25,9 +23,9 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { replays, type InputRecord } from "../stack/inputs.js";
+import { cacheDir as policyDir, ownFile } from "./policy.js";
+import { replays, type InputRecord } from "../core/inputs.js";
 
 /** Bumped when the entry layout or the meaning of a record changes. */
 const FORMAT = 1;
@@ -46,11 +44,9 @@ interface Entry {
   inputs: InputRecord;
 }
 
-/** `SLIPWAY_CACHE` (a folder, or `off`), else the user's cache folder. */
+/** The describe cache's folder, or undefined when caches are off. */
 export function cacheDir(env: Record<string, string | undefined>): string | undefined {
-  const setting = env.SLIPWAY_CACHE;
-  if (setting === "off" || setting === "0" || setting === "false") return undefined;
-  return setting || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "slipway", "describe");
+  return policyDir(env, "describe", FORMAT);
 }
 
 /** Where the output of one invocation (build, folder, arguments) is kept. */
@@ -169,9 +165,4 @@ function prune(dir: string): void {
       /* already gone */
     }
   }
-}
-
-/** Only files this user wrote count: a cache folder others can write to must not decide our output. */
-function ownFile(path: string): boolean {
-  return !process.getuid || statSync(path).uid === process.getuid();
 }

@@ -1,25 +1,12 @@
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { readAnsibleEvents } from "../components/ansible/driver.js";
-import { preparePlaybook, secretEnv, type PlaybookRun } from "../components/ansible/run.js";
-import { packerCommands, preparePacker } from "../components/packer/driver.js";
-import {
-  backendChanged,
-  checkRunnable,
-  componentDir,
-  dryRunText,
-  prepareTerraform,
-  terraformCommands,
-  type PreparedFile,
-  type ToolCommand,
-} from "../components/terraform/driver.js";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { placed } from "../core/place.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
-import { checkComponentVariables } from "../components/variables.js";
-import { onPath, tooOld } from "../core/tools.js";
+import { dryRunText } from "./component-type.js";
+import { REGISTRY } from "./registry.js";
+import { executeRun, prepareRun, type ReadyRun } from "./run.js";
 
 export type StackAction = "plan" | "apply";
 
@@ -76,7 +63,8 @@ function dependsOn(c: ResolvedComponent): string[] {
 export function planGraph(engine: StackEngine, stack: string): Node[] {
   const entry = engine.stack(stack);
   const nodes: Node[] = [];
-  for (const type of ["packer", "terraform", "ansible"] as const) {
+  for (const { name: type, stackActions } of Object.values(REGISTRY)) {
+    if (!stackActions) continue;
     for (const name of entry.componentNames(type)) {
       const c = engine.resolveComponent(entry.name, name, type);
       if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
@@ -113,50 +101,7 @@ export function planGraph(engine: StackEngine, stack: string): Node[] {
   return nodes;
 }
 
-function driverFor(
-  engine: StackEngine,
-  c: ResolvedComponent,
-  action: StackAction,
-  dir: string,
-  env: Record<string, string | undefined>,
-): { files: PreparedFile[]; commands: ToolCommand[]; playbook?: PlaybookRun } {
-  if (c.component_type === "ansible") {
-    // plan = a syntax check: it reads the playbook and the inventory and touches no host.
-    const playbook = preparePlaybook(engine, c, { syntaxCheck: action === "plan" }, [], env);
-    return { files: playbook.files, commands: playbook.commands, playbook };
-  }
-  if (c.component_type === "packer")
-    return {
-      files: preparePacker(c, dir),
-      commands: packerCommands(c, action === "plan" ? "validate" : "build", dir, []),
-    };
-  const files = prepareTerraform(c, dir);
-  const reconfigure = backendChanged(files, dir);
-  return {
-    files,
-    commands: terraformCommands(c, action === "plan" ? "plan" : "deploy", dir, [], { reconfigure }),
-  };
-}
-
 const placedError = (e: SlipwayError) => placed(e, e.message);
-
-function runLogged(
-  cmd: ToolCommand,
-  env: Record<string, string | undefined>,
-  log: NodeJS.WritableStream,
-): Promise<number> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd.argv[0]!, cmd.argv.slice(1), {
-      cwd: cmd.cwd,
-      env: { ...env, ...cmd.env } as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    p.stdout.pipe(log, { end: false });
-    p.stderr.pipe(log, { end: false });
-    p.on("error", () => resolve(127));
-    p.on("close", (code) => resolve(code ?? 1));
-  });
-}
 
 /** Runs every component of a stack in dependency order, independent ones in parallel; a failure stops only its dependents. */
 export async function runStack(
@@ -217,7 +162,6 @@ export async function runStack(
       const c = n.c;
       const t0 = Date.now();
       const log = join(logDir, `${c.atmos_component.replace(/\//g, "-")}.log`);
-      const dir = componentDir(engine.config.components, c);
       const about = { component: c.atmos_component, type: c.component_type };
       let warnings: Warning[] = [];
       const ended = (status: ComponentRun["status"], more: Partial<ComponentRun> = {}): ComponentRun => ({
@@ -235,80 +179,66 @@ export async function runStack(
         opts.progress({ ...about, state: "failed", note: reason, ms: run.ms });
         return run;
       };
-      let prepared: ReturnType<typeof driverFor>;
+      let ready: ReadyRun;
       try {
-        prepared = driverFor(engine, c, action, dir, opts.env);
-        // The variable check runs before anything, dry run included: a required variable the stack does
-        // not set fails the component here instead of in the tool.
-        const report = await checkComponentVariables(engine, c, dir);
-        warnings = report?.warnings ?? [];
-        if (report && report.errors.length > 0) {
-          return fail(
-            report.errors.map((e) => `${placedError(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`),
-            `variable check: ${report.errors.map((e) => e.message).join("; ")}`,
-          );
-        }
+        ready = await prepareRun({
+          engine,
+          component: c,
+          action: REGISTRY[c.component_type].stackActions![action],
+          env: opts.env,
+        });
       } catch (e) {
         if (!(e instanceof SlipwayError)) throw e;
         return fail([placedError(e)], placedError(e));
       }
-      const { files, commands, playbook } = prepared;
-      const unusable = onPath(c.command, opts.env)
-        ? tooOld(c.command, opts.env)
-        : `${c.command} is not on PATH`;
-      // A tool that is missing or too old is a failure: nothing ran, so nothing may look done. A dry run is
-      // only what --dry-run asks for.
-      if (unusable !== undefined && !opts.dryRun) {
+      warnings = ready.warnings;
+      // The variable check runs before anything, dry run included: a required variable the stack does
+      // not set fails the component here instead of in the tool.
+      if (ready.errors.length > 0) {
         return fail(
-          [`${unusable}; nothing ran. It would have:`, dryRunText(files, commands).trimEnd()],
-          `${unusable} (install it, or add --dry-run)`,
+          ready.errors.map((e) => `${placedError(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`),
+          `variable check: ${ready.errors.map((e) => e.message).join("; ")}`,
         );
       }
       opts.progress({ ...about, state: "running", ...(opts.dryRun ? { note: "dry run" } : {}) });
-      if (opts.dryRun) {
-        writeFileSync(log, dryRunText(files, commands));
+      const stream = opts.dryRun ? undefined : createWriteStream(log);
+      let outcome;
+      try {
+        outcome = await executeRun(ready, {
+          env: opts.env,
+          dryRun: opts.dryRun,
+          output: stream ?? "inherit",
+          onDryRun: (text) => writeFileSync(log, text),
+        });
+      } catch (e) {
+        if (!(e instanceof SlipwayError)) throw e;
+        stream?.end();
+        return fail([placedError(e)], placedError(e));
+      }
+      // A tool that could not start leaves in the log why, and what it would have done.
+      if (stream && !outcome.started)
+        stream.write(
+          [
+            ...outcome.failures,
+            "It would have:",
+            dryRunText(ready.run.files, ready.run.commands).trimEnd(),
+          ].join("\n") + "\n",
+        );
+      if (stream) await new Promise((r) => stream.end(r));
+      if (outcome.status === "dry-run") {
         const run = ended("dry-run", {});
         opts.progress({ ...about, state: "dry-run", ms: run.ms });
         return run;
       }
-      try {
-        checkRunnable(c, action === "plan" ? "plan" : "apply");
-      } catch (e) {
-        return fail([(e as Error).message], (e as Error).message);
-      }
-      for (const f of files) {
-        mkdirSync(dirname(f.path), { recursive: true });
-        writeFileSync(f.path, f.content);
-      }
-      if (playbook) rmSync(playbook.events, { force: true });
-      // The playbook's secrets (the k3s join token) reach its environment, never a file.
-      let secrets: Record<string, string> = {};
-      if (playbook && action === "apply") {
-        try {
-          secrets = await secretEnv(playbook, engine.config.basePath, opts.env);
-        } catch (e) {
-          if (!(e instanceof SlipwayError)) throw e;
-          return fail([placedError(e)], placedError(e));
-        }
-      }
-      const stream = createWriteStream(log);
-      let code = 0;
-      for (const cmd of commands) {
-        stream.write(`$ ${cmd.argv.join(" ")}\n`);
-        code = await runLogged(cmd, { ...opts.env, ...secrets }, stream);
-        if (code !== 0) break;
-      }
-      await new Promise((r) => stream.end(r));
-      const failures = playbook ? readAnsibleEvents(playbook.events).failures : [];
-      const run = ended(code === 0 ? "done" : "failed", {
-        exitCode: code,
-        ...(failures.length ? { reason: failures.join("; ") } : {}),
+      const run = ended(outcome.status, {
+        exitCode: outcome.exitCode,
+        ...(outcome.status === "failed" && outcome.reason ? { reason: outcome.reason } : {}),
       });
       opts.progress({
         ...about,
-        state: code === 0 ? "done" : "failed",
+        state: outcome.status,
         ms: run.ms,
-        ...(code === 0 ? {} : { note: run.reason ?? `exit ${code}` }),
+        ...(outcome.status === "done" ? {} : { note: run.reason ?? `exit ${outcome.exitCode}` }),
       });
       return run;
     };

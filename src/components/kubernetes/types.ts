@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ResolvedComponent } from "../stack/types.js";
+import type { ResolvedComponent } from "../../stack/types.js";
 
 /** A file of the rendered GitOps tree: objects (written as a YAML stream) or raw text. */
 export interface RenderedFile {

@@ -4,10 +4,10 @@ import { Ajv, type ErrorObject } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { SlipwayError } from "../core/errors.js";
-import { builtinVarsSchema } from "../schema/builtins.js";
-import type { StackEngine } from "./engine.js";
+import { builtinVarsSchema } from "./registry.js";
+import type { StackEngine } from "../stack/engine.js";
 import { isMap } from "../yaml/markers.js";
-import type { ResolvedComponent } from "./types.js";
+import type { ResolvedComponent } from "../stack/types.js";
 
 export interface ComponentFinding {
   /** Which check: the name under settings.validation, or "builtin". */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { SlipwayError } from "../core/errors.js";
-import { findIdentities } from "../secrets/keys.js";
-import { chooseRule, findSopsConfig } from "../secrets/sops-config.js";
-import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../secrets/sops-file.js";
+import { SlipwayError } from "../../core/errors.js";
+import { findIdentities } from "../../secrets/keys.js";
+import { chooseRule, findSopsConfig } from "../../secrets/sops-config.js";
+import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../../secrets/sops-file.js";
 
 export interface SealOptions {
   /** Where the tree is (or will be) written: `.sops.yaml` is looked for from there. */

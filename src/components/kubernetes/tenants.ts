@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TENANT_LABEL } from "../manifests/types.js";
+import { TENANT_LABEL } from "../../manifests/types.js";
 import type { RenderedFile, Renderer } from "./types.js";
 
 const Quantity = z.union([

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
-import { SlipwayError } from "../core/errors.js";
-import type { StackEngine } from "../stack/engine.js";
+import { SlipwayError } from "../../core/errors.js";
+import type { StackEngine } from "../../stack/engine.js";
 import { toYamlStream } from "./canonical.js";
 import { addonsRenderer } from "./addons.js";
 import { appsRenderer } from "./apps.js";
@@ -38,7 +38,7 @@ export function renderStack(engine: StackEngine, stack: string): Map<string, str
     const parsed = renderer.varsSchema.safeParse(c.vars);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      const place = build.placeOf("kubernetes", name, "vars", issue.path as (string | number)[]);
+      const place = engine.placeOf(entry.name, name, "vars", issue.path as (string | number)[], "kubernetes");
       throw new SlipwayError({
         code: "validation",
         message: `stack "${entry.name}", component "${name}": vars.${issue.path.join(".")}: ${issue.message}`,

@@ -1,0 +1,43 @@
+import type { z } from "zod";
+import type { ComponentTypeName } from "../schema/cli-config.js";
+import { ansibleType } from "./ansible/index.js";
+import type { ComponentType } from "./component-type.js";
+import { kubernetesType } from "./kubernetes/index.js";
+import { packerType } from "./packer/index.js";
+import { terraformType } from "./terraform/index.js";
+
+/**
+ * Every component type slipway knows, in the order `plan`/`apply` list them (image → machines → hosts →
+ * cluster). A new type is its folder plus one line here (and its name in COMPONENT_TYPES, which the
+ * compiler then holds to this table).
+ */
+export const REGISTRY: Readonly<Record<ComponentTypeName, ComponentType>> = {
+  packer: packerType,
+  terraform: terraformType,
+  ansible: ansibleType,
+  kubernetes: kubernetesType,
+};
+
+/** The definition of one type. */
+export function componentType(name: ComponentTypeName): ComponentType {
+  return REGISTRY[name];
+}
+
+/** Each type's default command for a config flavour, as the config loader takes it. */
+export function defaultCommands(flavour: "slipway" | "atmos"): Record<ComponentTypeName, string> {
+  return Object.fromEntries(
+    Object.values(REGISTRY).map((t) => [t.name, t.defaultCommand(flavour)]),
+  ) as Record<ComponentTypeName, string>;
+}
+
+/** The vars schema of a built-in component, if `component` is one. */
+export function builtinVarsSchema(type: ComponentTypeName, component: string): z.ZodType | undefined {
+  return Object.hasOwn(REGISTRY[type].builtins, component) ? REGISTRY[type].builtins[component] : undefined;
+}
+
+/** Every built-in as `<type>/<component>` with its schema, sorted, for `slipway schema`. */
+export function builtinSchemas(): [string, z.ZodType][] {
+  return Object.values(REGISTRY)
+    .flatMap((t) => Object.entries(t.builtins).map(([c, s]): [string, z.ZodType] => [`${t.name}/${c}`, s]))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+}

@@ -1,0 +1,197 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, relative } from "node:path";
+import { SlipwayError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs-atomic.js";
+import { installHint, onPath, tooOld } from "../core/tools.js";
+import type { Warning } from "../core/place.js";
+import type { ComponentTypeName } from "../schema/cli-config.js";
+import type { StackEngine } from "../stack/engine.js";
+import type { ResolvedComponent } from "../stack/types.js";
+import {
+  checkRunnable,
+  componentDir,
+  dryRunText,
+  type ComponentType,
+  type PreparedRun,
+  type ToolCommand,
+} from "./component-type.js";
+import { componentType } from "./registry.js";
+import { checkComponentVariables } from "./variables.js";
+
+/** One action of one component, to be prepared and run: `slipway <type> …`, `plan`/`apply` and workflows. */
+export interface RunRequest {
+  engine: StackEngine;
+  component: ResolvedComponent;
+  action: string;
+  env: Record<string, string | undefined>;
+  /** Arguments after `--`, for the tool. */
+  extra?: string[];
+  /** The type's own options (ansible: limit, tags, check, diff, playbook). */
+  options?: Record<string, unknown>;
+}
+
+/** A run ready to go: what it writes and runs, and what the variable check found. */
+export interface ReadyRun {
+  type: ComponentType;
+  component: ResolvedComponent;
+  action: string;
+  dir: string;
+  run: PreparedRun;
+  /** Variables the stack sets that the module does not declare. */
+  warnings: Warning[];
+  /** Required variables the stack does not set: the run must not start. */
+  errors: SlipwayError[];
+}
+
+/**
+ * Checks and prepares one action: the action known to the type, the component runnable (not abstract,
+ * disabled, or locked for a change), its folder there, its variables checked against the module, and its
+ * files and commands worked out. Throws a SlipwayError for what stops it.
+ */
+export async function prepareRun(req: RunRequest): Promise<ReadyRun> {
+  const { engine, component: c, action } = req;
+  const type = componentType(c.component_type as ComponentTypeName);
+  if (!type.actions.includes(action)) {
+    throw new SlipwayError({
+      code: "usage",
+      message: `unknown ${type.name} action "${action}"`,
+      hint: type.actions.length ? `actions: ${type.actions.join(", ")}` : type.folder.hint,
+    });
+  }
+  checkRunnable(c, action, type.changes);
+  const dir = componentDir(engine.config.components, c);
+  if (type.folder.required && !existsSync(dir)) {
+    throw new SlipwayError({
+      code: "validation",
+      message: `component folder ${relative(engine.config.basePath, dir) || "."} does not exist (component "${c.atmos_component}" in stack "${c.atmos_stack}")`,
+      hint: `${type.folder.hint}, or fix metadata.component`,
+    });
+  }
+  const report = type.noVariableCheck.includes(action)
+    ? undefined
+    : await checkComponentVariables(engine, c, dir);
+  const run = type.prepare(c, action, {
+    engine,
+    dir,
+    extra: req.extra ?? [],
+    env: req.env,
+    options: req.options ?? {},
+  });
+  return {
+    type,
+    component: c,
+    action,
+    dir,
+    run,
+    warnings: report?.warnings ?? [],
+    errors: report?.errors ?? [],
+  };
+}
+
+/** How a run went. `done` means every command ran and exited 0 and the tool reported no failure. */
+export interface RunOutcome {
+  status: "done" | "failed" | "dry-run";
+  /** Whether any command started: false for a dry run and for a tool that is missing or too old. */
+  started: boolean;
+  /** The first non-zero exit code (127 when a command could not start). */
+  exitCode?: number;
+  /** Why it failed, in one line. */
+  reason?: string;
+  /** Per host and task (ansible), or the tool that could not run. */
+  failures: string[];
+  /** What the tool reported besides failures (the ansible recap). */
+  notes: string[];
+}
+
+export interface ExecuteOptions {
+  env: Record<string, string | undefined>;
+  dryRun: boolean;
+  /** Where the tool's output goes: this terminal, or a log stream. */
+  output: "inherit" | NodeJS.WritableStream;
+  /** Dry-run text: what it would write and run, with paths as `show` prints them. */
+  onDryRun: (text: string) => void;
+  show?: (path: string) => string;
+}
+
+/**
+ * Runs a prepared action for real — or, on a dry run, shows it and runs nothing. A tool that is missing or
+ * too old is a failure, never a skip: nothing ran, so nothing may look done.
+ */
+export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise<RunOutcome> {
+  const { run, type } = ready;
+  if (opts.dryRun) {
+    opts.onDryRun(dryRunText(run.files, run.commands, opts.show, run.removes));
+    return { status: "dry-run", started: false, failures: [], notes: [] };
+  }
+  const tool = run.commands[0]?.argv[0];
+  const unusable =
+    tool === undefined
+      ? undefined
+      : onPath(tool, opts.env)
+        ? tooOld(tool, opts.env, minimumFor(type, ready.action))
+        : `${tool} is not on PATH`;
+  if (unusable !== undefined) {
+    const what = `${type.name} ${ready.action} ${ready.component.atmos_component}`;
+    return {
+      status: "failed",
+      started: false,
+      reason: `${unusable} (install it, or add --dry-run)`,
+      failures: [`${unusable}; nothing ran (${what} needs it; ${installHint(tool!)})`],
+      notes: [],
+    };
+  }
+  for (const f of run.files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileAtomic(f.path, f.content);
+  }
+  for (const r of run.reports ?? []) rmSync(r, { force: true });
+  const secrets = (await run.secrets?.()) ?? {};
+  let exitCode = 0;
+  let failedCommand: ToolCommand | undefined;
+  for (const cmd of run.commands) {
+    if (opts.output !== "inherit") opts.output.write(`$ ${cmd.argv.join(" ")}\n`);
+    exitCode = await spawnTool(cmd, { ...opts.env, ...secrets }, opts.output);
+    if (exitCode !== 0) {
+      failedCommand = cmd;
+      break;
+    }
+  }
+  if (exitCode === 0) for (const p of run.removes ?? []) rmSync(p, { recursive: true, force: true });
+  const reported = run.outcome?.() ?? { failures: [], notes: [] };
+  if (exitCode === 0 && reported.failures.length === 0)
+    return { status: "done", started: true, exitCode, ...reported };
+  return {
+    status: "failed",
+    started: true,
+    exitCode: exitCode || 1,
+    reason:
+      reported.failures.length > 0
+        ? reported.failures.join("; ")
+        : `${failedCommand!.argv.join(" ")} failed (exit ${exitCode})`,
+    ...reported,
+  };
+}
+
+const minimumFor = (type: ComponentType, action: string) =>
+  type.minimumVersion?.for.includes(action) ? type.minimumVersion.version : undefined;
+
+function spawnTool(
+  cmd: ToolCommand,
+  env: Record<string, string | undefined>,
+  output: "inherit" | NodeJS.WritableStream,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd.argv[0]!, cmd.argv.slice(1), {
+      cwd: cmd.cwd,
+      env: { ...env, ...cmd.env } as NodeJS.ProcessEnv,
+      stdio: output === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
+    if (output !== "inherit") {
+      p.stdout!.pipe(output, { end: false });
+      p.stderr!.pipe(output, { end: false });
+    }
+    p.on("error", () => resolve(127));
+    p.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}

@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+import { withFileLock, writeFileAtomic } from "../core/fs-atomic.js";
+
+/**
+ * The one write path of the files slipway edits (stacks, inventories): under the file's lock, read the file
+ * as it is now, let `edit` return the new text — validating what it produces, and throwing to write
+ * nothing — then write it atomically. A second writer waits on the lock instead of interleaving.
+ */
+export function editFile<T>(file: string, edit: (text: string) => { text: string; result: T }): Promise<T> {
+  return withFileLock(file, () => {
+    const { text, result } = edit(readFileSync(file, "utf8"));
+    writeFileAtomic(file, text);
+    return result;
+  });
+}
