@@ -40,6 +40,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     stderr: writer(process.stderr),
     cwd: process.cwd(),
     env: process.env,
+    terminal: process.stderr.isTTY ? process.stderr : undefined,
     // The entry's hash names the whole build (each chunk it loads is named by its content's hash); worked
     // out only for a command that keys a cache on it.
     build: () => hash("sha1", readFileSync(`${bundleDir}main.cjs`), "hex"),

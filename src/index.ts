@@ -52,6 +52,7 @@ export {
 export { findIdentities } from "./secrets/keys.js";
 export { loadWorkflows, findWorkflowFile } from "./workflow/workflow-file.js";
 export { runWorkflow } from "./workflow/runner.js";
+export { main, runSlipway, type Io, type StepIo } from "./cli/main.js";
 export { runStack, planGraph } from "./components/stack-run.js";
 export { prepareTerraform, terraformCommands } from "./components/terraform/driver.js";
 export { preparePacker, packerCommands } from "./components/packer/driver.js";

@@ -3,6 +3,7 @@ import { createServer as tcpServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDuration } from "../src/workflow/duration.js";
+import { runSlipway } from "../src/cli/main.js";
 import { runWorkflow, splitArgs, stackFor } from "../src/workflow/runner.js";
 import { loadWorkflows, type Workflow } from "../src/workflow/workflow-file.js";
 import { slipwayErrorOf, writeRepo } from "./helpers.js";
@@ -23,6 +24,7 @@ async function run(w: Workflow, opts: { dir: string; stack?: string; fromStep?: 
       stack: opts.stack,
       fromStep: opts.fromStep,
       dryRun: opts.dryRun,
+      slipway: runSlipway,
     },
     "wf",
   );
@@ -91,6 +93,23 @@ describe("workflows", () => {
     expect(r.resume).toBe("slipway workflow w -f wf --from-step breaks -s pve-prod");
     const again = await run(all.get("w")!, { dir, fromStep: "never" });
     expect(again.r.steps.map((s) => s.name)).toEqual(["never"]);
+  });
+
+  it("runs slipway steps in this process, as library calls, with their output and exit codes", async () => {
+    const dir = writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "stacks/deploy/lab.yaml": "components:\n  terraform:\n    vpc:\n      vars: {cidr: 10.0.0.0/16}\n",
+      "wf.yaml":
+        "workflows:\n  w:\n    stack: deploy/lab\n    steps:\n      - {name: show, command: describe component vpc --format json}\n      - {name: missing, command: describe component nope}\n",
+    });
+    const { r, out } = await run(loadWorkflows(join(dir, "wf.yaml")).get("w")!, { dir });
+    expect(r.steps.map((s) => [s.name, s.status, s.exitCode])).toEqual([
+      ["show", "ok", 0],
+      ["missing", "failed", 1],
+    ]);
+    // The first step's data and the second's error (with its did-you-mean) reached the workflow's output.
+    expect(out).toContain('"cidr": "10.0.0.0/16"');
+    expect(out).toMatch(/error: component "nope" is not defined in stack "deploy\/lab"/);
   });
 
   it("a check that never passes fails after its timeout, saying why", async () => {

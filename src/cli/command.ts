@@ -27,6 +27,15 @@ export interface CommandContext {
   env: Record<string, string | undefined>;
   /** Identifies the running slipway build (a hash of the CLI bundle); output caches are keyed on it. */
   build?: () => string;
+  /** Progress written while the command runs (plan/apply); results go in the CommandResult instead. */
+  progress: (s: string) => void;
+  /** The terminal a live display may take over, when the command runs on one (never in a workflow step). */
+  terminal?: NodeJS.WriteStream;
+  /** Runs a slipway command in this process (a workflow's slipway steps); resolves to its exit code. */
+  runSlipway?: (
+    argv: string[],
+    io: { out: (s: string) => void; cwd: string; env: Record<string, string | undefined> },
+  ) => Promise<number>;
 }
 
 /** What a command returns: data to format, or text to print as is; warnings go to stderr. */
@@ -42,20 +51,54 @@ export interface CommandResult {
 
 export type RunFn = (ctx: CommandContext) => CommandResult | Promise<CommandResult>;
 
-export interface CommandDef {
+/** A flag's value as its definition says: a string, a list of them, or a boolean; undefined when absent. */
+type FlagValue<F extends FlagDef> = F extends { type: "boolean" }
+  ? boolean | undefined
+  : F extends { multiple: true }
+    ? string[] | undefined
+    : F extends { type: "string"; multiple?: false }
+      ? string | undefined
+      : string | boolean | string[] | undefined;
+
+/** The parsed flags of a command with these definitions (plus the global ones). */
+export type FlagsOf<F extends Record<string, FlagDef>> = {
+  [K in keyof F | keyof typeof GLOBAL_FLAGS]?: K extends keyof F
+    ? FlagValue<F[K]>
+    : K extends keyof typeof GLOBAL_FLAGS
+      ? FlagValue<(typeof GLOBAL_FLAGS)[K]>
+      : never;
+};
+
+/** A command's context with its flags typed from its definition. */
+export type TypedContext<F extends Record<string, FlagDef>> = Omit<CommandContext, "flags"> & {
+  flags: FlagsOf<F>;
+};
+
+export interface CommandDef<F extends Record<string, FlagDef> = Record<string, FlagDef>> {
   words: string[];
   summary: string;
   description?: string;
   args?: ArgDef[];
-  flags?: Record<string, FlagDef>;
+  flags?: F;
   /** Whether `--format yaml|json` applies (the output is data). */
   dataOutput?: boolean;
   examples?: string[];
-  load: () => Promise<RunFn>;
+  /** The run, loaded when the command is the one asked for: it returns data, the CLI prints it. */
+  load: () => Promise<(ctx: TypedContext<F>) => CommandResult | Promise<CommandResult>>;
+}
+
+/**
+ * A command definition, with its run's flags typed from its flag definitions (in the citty style: the
+ * definition is plain data, `run` returns a result and never prints).
+ */
+export function defineCommand<const F extends Record<string, FlagDef> = Record<string, never>>(
+  def: CommandDef<F>,
+): CommandDef {
+  return def as unknown as CommandDef;
 }
 
 /** Flags every command accepts. */
-export const GLOBAL_FLAGS: Record<string, FlagDef> = {
+export const GLOBAL_FLAGS = {
   config: {
     type: "string",
     description: "Path to slipway.yaml / atmos.yaml, or a folder holding one",
@@ -68,4 +111,4 @@ export const GLOBAL_FLAGS: Record<string, FlagDef> = {
   },
   debug: { type: "boolean", description: "Print stack traces for errors" },
   help: { type: "boolean", short: "h", description: "Show help" },
-};
+} as const satisfies Record<string, FlagDef>;

@@ -49,7 +49,7 @@ export function markdownReference(): string {
     "",
   ];
   out.push("Global flags:", "", "| flag | meaning |", "| --- | --- |");
-  for (const [n, f] of Object.entries(GLOBAL_FLAGS))
+  for (const [n, f] of Object.entries(GLOBAL_FLAGS as Record<string, FlagDef>))
     out.push(`| \`--${n}${f.value ? ` ${f.value}` : ""}\` | ${f.description} |`);
   out.push("");
   for (const cmd of COMMANDS) {

@@ -16,7 +16,19 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Identifies the running slipway build (asked for only when needed); without it, nothing is cached. */
   build?: () => string;
+  /** The terminal behind stderr, when there is one: plan/apply draw their live table on it. */
+  terminal?: NodeJS.WriteStream;
 }
+
+/** Where one in-process slipway run (a workflow step) writes, and what it sees. */
+export interface StepIo {
+  out: (s: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+const decoder = new TextDecoder();
+const textOf = (s: string | Uint8Array) => (typeof s === "string" ? s : decoder.decode(s));
 
 type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
 
@@ -34,6 +46,14 @@ function findCommand(positionals: string[]): CommandDef | undefined {
   return COMMANDS.filter((c) => c.words.every((w, i) => positionals[i] === w)).sort(
     (a, b) => b.words.length - a.words.length,
   )[0];
+}
+
+/**
+ * One slipway command run in this process, its output (stdout and stderr) going to `io.out`: how a
+ * workflow's slipway steps run. Resolves to the command's exit code.
+ */
+export function runSlipway(argv: string[], io: StepIo, build?: () => string): Promise<number> {
+  return main(argv, { stdout: (s) => io.out(textOf(s)), stderr: io.out, cwd: io.cwd, env: io.env, build });
 }
 
 /** Runs the CLI and returns the exit code; the bin script owns process.exit. */
@@ -100,7 +120,18 @@ export async function main(all: string[], io: Io): Promise<number> {
     const format = outputFormat(parsed.values.format);
     const run = await cmd.load();
     const flags = parsed.values as CommandContext["flags"];
-    const result = await run({ args, extra, flags, cwd: io.cwd, env: io.env, build: io.build });
+    const result = await run({
+      args,
+      extra,
+      flags,
+      cwd: io.cwd,
+      env: io.env,
+      build: io.build,
+      progress: io.stderr,
+      terminal: io.terminal,
+      // A workflow's slipway steps run here, as library calls, with their output going where the step's does.
+      runSlipway: (argv: string[], step: StepIo) => runSlipway(argv, step, io.build),
+    });
     for (const note of result.notes ?? []) io.stderr(note + "\n");
     if (result.chunks) for (const chunk of result.chunks) io.stdout(chunk);
     if (result.text !== undefined) io.stdout(result.text);

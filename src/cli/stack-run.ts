@@ -13,8 +13,8 @@ async function stackCommand(c: CommandContext, action: StackAction): Promise<Com
   if (!Number.isInteger(parallelism) || parallelism < 1)
     throw new SlipwayError({ code: "usage", message: "--parallelism must be a whole number of at least 1" });
   // A live table on a terminal; plain lines when output goes to a file, a pipe or CI.
-  const live = process.stderr.isTTY === true && !c.env.CI && c.env.TERM !== "dumb";
-  const display = live ? await liveProgress(process.stderr) : plainProgress((s) => process.stderr.write(s));
+  const live = c.terminal?.isTTY === true && !c.env.CI && c.env.TERM !== "dumb";
+  const display = live && c.terminal ? await liveProgress(c.terminal) : plainProgress(c.progress);
   let runs;
   try {
     runs = await runStack(engine, stack, action, {

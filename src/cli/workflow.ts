@@ -40,6 +40,10 @@ export async function workflowCommand(c: CommandContext): Promise<CommandResult>
       env: c.env,
       cwd: c.cwd,
       out: (s) => process.stdout.write(s),
+      slipway: (argv, io) => {
+        if (!c.runSlipway) throw new Error("workflow steps need the CLI's in-process runner");
+        return c.runSlipway(argv, io);
+      },
     },
     ref,
   );

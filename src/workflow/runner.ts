@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
-import { fileURLToPath } from "node:url";
 import { SlipwayError } from "../core/errors.js";
 import { renderTemplate } from "../template/index.js";
 import { parseDuration } from "./duration.js";
@@ -14,6 +13,14 @@ export interface RunOptions {
   cwd: string;
   /** Where the step output goes (the CLI passes stdout/stderr). */
   out: (s: string) => void;
+  /**
+   * Runs a `slipway` (or `atmos`) step's argv in this process and resolves to its exit code: the CLI passes
+   * its own entry point, so steps are library calls that see the step's folder, environment and output.
+   */
+  slipway: (
+    argv: string[],
+    io: { out: (s: string) => void; cwd: string; env: Record<string, string | undefined> },
+  ) => Promise<number>;
 }
 
 export interface StepResult {
@@ -75,8 +82,6 @@ export function stackFor(
     stack,
   };
 }
-
-const BIN = fileURLToPath(new URL("../../bin/slipway.js", import.meta.url));
 
 function run(cmd: string, args: string[], opts: RunOptions, env?: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
@@ -189,7 +194,8 @@ export async function runWorkflow(w: Workflow, opts: RunOptions, fileRef: string
         const r = await check(step, text, opts);
         code = r.ok ? 0 : 1;
         message = r.message;
-      } else if (isSlipway) code = await run(process.execPath, [BIN, ...argv], opts, step.env);
+      } else if (isSlipway)
+        code = await opts.slipway(argv, { out: opts.out, cwd: opts.cwd, env: { ...opts.env, ...step.env } });
       else code = await run("sh", ["-c", text], opts, step.env);
       if (code === 0 || a === attempts) break;
       opts.out(

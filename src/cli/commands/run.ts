@@ -1,0 +1,86 @@
+import { defineCommand, type CommandDef } from "../command.js";
+import { DRIVER_FLAGS, STACK_RUN_FLAGS } from "./flags.js";
+
+/** Running the tools: one component (`slipway <type>`), or a whole stack in dependency order (plan, apply). */
+export const RUN_COMMANDS: CommandDef[] = [
+  defineCommand({
+    words: ["terraform"],
+    summary:
+      "Run OpenTofu (or Terraform) for a component: varfile and backend file written, workspace selected",
+    description:
+      "Actions: init, plan, apply, deploy (init + apply -auto-approve), destroy, output, validate, workspace, clean. Writes <stack>-<component>.terraform.tfvars.json and backend.tf.json in the component folder, selects or creates the workspace, passes the component's env. Locked components refuse changes; abstract and disabled ones refuse everything. Arguments after -- go to the tool.",
+    args: [
+      {
+        name: "action",
+        description: "init | plan | apply | deploy | destroy | output | validate | workspace | clean",
+        required: true,
+      },
+      { name: "component", description: "Component name", required: true },
+    ],
+    flags: DRIVER_FLAGS,
+    examples: [
+      "slipway terraform plan k3s-cluster -s pve-prod --dry-run",
+      "slipway terraform deploy k3s-cluster -s pve-prod -- -parallelism=4",
+    ],
+    load: async () => (await import("../drivers.js")).terraformCommand,
+  }),
+  defineCommand({
+    words: ["plan"],
+    summary: "Plan every component of a stack in dependency order (OpenTofu plan, Packer validate)",
+    description:
+      "Components run in the order settings.depends_on gives, independent ones in parallel; each one's output goes to .slipway/logs/<stack>/<component>.log. A failure stops its dependents and lets independent work finish. A component whose tool is not on PATH runs as a dry run, and says so.",
+    flags: STACK_RUN_FLAGS,
+    examples: ["slipway plan -s pve-prod", "slipway plan -s pve-prod --parallelism 2"],
+    load: async () => (await import("../stack-run.js")).planCommand,
+  }),
+  defineCommand({
+    words: ["apply"],
+    summary: "Apply every component of a stack in dependency order (OpenTofu deploy, Packer build)",
+    flags: STACK_RUN_FLAGS,
+    load: async () => (await import("../stack-run.js")).applyCommand,
+  }),
+  defineCommand({
+    words: ["packer"],
+    summary: "Run Packer for a component: its vars written as a pkrvars JSON file",
+    description:
+      "Actions: init, validate, build, fmt, inspect, run in the template folder with -var-file=<stack>-<component>.pkrvars.json. Arguments after -- go to packer.",
+    args: [
+      { name: "action", description: "init | validate | build | fmt | inspect", required: true },
+      { name: "component", description: "Component name", required: true },
+    ],
+    flags: DRIVER_FLAGS,
+    examples: ["slipway packer build alma9-k3s-optimized -s pve-prod --dry-run"],
+    load: async () => (await import("../drivers.js")).packerCommand,
+  }),
+  defineCommand({
+    words: ["ansible"],
+    summary: "Run an Ansible playbook for a component: inventory and extra vars generated from the stack",
+    description:
+      "Actions: run (ansible-playbook with the generated inventory and extra vars), inventory (print the inventory), syntax-check (what plan -s runs: reads the playbook and inventory, touches no host). vars.nodes — a list of {name, address, role, groups, host_vars, ssh: {user, port, key}, connection} — becomes the inventory (one group per role and per extra group, each node's entry as the host var `node`); vars.inventory, an Ansible YAML inventory, is used as it is; the other vars are extra vars. The playbook is settings.ansible.playbook (default site.yml) in the component folder. Failures are reported per host and task, with the recap counts. Arguments after -- go to ansible-playbook.",
+    args: [
+      { name: "action", description: "run | inventory | syntax-check", required: true },
+      { name: "component", description: "Component name", required: true },
+    ],
+    flags: {
+      ...DRIVER_FLAGS,
+      limit: {
+        type: "string",
+        description: "Only these hosts or groups (ansible-playbook --limit)",
+        value: "HOSTS",
+      },
+      tags: {
+        type: "string",
+        description: "Only tasks with these tags (ansible-playbook --tags)",
+        value: "TAGS",
+      },
+      check: { type: "boolean", description: "Check mode: report what would change, change nothing" },
+      diff: { type: "boolean", description: "Show the differences in changed files and templates" },
+    },
+    dataOutput: true,
+    examples: [
+      "slipway ansible inventory k3s -s pve-prod",
+      "slipway ansible run k3s -s pve-prod --limit pi-3 --check --diff",
+    ],
+    load: async () => (await import("../drivers.js")).ansibleCommand,
+  }),
+];
