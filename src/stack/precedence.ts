@@ -42,6 +42,30 @@ export function levelsOf(
   ];
 }
 
+/**
+ * A plain value from the levels below overrides, top down: the first level that sets it (not undefined or
+ * null). `own` reads a component's or base's own definitions, `shared` the type level ("" = global).
+ */
+export function nearestSet<T>(
+  type: ComponentTypeName,
+  name: string,
+  chain: readonly string[],
+  read: { own: (name: string) => T | undefined; shared: (type: ComponentTypeName | "") => T | undefined },
+): T | undefined {
+  for (const level of levelsOf(type, name, chain, "").reverse()) {
+    const v =
+      level.kind === "component" || level.kind === "base"
+        ? read.own(level.name)
+        : level.kind === "type"
+          ? read.shared(type)
+          : level.kind === "global"
+            ? read.shared("")
+            : undefined;
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
 /** How `--provenance` names a level: global, terraform, base <name>, component, overrides. */
 export function levelLabel(level: Level): string {
   switch (level.kind) {

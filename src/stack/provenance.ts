@@ -1,9 +1,20 @@
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import { isMap } from "../yaml/markers.js";
 import { pathKey, type DocPath } from "../yaml/parse.js";
-import { originOf } from "./precedence.js";
-import { StackBuild } from "./stack-build.js";
+import { backendOf, originOf, whole, type Selector } from "./precedence.js";
+import type { StackBuild } from "./stack-build.js";
 import type { Json, ManifestFile, Origin, ResolvedComponent } from "./types.js";
+
+/** The sections provenance and edits follow to the files that set them (plus the backend's block). */
+const SECTIONS = ["vars", "settings", "env", "providers"] as const;
+const tracks = (section: string) => (SECTIONS as readonly string[]).includes(section);
+
+function sectionsOf(backendType: string): [string, Selector, string][] {
+  return [
+    ...SECTIONS.map((s): [string, Selector, string] => [s, whole, ""]),
+    ["backend", backendOf(backendType), backendType],
+  ];
+}
 
 /**
  * Where each leaf of a component's merged sections came from — `describe component --provenance`. It reads
@@ -16,7 +27,7 @@ export function provenanceOf(
   resolved: ResolvedComponent,
 ): Record<string, Origin> {
   const out: Record<string, Origin> = {};
-  for (const [section, select, selKey] of build.sectionsOf(resolved.backend_type)) {
+  for (const [section, select, selKey] of sectionsOf(resolved.backend_type)) {
     const groups = build.sectionGroups(type, name, section, select, selKey);
     const value = (resolved as unknown as Json)[section];
     for (const leaf of leaves(value)) {
@@ -46,7 +57,7 @@ export function sourceOf(
   section: string,
   path: DocPath,
 ): { file: ManifestFile; docPath: DocPath; chain: string[] } | undefined {
-  if (!StackBuild.tracks(section)) return undefined;
+  if (!tracks(section)) return undefined;
   const found = originOf(build.sectionGroups(type, name, section), path);
   if (!found) return undefined;
   const layer = build.layers[found.input.layer]!;
@@ -65,9 +76,7 @@ export function placeOf(
   section: string,
   path: DocPath,
 ): { file: string; line?: number; col?: number } {
-  const found = StackBuild.tracks(section)
-    ? originOf(build.sectionGroups(type, name, section), path)
-    : undefined;
+  const found = tracks(section) ? originOf(build.sectionGroups(type, name, section), path) : undefined;
   if (!found) {
     const f = build.fragmentsOf(type, name).at(-1);
     const file = build.layers[f?.layer ?? build.layers.length - 1]!.file;

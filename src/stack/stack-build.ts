@@ -9,6 +9,7 @@ import {
   Group,
   levelLabel,
   levelsOf,
+  nearestSet,
   OVERRIDABLE,
   whole,
   type Input,
@@ -40,7 +41,6 @@ interface Plan {
   basesMeta: Memo<"", unknown>;
 }
 
-const SECTIONS = ["vars", "settings", "env", "providers"] as const;
 const EMPTY: Input[] = [];
 
 /**
@@ -183,31 +183,6 @@ export class StackBuild extends StackIndex {
     }));
   }
 
-  /**
-   * A plain value of the levels below overrides, from the top down: the first that is set. `own` reads a
-   * component's or base's own definitions, `shared` a global or type level.
-   */
-  private nearest<T>(
-    type: ComponentTypeName,
-    name: string,
-    chain: readonly string[],
-    read: { own: (name: string) => T | undefined; shared: (type: ComponentTypeName | "") => T | undefined },
-  ): T | undefined {
-    const levels = levelsOf(type, name, chain, "").reverse();
-    for (const level of levels) {
-      const v =
-        level.kind === "component" || level.kind === "base"
-          ? read.own(level.name)
-          : level.kind === "type"
-            ? read.shared(type)
-            : level.kind === "global"
-              ? read.shared("")
-              : undefined;
-      if (v !== undefined && v !== null) return v;
-    }
-    return undefined;
-  }
-
   /** Bases, list strategy and override scope of a component, worked out once. */
   private plan(type: ComponentTypeName, name: string): Plan {
     return this.plans.get(`${type}\0${name}`, () => {
@@ -244,7 +219,7 @@ export class StackBuild extends StackIndex {
   private listStrategy(type: ComponentTypeName, name: string, chain: string[]): ListMergeStrategy {
     const base = this.ctx.listMergeStrategy;
     return (
-      this.nearest(type, name, chain, {
+      nearestSet(type, name, chain, {
         own: (n) => strategyIn(this.own(type, n, "settings")),
         shared: (t) => strategyIn(this.sharedGroup(t, "settings", whole, "").merged(base)),
       }) ?? base
@@ -253,7 +228,7 @@ export class StackBuild extends StackIndex {
 
   /** A plain value (`backend_type`, `command`): the component's, else its nearest base's, type-level, global. */
   private scalar(plan: Plan, key: string): unknown {
-    return this.nearest<unknown>(plan.type, plan.name, plan.chain, {
+    return nearestSet<unknown>(plan.type, plan.name, plan.chain, {
       own: (n) => this.own(plan.type, n, key),
       // The global level as stack names read it (the config's list strategy).
       shared: (t) => (t ? this.sharedGroup(t, key, whole, "").merged(plan.strategy) : this.globalValue(key)),
@@ -371,19 +346,6 @@ export class StackBuild extends StackIndex {
     };
     if (type === "terraform") resolved.workspace = workspace(name, folder, meta, vars, stackName);
     return resolved;
-  }
-
-  /** The sections provenance covers for a component with this backend type. */
-  sectionsOf(backendType: string): [string, Selector, string][] {
-    return [
-      ...SECTIONS.map((s): [string, Selector, string] => [s, whole, ""]),
-      ["backend", backendOf(backendType), backendType],
-    ];
-  }
-
-  /** Whether provenance and edits can follow a section to the files that set it. */
-  static tracks(section: string): boolean {
-    return (SECTIONS as readonly string[]).includes(section);
   }
 
   /** For provenance: the position of a path in one of the stack's files. */
