@@ -3,7 +3,7 @@ import { parseDocument } from "yaml";
 import { NodesVars, type NodeEntry } from "../components/ansible/k3s-vars.js";
 import { SlipwayError } from "../core/errors.js";
 import type { StackEngine } from "../stack/engine.js";
-import { editFile } from "./edit.js";
+import { editLockedFile } from "./edit.js";
 import { openNodes, type NodesView } from "./nodes.js";
 
 /** A cluster key (`cluster.version`) or, with a scope, a key of each node in it (`labels.zone`). */
@@ -109,7 +109,7 @@ export async function setConfig(
   }
   const files = [...new Set(edits.map((e) => e.file))];
   for (const file of files) {
-    await editFile(file, (text) => {
+    await editLockedFile(file, (text) => {
       checkNodesVars(nextVars);
       const doc = parseDocument(text);
       for (const e of edits.filter((x) => x.file === file)) doc.setIn(e.docPath, value);

@@ -6,7 +6,10 @@ import { withFileLock, writeFileAtomic } from "../core/fs-atomic.js";
  * as it is now, let `edit` return the new text — validating what it produces, and throwing to write
  * nothing — then write it atomically. A second writer waits on the lock instead of interleaving.
  */
-export function editFile<T>(file: string, edit: (text: string) => { text: string; result: T }): Promise<T> {
+export function editLockedFile<T>(
+  file: string,
+  edit: (text: string) => { text: string; result: T },
+): Promise<T> {
   return withFileLock(file, () => {
     const { text, result } = edit(readFileSync(file, "utf8"));
     writeFileAtomic(file, text);

@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { SlipwayError } from "../core/errors.js";
-import { editFile } from "./edit.js";
+import { editLockedFile } from "./edit.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 import type { DocPath } from "../yaml/parse.js";
@@ -156,7 +156,7 @@ async function editNodes(
   const view = openNodes(engine, stack, opts.component);
   refuseShared(engine, view, opts.allowImported ?? false);
   const { file, docPath } = view.source;
-  return editFile(file, (text) => {
+  return editLockedFile(file, (text) => {
     const edited = edit(text, locateList(text, file, docPath), view);
     const config = validateEdited(view, edited.list);
     return {
