@@ -4,7 +4,7 @@ import { Linter } from "eslint";
 import tseslint from "typescript-eslint";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import layers from "../scripts/eslint/layers.js";
+import layers, { RANKS } from "../scripts/eslint/layers.js";
 import { repoRoot } from "./helpers.js";
 
 const src = join(repoRoot, "src");
@@ -71,6 +71,17 @@ describe("the layout of src/ (docs/architecture.md)", () => {
     const graph = importGraph();
     expect(graph.size).toBeGreaterThan(50);
     expect(cycles(graph)).toEqual([]);
+  });
+
+  it("docs/architecture.md lists every folder of src/ with the layer the lint gives it", () => {
+    const doc = readFileSync(join(repoRoot, "docs", "architecture.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| (\d+) +\| `([a-z]+)\/` +\|/gm)].map((m) => [m[2]!, Number(m[1])]);
+    const folders = readdirSync(src, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    expect(rows.map(([f]) => f).sort()).toEqual(folders);
+    for (const [folder, rank] of rows) expect([folder, RANKS[folder as string]]).toEqual([folder, rank]);
   });
 
   it("the cycle finder finds a planted cycle", () => {

@@ -106,7 +106,7 @@ describe("plan / apply a whole stack", () => {
 
 describe("plan on a terminal (a real pseudo-terminal from util-linux `script`)", () => {
   it.skipIf(!hasTool("script"))(
-    "draws the live table with Ink from the CLI bundle, with and without the compile cache",
+    "draws the live table with Ink from the CLI bundle, with empty and with filled caches",
     () => {
       const dir = repo(chain);
       const cache = writeRepo({});
@@ -122,7 +122,7 @@ describe("plan on a terminal (a real pseudo-terminal from util-linux `script`)",
           {
             cwd: dir,
             encoding: "utf8",
-            env: { PATH: "/usr/bin:/bin", TERM: "xterm", SLIPWAY_COMPILE_CACHE: cache },
+            env: { PATH: "/usr/bin:/bin", TERM: "xterm", SLIPWAY_CACHE: cache },
           },
         );
         expect([run, r.status]).toEqual([run, 0]);

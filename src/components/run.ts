@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { SlipwayError } from "../core/errors.js";
@@ -18,6 +17,7 @@ import {
 } from "./component-type.js";
 import { componentType } from "./registry.js";
 import { checkComponentVariables } from "./variables.js";
+import { spawnTool } from "../exec/spawn.js";
 
 /** One action of one component, to be prepared and run: `slipway <type> …`, `plan`/`apply` and workflows. */
 export interface RunRequest {
@@ -175,23 +175,3 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
 
 const minimumFor = (type: ComponentType, action: string) =>
   type.minimumVersion?.for.includes(action) ? type.minimumVersion.version : undefined;
-
-function spawnTool(
-  cmd: ToolCommand,
-  env: Record<string, string | undefined>,
-  output: "inherit" | NodeJS.WritableStream,
-): Promise<number> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd.argv[0]!, cmd.argv.slice(1), {
-      cwd: cmd.cwd,
-      env: { ...env, ...cmd.env } as NodeJS.ProcessEnv,
-      stdio: output === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
-    });
-    if (output !== "inherit") {
-      p.stdout!.pipe(output, { end: false });
-      p.stderr!.pipe(output, { end: false });
-    }
-    p.on("error", () => resolve(127));
-    p.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
