@@ -1,6 +1,5 @@
 import { relative } from "node:path";
-import { inventoryOf } from "../components/ansible/driver.js";
-import { executeRun, prepareRun, type ReadyRun } from "../components/run.js";
+import { dataOf, executeRun, prepareRun, type ReadyRun } from "../components/run.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { CommandContext, CommandResult } from "./command.js";
@@ -19,8 +18,9 @@ export function driverCommand(
     const [action, component] = c.args as [string, string];
     const { engine, notes } = openEngine(c);
     const resolved = engine.resolveComponent(requireStack(c), component, type);
-    // The inventory is data to print, not a tool run.
-    if (type === "ansible" && action === "inventory") return { data: inventoryOf(resolved), notes };
+    // A data action (the ansible inventory) prints, it runs no tool.
+    const shown = dataOf(resolved, action);
+    if (shown) return { ...shown, notes };
     const ready = await prepareRun({
       engine,
       component: resolved,

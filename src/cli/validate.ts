@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { componentDir } from "../components/component-type.js";
+import { componentDir } from "../components/registry.js";
 import { runOpaPolicies } from "../components/opa.js";
 import { checkComponentVariables } from "../components/variables.js";
 import { validateComponent } from "../components/validate-component.js";

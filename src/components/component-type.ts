@@ -1,7 +1,4 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { z } from "zod";
-import { assetsDir } from "../core/assets.js";
 import { SlipwayError } from "../core/errors.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import type { StackEngine } from "../stack/engine.js";
@@ -66,6 +63,13 @@ export interface ComponentType {
   readonly folder: { readonly required: boolean; readonly hint: string };
   /** The oldest version of the tool ([major, minor]) the actions in `for` work with. */
   readonly minimumVersion?: { readonly version: readonly [number, number]; readonly for: readonly string[] };
+  /**
+   * Where a component's files are when its folder under the type's base path (`dir`) does not say it all:
+   * a built-in component may run files slipway ships. Absent: `dir`.
+   */
+  folderOf?(c: ResolvedComponent, dir: string): string;
+  /** Actions that print data about the component instead of running the tool (ansible: inventory). */
+  readonly dataActions?: Readonly<Record<string, (c: ResolvedComponent) => unknown>>;
   /** Vars schemas of slipway's built-in components of this type, by component folder. */
   readonly builtins: Readonly<Record<string, z.ZodType>>;
   /** The files and commands of one action. Throws a SlipwayError for input the type cannot run. */
@@ -94,17 +98,6 @@ export function checkRunnable(c: ResolvedComponent, action: string, changes: rea
       hint: "plan still works; unlock it in the stack to change it",
     });
   }
-}
-
-/**
- * The component's folder under its type's base path. The built-in k3s ansible component runs the playbooks
- * shipped in assets/ansible unless the repository has its own folder for it.
- */
-export function componentDir(basePaths: Record<string, { basePath: string }>, c: ResolvedComponent): string {
-  const dir = join(basePaths[c.component_type]!.basePath, c.component);
-  if (c.component_type === "ansible" && c.component === "k3s" && !existsSync(dir))
-    return join(assetsDir(), "ansible");
-  return dir;
 }
 
 /** What a dry run shows: each file with its content, each command with its folder and extra env. */

@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import type { z } from "zod";
+import type { ResolvedComponent } from "../stack/types.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import { ansibleType } from "./ansible/index.js";
 import type { ComponentType } from "./component-type.js";
@@ -17,6 +19,12 @@ export const REGISTRY: Readonly<Record<ComponentTypeName, ComponentType>> = {
   ansible: ansibleType,
   kubernetes: kubernetesType,
 };
+
+/** A component's folder: under its type's base path, unless its type says its files are elsewhere. */
+export function componentDir(basePaths: Record<string, { basePath: string }>, c: ResolvedComponent): string {
+  const dir = join(basePaths[c.component_type]!.basePath, c.component);
+  return REGISTRY[c.component_type].folderOf?.(c, dir) ?? dir;
+}
 
 /** The definition of one type. */
 export function componentType(name: ComponentTypeName): ComponentType {

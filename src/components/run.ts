@@ -9,13 +9,12 @@ import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import {
   checkRunnable,
-  componentDir,
   dryRunText,
   type ComponentType,
   type PreparedRun,
   type ToolCommand,
 } from "./component-type.js";
-import { componentType } from "./registry.js";
+import { componentDir, componentType } from "./registry.js";
 import { checkComponentVariables } from "./variables.js";
 import { spawnTool } from "../exec/spawn.js";
 
@@ -51,15 +50,7 @@ export interface ReadyRun {
  */
 export async function prepareRun(req: RunRequest): Promise<ReadyRun> {
   const { engine, component: c, action } = req;
-  const type = componentType(c.component_type as ComponentTypeName);
-  if (!type.actions.includes(action)) {
-    throw new SlipwayError({
-      code: "usage",
-      message: `unknown ${type.name} action "${action}"`,
-      hint: type.actions.length ? `actions: ${type.actions.join(", ")}` : type.folder.hint,
-    });
-  }
-  checkRunnable(c, action, type.changes);
+  const type = checkedType(c, action);
   const dir = componentDir(engine.config.components, c);
   if (type.folder.required && !existsSync(dir)) {
     throw new SlipwayError({
@@ -87,6 +78,31 @@ export async function prepareRun(req: RunRequest): Promise<ReadyRun> {
     warnings: report?.warnings ?? [],
     errors: report?.errors ?? [],
   };
+}
+
+/** The type of a component, once the action is one it accepts and the component may do it. */
+function checkedType(c: ResolvedComponent, action: string): ComponentType {
+  const type = componentType(c.component_type as ComponentTypeName);
+  if (!type.actions.includes(action)) {
+    throw new SlipwayError({
+      code: "usage",
+      message: `unknown ${type.name} action "${action}"`,
+      hint: type.actions.length ? `actions: ${type.actions.join(", ")}` : type.folder.hint,
+    });
+  }
+  checkRunnable(c, action, type.changes);
+  return type;
+}
+
+/**
+ * What a data action shows (ansible `inventory`), or undefined when `action` runs the tool instead. The
+ * same checks as a run: the action known, the component not abstract or disabled.
+ */
+export function dataOf(c: ResolvedComponent, action: string): { data: unknown } | undefined {
+  const show = componentType(c.component_type as ComponentTypeName).dataActions?.[action];
+  if (!show) return undefined;
+  checkedType(c, action);
+  return { data: show(c) };
 }
 
 /** How a run went. `done` means every command ran and exited 0 and the tool reported no failure. */

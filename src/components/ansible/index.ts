@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { assetsDir } from "../../core/assets.js";
 import type { ComponentType } from "../component-type.js";
-import { readAnsibleEvents, recapLines } from "./driver.js";
+import { inventoryOf, readAnsibleEvents, recapLines } from "./driver.js";
 import { NodesVars } from "./k3s-vars.js";
 import { preparePlaybook, secretEnv } from "./run.js";
 
@@ -17,10 +20,15 @@ export const ansibleType: ComponentType = {
   noVariableCheck: ["inventory"],
   folder: { required: false, hint: "create the playbook folder there" },
   builtins: { k3s: NodesVars },
-  prepare(c, action, { engine, extra, env, options }) {
+  // The built-in k3s component runs the playbooks shipped in assets/ansible unless the repository has
+  // its own folder for it.
+  folderOf: (c, dir) => (c.component === "k3s" && !existsSync(dir) ? join(assetsDir(), "ansible") : dir),
+  dataActions: { inventory: inventoryOf },
+  prepare(c, action, { engine, dir, extra, env, options }) {
     const run = preparePlaybook(
       engine,
       c,
+      dir,
       {
         syntaxCheck: action === "syntax-check",
         limit: flag(options, "limit"),

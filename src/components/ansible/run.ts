@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
 import type { StackEngine } from "../../stack/engine.js";
 import type { ResolvedComponent } from "../../stack/types.js";
-import { componentDir, type PreparedFile, type ToolCommand } from "../component-type.js";
+import type { PreparedFile, ToolCommand } from "../component-type.js";
 import { ansibleCommands, ansibleStateDir, prepareAnsible, type AnsibleRunOptions } from "./driver.js";
 
 /** A playbook run, prepared: the files to write and the argv, plus where its events land. */
@@ -45,11 +45,11 @@ export async function secretEnv(
 export function preparePlaybook(
   engine: StackEngine,
   c: ResolvedComponent,
+  dir: string,
   opts: AnsibleRunOptions & { playbook?: string },
   extra: string[],
   env: Record<string, string | undefined>,
 ): PlaybookRun {
-  const dir = componentDir(engine.config.components, c);
   const state = ansibleStateDir(engine.config.basePath, c);
   const withPlaybook = opts.playbook
     ? {
