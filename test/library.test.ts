@@ -27,6 +27,8 @@ describe("the library API", () => {
     expect(join(homelab, "stacks", `${origin.file}.yaml`)).toBe(src.file.path);
     expect(src.docPath.at(-1)).toBe("cluster_name");
     expect(c.vars.cluster_name).toBeDefined();
+    expect(engine.origin("pve-prod", "k3s-cluster", ["vars", "cluster_name"])).toEqual(origin);
+    expect(engine.origin("pve-prod", "k3s-cluster", ["vars", "no_such_var"])).toBeUndefined();
   });
 
   it("validates a repository with the component types' rules", () => {

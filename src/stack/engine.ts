@@ -12,7 +12,7 @@ import { renderStrings } from "./render-strings.js";
 import { StackEntry } from "./stack-entry.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
 import type { Json, ManifestFile, Origin, ResolvedComponent } from "./types.js";
-import { positionsOf, type DocPath } from "../yaml/parse.js";
+import { pathKey, positionsOf, type DocPath } from "../yaml/parse.js";
 
 export { StackEntry } from "./stack-entry.js";
 
@@ -179,11 +179,16 @@ export class StackEngine {
 
   /**
    * Where each leaf of a component's vars, settings, env, providers and backend came from: file, line,
-   * column, import chain and merge level, by `a.b.c` path — or the one origin of `path` when given.
+   * column, import chain and merge level, by `a.b.c` path.
    */
   provenance(stack: string, component: string, type?: ComponentTypeName): Record<string, Origin> {
     const c = this.resolveComponent(stack, component, type);
     return provenanceOf(this.definingBuild(stack, component, type), c.component_type, component, c);
+  }
+
+  /** Where one leaf value (`["vars", "network", "cidr"]`) of a component came from; undefined when no file sets it. */
+  origin(stack: string, component: string, path: DocPath, type?: ComponentTypeName): Origin | undefined {
+    return this.provenance(stack, component, type)[pathKey(path)];
   }
 
   /**
