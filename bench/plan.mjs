@@ -1,33 +1,15 @@
 // `npm run bench` (plan): `slipway plan --dry-run` over a stack of 200 components with dependencies, and the
 // overhead one driver run adds over running the tool's argv directly (a trivial stand-in tool).
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { planRepo } from "./plan-repo.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, ".out", "plan");
 const bin = join(here, "..", "bin", "slipway.js");
-rmSync(root, { recursive: true, force: true });
-mkdirSync(join(root, "stacks", "deploy"), { recursive: true });
-writeFileSync(join(root, "slipway.yaml"), "stacks: {included_paths: ['deploy/*']}\n");
-const lines = ["name: big", "vars: {region: eu-west-1}", "components:", "  terraform:"];
-for (let i = 0; i < 200; i++) {
-  mkdirSync(join(root, "components", "terraform", `c${i}`), { recursive: true });
-  writeFileSync(
-    join(root, "components", "terraform", `c${i}`, "main.tf"),
-    `variable "index" {\n  type = number\n}\n\nvariable "region" {\n  type = string\n}\n`,
-  );
-  const deps = i >= 10 ? `, settings: {depends_on: [{component: c${i - 10}}]}` : "";
-  lines.push(`    c${i}: {vars: {index: ${i}}${deps}}`);
-}
-writeFileSync(join(root, "stacks", "deploy", "big.yaml"), lines.join("\n") + "\n");
-// A stand-in for the tool: exits at once, so what is measured is slipway's own work.
-const stub = join(root, "bin");
-mkdirSync(stub);
-writeFileSync(join(stub, "tofu"), "#!/bin/sh\nexit 0\n");
-chmodSync(join(stub, "tofu"), 0o755);
-// A cache folder of its own, emptied above, so the first run below is a cold one every time.
+const stub = planRepo(root);
+// A cache folder of its own, emptied with the repository, so the first run below is a cold one every time.
 const env = { ...process.env, PATH: `${stub}:${process.env.PATH}`, SLIPWAY_CACHE: join(root, ".cache") };
 
 const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];

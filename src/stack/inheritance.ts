@@ -2,7 +2,7 @@ import { SlipwayError } from "../core/errors.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import { isMap } from "../yaml/markers.js";
 import { merge } from "./merge.js";
-import { Memo } from "./memo.js";
+import { Memo, Memo2 } from "./memo.js";
 import type { BuildContext, Fragment, StackIndex } from "./stack-index.js";
 import type { Json } from "./types.js";
 
@@ -12,14 +12,14 @@ import type { Json } from "./types.js";
  */
 export class Inheritance {
   private readonly owns: Memo<Fragment[], Memo<string, unknown>>;
-  private readonly chains: Memo<string, string[]>;
+  private readonly chains: Memo2<string, string, string[]>;
 
   constructor(
     private readonly index: StackIndex,
     private readonly ctx: BuildContext,
   ) {
     this.owns = new Memo(ctx.memo);
-    this.chains = new Memo(ctx.memo);
+    this.chains = new Memo2(ctx.memo);
   }
 
   /**
@@ -50,7 +50,7 @@ export class Inheritance {
 
   /** Bases in merge order, farthest first. A missing base or a cycle is an error at its `inherits` entry. */
   chain(type: ComponentTypeName, name: string, path: string[] = []): string[] {
-    return this.chains.get(`${type}\0${name}`, () => {
+    return this.chains.get(type, name, () => {
       const metadata = this.own(type, name, "metadata");
       const inherits = isMap(metadata) && Array.isArray(metadata.inherits) ? metadata.inherits : [];
       const direct: string[] = [];

@@ -24,3 +24,28 @@ export class Memo<K, V> {
     this.values?.clear();
   }
 }
+
+/**
+ * A memo keyed by two values. Hot paths key on names the YAML parser already holds (a component type,
+ * then a component or section name) instead of joining them into a new string on every lookup.
+ */
+export class Memo2<K1, K2, V> {
+  private values?: Map<K1, Map<K2, V>>;
+  constructor(private readonly enabled: boolean) {}
+
+  get(k1: K1, k2: K2, make: () => V): V {
+    if (!this.enabled) return make();
+    const outer = (this.values ??= new Map());
+    let inner = outer.get(k1);
+    if (!inner) outer.set(k1, (inner = new Map()));
+    const hit = inner.get(k2);
+    if (hit !== undefined || inner.has(k2)) return hit as V;
+    const value = make();
+    inner.set(k2, value);
+    return value;
+  }
+
+  clear(): void {
+    this.values?.clear();
+  }
+}

@@ -3,7 +3,7 @@ import type { DocPath, Position } from "../yaml/parse.js";
 import { isMap } from "../yaml/markers.js";
 import { inheritedMeta, Inheritance } from "./inheritance.js";
 import { merge } from "./merge.js";
-import { Memo } from "./memo.js";
+import { Memo, Memo2 } from "./memo.js";
 import {
   backendOf,
   Group,
@@ -41,7 +41,10 @@ interface Plan {
   basesMeta: Memo<"", unknown>;
 }
 
-const EMPTY: Input[] = [];
+/** The overrides of a stack without any: one shared empty group. */
+const NO_OVERRIDES = new Group([], false);
+/** `section`, or `section\0selKey` for a selected part: the plain case stays the parser's own string. */
+const sectionKey = (section: string, selKey: string) => (selKey ? `${section}\0${selKey}` : section);
 
 /**
  * A stack build resolves the components of one top-level manifest: the index says where each is defined,
@@ -51,9 +54,9 @@ const EMPTY: Input[] = [];
  */
 export class StackBuild extends StackIndex {
   private readonly inheritance: Inheritance;
-  private readonly shared: Memo<string, Group>;
+  private readonly shared: Memo2<string, string, Group>;
   private readonly overrideGroups: Memo<string, Group>;
-  private readonly plans: Memo<string, Plan>;
+  private readonly plans: Memo2<string, string, Plan>;
 
   constructor(
     private readonly ctx: BuildContext,
@@ -62,9 +65,9 @@ export class StackBuild extends StackIndex {
   ) {
     super(top, layers);
     this.inheritance = new Inheritance(this, ctx);
-    this.shared = new Memo(ctx.memo);
+    this.shared = new Memo2(ctx.memo);
     this.overrideGroups = new Memo(ctx.memo);
-    this.plans = new Memo(ctx.memo);
+    this.plans = new Memo2(ctx.memo);
   }
 
   /** Drops the merge caches (they are rebuilt on demand): for callers done with this stack. */
@@ -103,7 +106,7 @@ export class StackBuild extends StackIndex {
     select: Selector,
     selKey: string,
   ): Group {
-    return this.shared.get(`${type}\0${section}\0${selKey}`, () => {
+    return this.shared.get(type, sectionKey(section, selKey), () => {
       const inputs: Input[] = [];
       const path = type ? [type, section, selKey] : [section, selKey];
       for (let i = 0; i < this.layers.length; i++) {
@@ -119,7 +122,7 @@ export class StackBuild extends StackIndex {
 
   /** A component's own fragments of one section. */
   private componentGroup(plan: Plan, section: string, select: Selector, selKey: string): Group {
-    return plan.groups.get(`${section}\0${selKey}`, () => {
+    return plan.groups.get(sectionKey(section, selKey), () => {
       const inputs: Input[] = [];
       const path = ["components", plan.type, plan.name, section, selKey];
       for (const f of this.fragmentsOf(plan.type, plan.name)) {
@@ -132,7 +135,7 @@ export class StackBuild extends StackIndex {
 
   /** Overrides reach the components of the file that declares them and of its importers; outer files win. */
   private overridesGroup(plan: Plan, section: string): Group {
-    if (!this.hasOverrides) return new Group(EMPTY, false);
+    if (!this.hasOverrides) return NO_OVERRIDES;
     return plan.overrides.get(section, () =>
       this.overrideGroups.get(`${plan.type}\0${section}\0${plan.scopeKey}`, () => {
         const inputs: Input[] = [];
@@ -185,7 +188,7 @@ export class StackBuild extends StackIndex {
 
   /** Bases, list strategy and override scope of a component, worked out once. */
   private plan(type: ComponentTypeName, name: string): Plan {
-    return this.plans.get(`${type}\0${name}`, () => {
+    return this.plans.get(type, name, () => {
       const fragments = this.fragmentsOf(type, name);
       // Only overrides need the scope (the files that define the component and their importers).
       let scope: number[] = [];
@@ -247,7 +250,7 @@ export class StackBuild extends StackIndex {
    * already folded), so a chain of depth four costs four merges, not ten.
    */
   private throughSelf(plan: Plan, section: string, select: Selector, selKey: string): unknown {
-    return plan.through.get(`${section}\0${selKey}`, () => {
+    return plan.through.get(sectionKey(section, selKey), () => {
       const strategy = plan.strategy;
       const last = plan.bases.at(-1);
       let acc: unknown;

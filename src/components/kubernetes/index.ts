@@ -1,6 +1,6 @@
 import { SlipwayError } from "../../core/errors.js";
 import type { ComponentType } from "../component-type.js";
-import { RENDERERS } from "./render.js";
+import { RENDERERS } from "./renderers.js";
 
 /**
  * Kubernetes components are rendered into the GitOps tree (`slipway render`), never run by `plan`/`apply`:

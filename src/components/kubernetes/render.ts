@@ -2,19 +2,11 @@ import { posix } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
 import type { StackEngine } from "../../stack/engine.js";
 import { toYamlStream } from "./canonical.js";
-import { addonsRenderer } from "./addons.js";
-import { appsRenderer } from "./apps.js";
-import { gitopsRenderer, LAYERS } from "./gitops.js";
-import { tenantsRenderer } from "./tenants.js";
-import type { RenderedFile, Renderer } from "./types.js";
+import { LAYERS } from "./gitops.js";
+import { RENDERERS } from "./renderers.js";
+import type { RenderedFile } from "./types.js";
 
-/** The built-in renderers, by name. */
-export const RENDERERS: Record<string, Renderer<never>> = {
-  addons: addonsRenderer as Renderer<never>,
-  apps: appsRenderer as Renderer<never>,
-  gitops: gitopsRenderer as Renderer<never>,
-  tenants: tenantsRenderer as Renderer<never>,
-};
+export { RENDERERS } from "./renderers.js";
 
 /** The rendered tree of one stack: path → file text, sorted, byte-stable. */
 export function renderStack(engine: StackEngine, stack: string): Map<string, string> {
