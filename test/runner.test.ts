@@ -39,7 +39,7 @@ const env = { PATH: process.env.PATH };
 const opts = { env, dryRun: false, output: "inherit" as const, onDryRun: () => {} };
 
 describe("the component-type registry", () => {
-  it("has one definition per component type, and derives default commands and built-in schemas", () => {
+  it("has one definition per component type, and derives default commands and built-in schemas", async () => {
     expect(Object.keys(REGISTRY).sort()).toEqual([...COMPONENT_TYPES].sort());
     for (const [name, t] of Object.entries(REGISTRY)) expect(t.name).toBe(name);
     expect(defaultCommands("slipway")).toEqual({
@@ -48,7 +48,7 @@ describe("the component-type registry", () => {
       ansible: "ansible-playbook",
       kubernetes: "kubectl",
     });
-    expect(builtinSchemas().map(([n]) => n)).toEqual([
+    expect((await builtinSchemas()).map(([n]) => n)).toEqual([
       "ansible/k3s",
       "kubernetes/addons",
       "kubernetes/apps",

@@ -7,17 +7,17 @@ import { repoRoot } from "./helpers.js";
 
 describe("one schema, three uses", () => {
   it("the stack manifest JSON Schema is pinned", async () => {
-    await expect(JSON.stringify(jsonSchemas().manifest, null, 2) + "\n").toMatchFileSnapshot(
+    await expect(JSON.stringify((await jsonSchemas()).manifest, null, 2) + "\n").toMatchFileSnapshot(
       "__snapshots__/manifest.schema.json",
     );
   });
   it("the config JSON Schema is pinned", async () => {
-    await expect(JSON.stringify(jsonSchemas().config, null, 2) + "\n").toMatchFileSnapshot(
+    await expect(JSON.stringify((await jsonSchemas()).config, null, 2) + "\n").toMatchFileSnapshot(
       "__snapshots__/config.schema.json",
     );
   });
-  it("the manifest schema rejects a section of the wrong type", () => {
-    const schema = jsonSchemas().manifest as { properties: Record<string, { type?: string }> };
+  it("the manifest schema rejects a section of the wrong type", async () => {
+    const schema = (await jsonSchemas()).manifest as { properties: Record<string, { type?: string }> };
     expect(schema.properties.vars!.type).toBe("object");
   });
 });

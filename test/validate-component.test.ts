@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateComponent } from "../src/components/validate-component.js";
-import { engineAt, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { engineAt, repoRoot, writeRepo } from "./helpers.js";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { havePeers, peersBin } from "./peers.js";
@@ -24,41 +24,47 @@ function repo(
 }
 
 describe("validate component", () => {
-  it("passes a component that meets its JSON Schema", () => {
-    const r = validateComponent(engineAt(repo("{size: 2}")), "deploy/a", "app");
+  it("passes a component that meets its JSON Schema", async () => {
+    const r = await validateComponent(engineAt(repo("{size: 2}")), "deploy/a", "app");
     expect(r.checks).toEqual(["size (schemas/size.json)"]);
     expect(r.findings).toEqual([]);
   });
 
-  it("reports every violation with its path", () => {
-    const r = validateComponent(engineAt(repo("{size: 0}")), "deploy/a", "app");
+  it("reports every violation with its path", async () => {
+    const r = await validateComponent(engineAt(repo("{size: 0}")), "deploy/a", "app");
     expect(r.findings).toEqual([
       { validation: "size", schema: "schemas/size.json", path: "vars.size", message: "must be >= 1" },
     ]);
-    const missing = validateComponent(engineAt(repo("{}")), "deploy/a", "app");
+    const missing = await validateComponent(engineAt(repo("{}")), "deploy/a", "app");
     expect(missing.findings.map((f) => f.message)).toEqual(["must have required property 'size'"]);
   });
 
-  it("a schema_path that does not exist is an error saying where it looked", () => {
+  it("a schema_path that does not exist is an error saying where it looked", async () => {
     const dir = repo("{size: 1}", "validation:\n          size: {schema_path: schemas/nope.json}");
-    const e = slipwayErrorOf(() => validateComponent(engineAt(dir), "deploy/a", "app"));
-    expect(e.message).toBe('settings.validation.size.schema_path "schemas/nope.json" not found');
+    await expect(validateComponent(engineAt(dir), "deploy/a", "app")).rejects.toMatchObject({
+      name: "SlipwayError",
+      message: 'settings.validation.size.schema_path "schemas/nope.json" not found',
+    });
   });
 
-  it("checks built-in components against the vars schema their type registers", () => {
+  it("checks built-in components against the vars schema their type registers", async () => {
     const dir = writeRepo({
       "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
       "stacks/deploy/a.yaml":
         "components:\n  kubernetes:\n    app:\n      metadata: {component: gitops}\n      vars: {repository: {url: 'https://example.org/r.git'}, interval: soon}\n",
     });
-    const r = validateComponent(engineAt(dir), "deploy/a", "app");
+    const r = await validateComponent(engineAt(dir), "deploy/a", "app");
     expect(r.checks).toEqual(["builtin (kubernetes/gitops)"]);
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]).toMatchObject({ validation: "builtin", path: "vars.interval" });
   });
 
-  it("the homelab example's k3s-cluster meets its 2020-12 schema", () => {
-    const r = validateComponent(engineAt(join(repoRoot, "examples", "homelab")), "pve-prod", "k3s-cluster");
+  it("the homelab example's k3s-cluster meets its 2020-12 schema", async () => {
+    const r = await validateComponent(
+      engineAt(join(repoRoot, "examples", "homelab")),
+      "pve-prod",
+      "k3s-cluster",
+    );
     expect(r.checks).toEqual(["k3s-cluster (stacks/schemas/jsonschema/k3s-cluster.json)"]);
     expect(r.findings).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { ManifestSchema } from "../schema/manifest.js";
 import type { CommandContext, CommandResult } from "./command.js";
 
 /** The JSON Schemas slipway can print, by name; built-in component vars join under `<type>/<component>`. */
-export function jsonSchemas(): Record<string, object> {
+export async function jsonSchemas(): Promise<Record<string, object>> {
   const out: Record<string, object> = {
     manifest: {
       title: "slipway stack manifest",
@@ -17,15 +17,15 @@ export function jsonSchemas(): Record<string, object> {
       ...z.toJSONSchema(CliConfigSchema, { io: "input", unrepresentable: "any" }),
     },
   };
-  for (const [name, schema] of builtinSchemas())
+  for (const [name, schema] of await builtinSchemas())
     out[name] = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   return out;
 }
 
 /** `slipway schema [manifest|config|<type>/<component>]` */
-export function schemaCommand(ctx: CommandContext): CommandResult {
+export async function schemaCommand(ctx: CommandContext): Promise<CommandResult> {
   const what = ctx.args[0] ?? "manifest";
-  const all = jsonSchemas();
+  const all = await jsonSchemas();
   const schema = all[what];
   if (!schema) {
     throw new SlipwayError({

@@ -44,7 +44,7 @@ export function validateStacksCommand(ctx: CommandContext): CommandResult {
 export async function validateComponentCommand(ctx: CommandContext): Promise<CommandResult> {
   const { engine, notes } = openEngine(ctx);
   const stack = requireStack(ctx);
-  const result = validateComponent(engine, stack, ctx.args[0]!);
+  const result = await validateComponent(engine, stack, ctx.args[0]!);
   const resolved = engine.resolveComponent(stack, ctx.args[0]!);
   const opa = runOpaPolicies(result.policies, resolved, ctx.env);
   result.checks.push(...opa.checks);

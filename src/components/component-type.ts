@@ -70,8 +70,11 @@ export interface ComponentType {
   folderOf?(c: ResolvedComponent, dir: string): string;
   /** Actions that print data about the component instead of running the tool (ansible: inventory). */
   readonly dataActions?: Readonly<Record<string, (c: ResolvedComponent) => unknown>>;
-  /** Vars schemas of slipway's built-in components of this type, by component folder. */
-  readonly builtins: Readonly<Record<string, z.ZodType>>;
+  /**
+   * Vars schemas of slipway's built-in components of this type, by component folder. Loaded on demand:
+   * every command reads the registry, few need the schemas.
+   */
+  builtins(): Promise<Readonly<Record<string, z.ZodType>>>;
   /** The files and commands of one action. Throws a SlipwayError for input the type cannot run. */
   prepare(c: ResolvedComponent, action: string, ctx: PrepareContext): PreparedRun;
 }

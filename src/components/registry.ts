@@ -39,13 +39,20 @@ export function defaultCommands(flavour: "slipway" | "atmos"): Record<ComponentT
 }
 
 /** The vars schema of a built-in component, if `component` is one. */
-export function builtinVarsSchema(type: ComponentTypeName, component: string): z.ZodType | undefined {
-  return Object.hasOwn(REGISTRY[type].builtins, component) ? REGISTRY[type].builtins[component] : undefined;
+export async function builtinVarsSchema(
+  type: ComponentTypeName,
+  component: string,
+): Promise<z.ZodType | undefined> {
+  const builtins = await REGISTRY[type].builtins();
+  return Object.hasOwn(builtins, component) ? builtins[component] : undefined;
 }
 
 /** Every built-in as `<type>/<component>` with its schema, sorted, for `slipway schema`. */
-export function builtinSchemas(): [string, z.ZodType][] {
-  return Object.values(REGISTRY)
-    .flatMap((t) => Object.entries(t.builtins).map(([c, s]): [string, z.ZodType] => [`${t.name}/${c}`, s]))
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+export async function builtinSchemas(): Promise<[string, z.ZodType][]> {
+  const all = await Promise.all(
+    Object.values(REGISTRY).map(async (t) =>
+      Object.entries(await t.builtins()).map(([c, s]): [string, z.ZodType] => [`${t.name}/${c}`, s]),
+    ),
+  );
+  return all.flat().sort(([a], [b]) => (a < b ? -1 : 1));
 }

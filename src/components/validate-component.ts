@@ -46,11 +46,11 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 ) => Ajv;
 
 /** `validate component`: the JSON Schemas named in settings.validation, and the built-in schema if any. */
-export function validateComponent(
+export async function validateComponent(
   engine: StackEngine,
   stack: string,
   component: string,
-): ComponentValidation {
+): Promise<ComponentValidation> {
   const c = engine.resolveComponent(stack, component);
   const checks: string[] = [];
   const findings: ComponentFinding[] = [];
@@ -83,7 +83,7 @@ export function validateComponent(
     checks.push(`${name} (${shown})`);
     findings.push(...runSchema(readSchema(schemaPath, name), c, name, shown));
   }
-  const builtin = builtinVarsSchema(c.component_type, c.component);
+  const builtin = await builtinVarsSchema(c.component_type, c.component);
   if (builtin) {
     checks.push(`builtin (${c.component_type}/${c.component})`);
     const r = builtin.safeParse(c.vars);

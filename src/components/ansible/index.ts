@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { assetsDir } from "../../core/assets.js";
 import type { ComponentType } from "../component-type.js";
 import { inventoryOf, readAnsibleEvents, recapLines } from "./driver.js";
-import { NodesVars } from "./k3s-vars.js";
 import { preparePlaybook, secretEnv } from "./run.js";
 
 const flag = (o: Record<string, unknown>, name: string) =>
@@ -19,7 +18,7 @@ export const ansibleType: ComponentType = {
   changes: ["run"],
   noVariableCheck: ["inventory"],
   folder: { required: false, hint: "create the playbook folder there" },
-  builtins: { k3s: NodesVars },
+  builtins: async () => ({ k3s: (await import("./k3s-vars.js")).NodesVars }),
   // The built-in k3s component runs the playbooks shipped in assets/ansible unless the repository has
   // its own folder for it.
   folderOf: (c, dir) => (c.component === "k3s" && !existsSync(dir) ? join(assetsDir(), "ansible") : dir),

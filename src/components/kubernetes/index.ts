@@ -1,6 +1,5 @@
 import { SlipwayError } from "../../core/errors.js";
 import type { ComponentType } from "../component-type.js";
-import { RENDERERS } from "./renderers.js";
 
 /**
  * Kubernetes components are rendered into the GitOps tree (`slipway render`), never run by `plan`/`apply`:
@@ -13,7 +12,11 @@ export const kubernetesType: ComponentType = {
   changes: [],
   noVariableCheck: [],
   folder: { required: false, hint: "name a built-in renderer in metadata.component or settings.renderer" },
-  builtins: Object.fromEntries(Object.entries(RENDERERS).map(([name, r]) => [name, r.varsSchema])),
+  // The renderers' modules construct their schemas when they load: only commands that need them pay.
+  builtins: async () => {
+    const { RENDERERS } = await import("./renderers.js");
+    return Object.fromEntries(Object.entries(RENDERERS).map(([name, r]) => [name, r.varsSchema]));
+  },
   prepare(c) {
     throw new SlipwayError({
       code: "usage",

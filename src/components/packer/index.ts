@@ -10,7 +10,7 @@ export const packerType: ComponentType = {
   changes: ["build"],
   noVariableCheck: [],
   folder: { required: true, hint: "create the Packer template there" },
-  builtins: {},
+  builtins: async () => ({}),
   // Packer before 1.7 cannot load the plugins an HCL2 template's required_plugins names (fmt never does).
   minimumVersion: { version: [1, 7], for: ["init", "validate", "build"] },
   prepare: (c, action, { dir, extra }) => ({

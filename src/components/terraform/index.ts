@@ -19,7 +19,7 @@ export const terraformType: ComponentType = {
   changes: ["apply", "deploy", "destroy"],
   noVariableCheck: ["clean"],
   folder: { required: true, hint: "create the OpenTofu root module there" },
-  builtins: {},
+  builtins: async () => ({}),
   prepare(c, action, { dir, extra }) {
     if (action === "clean")
       return {
