@@ -171,10 +171,22 @@ export class StackEngine {
     return resolved[0]!;
   }
 
-  /** The manifest a stack's component comes from (the first, when several agree). */
-  private definingBuild(stack: string, component: string, type?: ComponentTypeName): StackBuild {
-    const c = this.resolveComponent(stack, component, type);
-    return this.stack(stack).buildsDefining(c.component_type, component)[0]!;
+  /**
+   * The manifest a stack's component comes from (the first, when several agree) and its type, found
+   * without resolving it; an unknown component is the error resolveComponent gives.
+   */
+  private definingBuild(
+    stack: string,
+    component: string,
+    type?: ComponentTypeName,
+  ): { build: StackBuild; type: ComponentTypeName } {
+    const entry = this.stack(stack);
+    for (const t of type ? [type] : COMPONENT_TYPES) {
+      const build = entry.buildsDefining(t, component)[0];
+      if (build) return { build, type: t };
+    }
+    this.resolveComponent(stack, component, type);
+    throw new Error(`unreachable: resolveComponent found "${component}" where the index did not`);
   }
 
   /**
@@ -183,7 +195,12 @@ export class StackEngine {
    */
   provenance(stack: string, component: string, type?: ComponentTypeName): Record<string, Origin> {
     const c = this.resolveComponent(stack, component, type);
-    return provenanceOf(this.definingBuild(stack, component, type), c.component_type, component, c);
+    return provenanceOf(
+      this.definingBuild(stack, component, c.component_type).build,
+      c.component_type,
+      component,
+      c,
+    );
   }
 
   /** Where one leaf value (`["vars", "network", "cidr"]`) of a component came from; undefined when no file sets it. */
@@ -202,14 +219,8 @@ export class StackEngine {
     path: DocPath,
     type?: ComponentTypeName,
   ): { file: ManifestFile; docPath: DocPath; chain: string[] } | undefined {
-    const build = this.definingBuild(stack, component, type);
-    return sourceOf(
-      build,
-      type ?? this.resolveComponent(stack, component).component_type,
-      component,
-      section,
-      path,
-    );
+    const found = this.definingBuild(stack, component, type);
+    return sourceOf(found.build, found.type, component, section, path);
   }
 
   /** The file, line and column a resolved value came from (its component's definition when no file sets it). */
@@ -220,14 +231,8 @@ export class StackEngine {
     path: DocPath,
     type?: ComponentTypeName,
   ): { file: string; line?: number; col?: number } {
-    const build = this.definingBuild(stack, component, type);
-    return placeOf(
-      build,
-      type ?? this.resolveComponent(stack, component).component_type,
-      component,
-      section,
-      path,
-    );
+    const found = this.definingBuild(stack, component, type);
+    return placeOf(found.build, found.type, component, section, path);
   }
 
   /** Templates, marker clean-up and naming: the steps after merging. */
