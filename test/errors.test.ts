@@ -168,4 +168,29 @@ describe("bad input", () => {
       "schema@stacks/deploy/d.yaml:2",
     ]);
   });
+
+  it("a tag slipway does not implement is an error at its place, in a stack and in an !include'd file", () => {
+    const { dir, error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    app:\n      vars:\n        api_key: !store secrets/api key\n",
+    });
+    expect([error.code, error.file, error.line, error.col]).toEqual([
+      "yaml",
+      join(dir, "stacks/deploy/a.yaml"),
+      5,
+      18,
+    ]);
+    expect(error.message).toBe("YAML tag !store is an Atmos function slipway does not implement yet");
+    const included = errorFor({
+      "stacks/deploy/a.yaml": "vars: !include stacks/catalog/extra.yaml\n",
+      "stacks/catalog/extra.yaml": "x: 1\ny: !madeup thing\n",
+    });
+    expect(included.error.message).toContain("unknown YAML tag !madeup");
+    // validate stacks, the CI gate, reports it too.
+    const report = validateRepository(engineAt(dir));
+    expect(report.errors.map((e) => [e.line, e.message])).toContainEqual([
+      5,
+      "YAML tag !store is an Atmos function slipway does not implement yet",
+    ]);
+  });
 });

@@ -55,3 +55,48 @@ describe("positions", () => {
     expect(p.get("vars.list[1].y")).toEqual({ line: 5, col: 7 });
   });
 });
+
+describe("tags slipway does not know (never their argument as a string)", () => {
+  const supported = new Set(["env", "unset", "append", "include"]);
+  const tagName = fc
+    .stringMatching(/^[a-z][a-z0-9._-]{0,12}$/)
+    .filter((t) => !supported.has(t) && !t.startsWith("include."));
+
+  it("are an error at the tag's line and column on both parse paths, naming slipway's tags", () => {
+    fc.assert(
+      fc.property(
+        tagName,
+        fc.nat({ max: 3 }),
+        fc.constantFrom("scalar", "{a: 1}", "[1, 2]"),
+        (tag, depth, arg) => {
+          const indent = "  ".repeat(depth);
+          const lines = ["top: 1", ...Array.from({ length: depth }, (_, i) => `${"  ".repeat(i)}k${i}:`)];
+          lines.push(`${indent}v: !${tag} ${arg}`);
+          const text = lines.join("\n") + "\n";
+          for (const parse of [parseYaml, parseYamlWithPositions]) {
+            let err: unknown;
+            try {
+              parse(text, opts);
+            } catch (e) {
+              err = e;
+            }
+            expect(err).toMatchObject({
+              name: "SlipwayError",
+              line: lines.length,
+              col: indent.length + 4,
+              message: expect.stringContaining(`!${tag}`),
+              hint: expect.stringContaining("!env, !unset, !append, !include"),
+            });
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("says when the tag is one of Atmos's functions", () => {
+    expect(() => parseYaml("api_key: !terraform.output vpc .id\n", opts)).toThrow(
+      "YAML tag !terraform.output is an Atmos function slipway does not implement yet",
+    );
+  });
+});

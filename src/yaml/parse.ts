@@ -187,8 +187,38 @@ function resolveEnv(str: string, env: Record<string, string | undefined>): unkno
   return value !== undefined ? value : rest.length ? rest.join(" ") : null;
 }
 
+/** Atmos's YAML functions: tags an Atmos repository uses that slipway does not implement (yet). */
+const ATMOS_FUNCTIONS =
+  /^!(terraform\.(output|state)|store(\.get)?|exec|template|include\.raw|repo-root|cwd|random|literal|secret|git\.\w+|aws\.\w+)$/;
+
+/**
+ * A tag slipway does not know is an error at its place — never its argument text as a string (which
+ * would reach a varfile as `api_key: API_KEY`).
+ */
+function unknownTagError(
+  warning: YAMLError,
+  file: string,
+  lc: InstanceType<YamlLib["LineCounter"]>,
+): SlipwayError {
+  const pos = lc.linePos(warning.pos[0]);
+  const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? "tag";
+  const supported = [...new Set(TAGS.map((t) => t.tag))].join(", ");
+  return new SlipwayError({
+    code: "yaml",
+    message: ATMOS_FUNCTIONS.test(tag)
+      ? `YAML tag ${tag} is an Atmos function slipway does not implement yet`
+      : `unknown YAML tag ${tag}`,
+    file,
+    line: pos.line,
+    col: pos.col,
+    hint: `slipway's tags: ${supported}; remove the tag or quote the value to keep it as text`,
+  });
+}
+
 function throwFirstError(doc: Document, file: string, lc: InstanceType<YamlLib["LineCounter"]>): void {
+  const unresolved = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
   const err: YAMLError | undefined = doc.errors[0];
+  if (unresolved && (!err || unresolved.pos[0] < err.pos[0])) throw unknownTagError(unresolved, file, lc);
   if (!err) return;
   const pos = lc.linePos(err.pos[0]);
   throw new SlipwayError({
