@@ -2,6 +2,7 @@ import {
   chmodSync,
   closeSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -63,19 +64,46 @@ export async function withFileLock<T>(file: string, fn: () => T, timeoutMs = 30_
     }
   }
   try {
+    removeLeftTempFiles(file);
     return fn();
   } finally {
     rmSync(lock, { force: true });
   }
 }
 
+/** How long a lock may hold no PID: its writer creates it and writes the PID in one breath. */
+const UNWRITTEN_LOCK_MS = 2_000;
+
+/**
+ * A lock nobody holds: its process is gone, or it never got a PID (a writer killed between creating it
+ * and writing to it) and is older than a writer takes to write one.
+ */
 function staleLock(lock: string): boolean {
   try {
-    const pid = Number(readFileSync(lock, "utf8"));
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const text = readFileSync(lock, "utf8");
+    const pid = Number(text);
+    if (text.trim() === "" || !Number.isInteger(pid) || pid <= 0)
+      return Date.now() - statSync(lock).mtimeMs > UNWRITTEN_LOCK_MS;
     process.kill(pid, 0);
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ESRCH";
   }
+}
+
+/**
+ * Removes the temp files `writeFileAtomic` left beside `path` when its writer was killed before the rename
+ * (`.<name>.<12 hex>.tmp`). Called under the file's lock, so no live writer's temp file is taken.
+ */
+function removeLeftTempFiles(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const n of names)
+    if (n.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(n.slice(prefix.length)))
+      rmSync(join(dirname(path), n), { force: true });
 }
