@@ -193,4 +193,16 @@ describe("bad input", () => {
       "YAML tag !store is an Atmos function slipway does not implement yet",
     ]);
   });
+
+  it("validate stacks finding no stacks at all is an error, not a pass", () => {
+    const none = writeRepo({ "slipway.yaml": config });
+    const empty = validateRepository(engineAt(none));
+    expect(empty.errors.map((e) => e.message)).toEqual([
+      `no stacks found: ${join(none, "stacks")} holds no manifests`,
+    ]);
+    const elsewhere = writeRepo({ "slipway.yaml": config, "stacks/other/a.yaml": "vars: {a: 1}\n" });
+    expect(validateRepository(engineAt(elsewhere)).errors[0]!.message).toMatch(
+      /^no stacks found: none of the 1 manifest\(s\) under .* is a stack \(stacks\.included_paths: deploy\/\*\)$/,
+    );
+  });
 });

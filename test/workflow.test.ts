@@ -159,5 +159,10 @@ describe("workflows", () => {
       "workflows:\n  w:\n    steps:\n      - {name: a, type: shell, command: 'true'}\n",
     );
     await expect(run(all.get("w")!, { dir, fromStep: "b" })).rejects.toThrow(/workflow "w" has no step "b"/);
+    // An empty one (an unset shell variable) is refused too, never a rerun of every step.
+    await expect(run(all.get("w")!, { dir, fromStep: "" })).rejects.toMatchObject({
+      code: "usage",
+      message: 'workflow "w" has no step ""',
+    });
   });
 });

@@ -89,6 +89,19 @@ export function validateStacks(
       }
     }
   });
+  // Nothing checked is no pass: a CI gate that finds no stacks must not go green.
+  if (errors.length === 0 && stacks === 0) {
+    errors.push(
+      new SlipwayError({
+        code: "validation",
+        message: files.length
+          ? `no stacks found: none of the ${files.length} manifest(s) under ${config.stacks.basePath} is a stack (stacks.included_paths: ${config.stacks.includedPaths.join(", ")})`
+          : `no stacks found: ${config.stacks.basePath} holds no manifests`,
+        file: config.file,
+        hint: "check stacks.base_path and stacks.included_paths in the config, or add a stack manifest",
+      }),
+    );
+  }
   return { errors: dedupe(errors), warnings, checked: { files: files.length, stacks, components } };
 }
 

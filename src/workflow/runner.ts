@@ -156,7 +156,8 @@ async function check(
 /** Runs a workflow's steps in order; stops at the first failure and says how to resume from it. */
 export async function runWorkflow(w: Workflow, opts: RunOptions, fileRef: string): Promise<WorkflowResult> {
   let start = 0;
-  if (opts.fromStep) {
+  // `--from-step ""` (an unset shell variable) must not quietly run every step again.
+  if (opts.fromStep !== undefined) {
     start = w.steps.findIndex((s) => s.name === opts.fromStep);
     if (start < 0) {
       throw new SlipwayError({
