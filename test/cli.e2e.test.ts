@@ -1,6 +1,6 @@
 // End-to-end: the built CLI (npm test builds first) on examples/homelab and on broken repositories.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { repoRoot, tempDir, writeRepo } from "./helpers.js";
@@ -154,6 +154,23 @@ describe("slipway CLI on examples/homelab", () => {
 });
 
 describe("slipway CLI errors", () => {
+  it("a path that does not exist is a usage error, never an unexpected failure", () => {
+    const r = slipway(["validate", "manifests", "/nonexistent"]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "error: /nonexistent: no such file or folder\n  hint: give the files or folders of the GitOps tree (default: the current folder)\n",
+    ]);
+  });
+
+  it("secrets keygen --out into a folder that does not exist makes it, for the user only", () => {
+    const out = join(tempDir(), "keys", "sub", "age.txt");
+    const r = slipway(["secrets", "keygen", "--out", out]);
+    expect([r.code, r.stderr.includes("unexpected failure")]).toEqual([0, false]);
+    expect(statSync(join(out, "..")).mode & 0o777).toBe(0o700);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, "utf8")).toContain(r.stdout.trim());
+  });
+
   it("an unknown stack exits 1 with a suggestion and no stack trace", () => {
     const r = slipway(["describe", "component", "k3s-cluster", "-s", "pve-prd"]);
     expect(r.code).toBe(1);

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import jsyaml from "js-yaml";
+import { SlipwayError } from "../core/errors.js";
 import {
   isMap,
   isScalar,
@@ -52,6 +53,13 @@ function patchFiles(dir: string, k: Record<string, unknown>): string[] {
 /** Reads every YAML document under the paths; `shown` maps absolute paths back to the form given on the command line. */
 export function loadTree(paths: string[], cwd: string): ManifestTree & { shown: (abs: string) => string } {
   const roots = paths.map((p) => ({ given: p, abs: resolve(cwd, p) }));
+  for (const r of roots)
+    if (!existsSync(r.abs))
+      throw new SlipwayError({
+        code: "usage",
+        message: `${r.given}: no such file or folder`,
+        hint: "give the files or folders of the GitOps tree (default: the current folder)",
+      });
   const shown = (abs: string) => {
     const root = roots.find((r) => abs === r.abs || abs.startsWith(r.abs + "/"));
     return root ? join(root.given, relative(root.abs, abs)) : abs;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isMap, isScalar, parseAllDocuments } from "yaml";
@@ -47,6 +47,8 @@ export async function keygen(
   const identityText = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}\n# public key: ${recipient}\n${identity}\n`;
   if (!out) return { recipient, identityText };
   const file = resolve(ctx.cwd, out);
+  // A folder for keys only the user can enter, made when it is missing.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   try {
     writeFileSync(file, identityText, { mode: 0o600, flag: "wx" });
   } catch (e) {
