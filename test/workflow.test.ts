@@ -1,12 +1,14 @@
+import { spawn, spawnSync } from "node:child_process";
 import { createServer as httpServer } from "node:http";
 import { createServer as tcpServer, type AddressInfo } from "node:net";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDuration } from "../src/workflow/duration.js";
 import { runSlipway } from "../src/cli/main.js";
 import { runWorkflow, splitArgs, stackFor } from "../src/workflow/runner.js";
 import { loadWorkflows, type Workflow } from "../src/workflow/workflow-file.js";
-import { slipwayErrorOf, writeRepo } from "./helpers.js";
+import { repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
 
 function workflowsFrom(yaml: string) {
   const dir = writeRepo({ "wf.yaml": yaml });
@@ -112,6 +114,27 @@ describe("workflows", () => {
     expect(out).toMatch(/error: component "nope" is not defined in stack "deploy\/lab"/);
   });
 
+  it("a check whose probe never returns ends at its timeout, and a shell step's timeout stops it", async () => {
+    const { dir, all } = workflowsFrom(
+      `workflows:\n  w:\n    steps:\n      - {name: probe, type: check, command: "sleep 100000", timeout: 1s, interval: 200ms}\n  s:\n    steps:\n      - {name: slow, type: shell, command: "sleep 100001 & sleep 100002", timeout: 500ms}\n`,
+    );
+    const t0 = Date.now();
+    const { r } = await run(all.get("w")!, { dir });
+    expect(r.steps[0]).toMatchObject({
+      status: "failed",
+      message: "did not pass within 1s: the command was still running",
+    });
+    const shell = await run(all.get("s")!, { dir });
+    expect(shell.r.steps[0]).toMatchObject({
+      status: "failed",
+      exitCode: 124,
+      message: "did not finish within 500ms; stopped",
+    });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    // Nothing the commands started is left running.
+    expect(spawnSync("pgrep", ["-f", "^sleep 10000[012]$"]).status).toBe(1);
+  });
+
   it("a check that never passes fails after its timeout, saying why", async () => {
     const { dir, all } = workflowsFrom(
       `workflows:\n  w:\n    steps:\n      - {type: check, command: "tcp://127.0.0.1:1", timeout: 300ms, interval: 100ms}\n`,
@@ -165,4 +188,40 @@ describe("workflows", () => {
       message: 'workflow "w" has no step ""',
     });
   });
+});
+
+describe("slipway workflow interrupted (the built CLI, a real SIGINT)", () => {
+  it("Ctrl-C stops the running step and everything it started, and says how to resume", async () => {
+    // Durations no other process has, so the check below finds only this step's processes.
+    const [a, b] = [
+      200_000 + Math.floor(Math.random() * 99_999),
+      300_000 + Math.floor(Math.random() * 99_999),
+    ];
+    const dir = writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "stacks/deploy/a.yaml": "vars: {a: 1}\n",
+      "stacks/workflows/w.yaml": `workflows:\n  w:\n    steps:\n      - {name: long, type: shell, command: 'sleep ${a} & sleep ${b}'}\n      - {name: after, type: shell, command: 'touch ran.txt'}\n`,
+    });
+    const p = spawn(process.execPath, [join(repoRoot, "bin", "slipway.js"), "workflow", "w", "-f", "w"], {
+      cwd: dir,
+    });
+    let stderr = "";
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const running = () =>
+      spawnSync("pgrep", ["-f", `^sleep (${a}|${b})$`])
+        .stdout.toString()
+        .trim()
+        .split("\n")
+        .filter(Boolean);
+    for (let i = 0; i < 100 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toHaveLength(2);
+    p.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => p.on("close", r));
+    expect(code).toBe(130);
+    expect(running()).toEqual([]);
+    expect(stderr).toContain('failed at step "long"');
+    expect(stderr).toContain("interrupted by SIGINT; its processes were stopped");
+    expect(stderr).toContain("resume with: slipway workflow w -f w --from-step long");
+    expect(existsSync(join(dir, "ran.txt"))).toBe(false);
+  }, 30_000);
 });

@@ -83,20 +83,76 @@ export function stackFor(
   };
 }
 
-function run(cmd: string, args: string[], opts: RunOptions, env?: Record<string, string>): Promise<number> {
+/** The exit code of a step whose command ran out of time, as coreutils' `timeout` gives. */
+export const TIMED_OUT = 124;
+/** How long a timed-out or interrupted command's processes get between SIGTERM and SIGKILL. */
+const GRACE_MS = 2_000;
+/** Exit codes of a step interrupted by a signal to slipway, as a shell reports them (128 + signal). */
+export const INTERRUPTED: Partial<Record<NodeJS.Signals, number>> = {
+  SIGINT: 130,
+  SIGTERM: 143,
+  SIGHUP: 129,
+};
+
+/**
+ * Runs a shell step or check probe in a process group of its own, so a timeout ends the command and every
+ * process it started (`sh -c 'sleep 1 & sleep 2'` leaves none behind): SIGTERM to the group, then SIGKILL
+ * after a grace period. A SIGINT, SIGTERM or SIGHUP to slipway while it runs (Ctrl-C reaches only slipway,
+ * which leads the terminal's process group) is passed on the same way. Resolves, once the command's output
+ * is closed, to its exit code (TIMED_OUT when the time ran out, 128 + the signal when interrupted).
+ */
+function run(
+  cmd: string,
+  args: string[],
+  opts: RunOptions,
+  env?: Record<string, string>,
+  timeoutMs?: number,
+): Promise<number> {
   return new Promise((resolve) => {
     const p = spawn(cmd, args, {
       cwd: opts.cwd,
       env: { ...opts.env, ...env } as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    let timedOut = false;
+    let interrupted: NodeJS.Signals | undefined;
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (p.pid) process.kill(-p.pid, signal);
+      } catch {
+        /* the group is gone already */
+      }
+    };
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup("SIGTERM");
+            setTimeout(() => killGroup("SIGKILL"), GRACE_MS).unref();
+          }, timeoutMs);
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      killGroup("SIGTERM");
+      setTimeout(() => killGroup("SIGKILL"), GRACE_MS).unref();
+    };
+    const signals = Object.keys(INTERRUPTED) as NodeJS.Signals[];
+    for (const sig of signals) process.on(sig, onSignal);
+    const done = (code: number) => {
+      if (timer) clearTimeout(timer);
+      for (const sig of signals) process.off(sig, onSignal);
+      resolve(code);
+    };
     p.stdout.on("data", (d: Buffer) => opts.out(d.toString()));
     p.stderr.on("data", (d: Buffer) => opts.out(d.toString()));
     p.on("error", (e) => {
       opts.out(`${e.message}\n`);
-      resolve(127);
+      done(127);
     });
-    p.on("close", (code) => resolve(code ?? 1));
+    p.on("close", (code) => {
+      done(interrupted ? INTERRUPTED[interrupted]! : timedOut ? TIMED_OUT : (code ?? 1));
+    });
   });
 }
 
@@ -130,7 +186,7 @@ async function check(
   step: WorkflowStep,
   command: string,
   opts: RunOptions,
-): Promise<{ ok: boolean; message?: string }> {
+): Promise<{ ok: boolean; message?: string; code?: number }> {
   const timeout = parseDuration(step.timeout ?? "5m")!;
   const interval = parseDuration(step.interval ?? "10s")!;
   const deadline = Date.now() + timeout;
@@ -141,11 +197,18 @@ async function check(
     if (tcp) err = await tcpOnce(tcp[1]!, Number(tcp[2]), Math.min(interval, left));
     else if (/^https?:\/\//.test(command))
       err = await httpOnce(command, step.expect_status, Math.min(interval, left));
-    else
+    else {
+      // The probe itself is held to the time left: a command that never returns ends the check.
+      const code = await run("sh", ["-c", command], { ...opts, out: () => {} }, step.env, left);
+      const signal = Object.entries(INTERRUPTED).find(([, n]) => n === code)?.[0];
+      if (signal) return { ok: false, code, message: `interrupted by ${signal}; its processes were stopped` };
       err =
-        (await run("sh", ["-c", command], { ...opts, out: () => {} }, step.env)) === 0
+        code === 0
           ? undefined
-          : "the command did not exit 0";
+          : code === TIMED_OUT
+            ? "the command was still running"
+            : "the command did not exit 0";
+    }
     if (err === undefined) return { ok: true };
     if (Date.now() + interval > deadline)
       return { ok: false, message: `did not pass within ${step.timeout ?? "5m"}: ${err}` };
@@ -193,11 +256,21 @@ export async function runWorkflow(w: Workflow, opts: RunOptions, fileRef: string
     for (let a = 1; a <= attempts; a++) {
       if (step.type === "check") {
         const r = await check(step, text, opts);
-        code = r.ok ? 0 : 1;
+        code = r.ok ? 0 : (r.code ?? 1);
         message = r.message;
       } else if (isSlipway)
         code = await opts.slipway(argv, { out: opts.out, cwd: opts.cwd, env: { ...opts.env, ...step.env } });
-      else code = await run("sh", ["-c", text], opts, step.env);
+      else {
+        const limit = step.timeout === undefined ? undefined : parseDuration(step.timeout)!;
+        code = await run("sh", ["-c", text], opts, step.env, limit);
+        if (code === TIMED_OUT) message = `did not finish within ${step.timeout}; stopped`;
+      }
+      const signal = Object.entries(INTERRUPTED).find(([, n]) => n === code)?.[0];
+      if (signal && step.type !== "slipway" && step.type !== "atmos") {
+        // Interrupted: no retry; the step's processes are stopped, and the resume command says where to go on.
+        message ??= `interrupted by ${signal}; its processes were stopped`;
+        break;
+      }
       if (code === 0 || a === attempts) break;
       opts.out(
         `[${step.name}] attempt ${a} of ${attempts} failed (exit ${code}); retrying in ${delay / 1000} s\n`,
