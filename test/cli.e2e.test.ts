@@ -154,6 +154,23 @@ describe("slipway CLI on examples/homelab", () => {
 });
 
 describe("slipway CLI errors", () => {
+  it("validate stacks warns about an unknown key with its place; --strict fails on it", () => {
+    const dir = writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+      "stacks/deploy/a.yaml": "vars: {a: 1}\nvar: {b: 2}\n",
+    });
+    const lax = slipway(["validate", "stacks"], dir);
+    expect([lax.code, lax.stderr]).toEqual([
+      0,
+      'stacks/deploy/a.yaml:2:1: warning: unknown key var (did you mean "vars"?); it is ignored\n',
+    ]);
+    const strict = slipway(["validate", "stacks", "--strict"], dir);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      'stacks/deploy/a.yaml:2:1: error: unknown key var (did you mean "vars"?)',
+    );
+  });
+
   it("a path that does not exist is a usage error, never an unexpected failure", () => {
     const r = slipway(["validate", "manifests", "/nonexistent"]);
     expect([r.code, r.stderr]).toEqual([

@@ -1,5 +1,6 @@
 // Bad input: every case is a SlipwayError with file, line, column and a hint — never a raw exception.
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { engineAt, slipwayErrorOf, writeRepo } from "./helpers.js";
 import { validateRepository } from "../src/repo/open-stacks.js";
@@ -203,6 +204,77 @@ describe("bad input", () => {
     const elsewhere = writeRepo({ "slipway.yaml": config, "stacks/other/a.yaml": "vars: {a: 1}\n" });
     expect(validateRepository(engineAt(elsewhere)).errors[0]!.message).toMatch(
       /^no stacks found: none of the 1 manifest\(s\) under .* is a stack \(stacks\.included_paths: deploy\/\*\)$/,
+    );
+  });
+
+  it("keys slipway does not know are warnings at their place with the closest known key; Atmos-only sections say so", () => {
+    const dir = writeRepo({
+      "slipway.yaml": config,
+      "stacks/deploy/a.yaml": [
+        "component:",
+        "  terraform: {}",
+        "hooks:",
+        "  store-outputs: {events: [after-terraform-apply]}",
+        "components:",
+        "  terraform:",
+        "    app:",
+        "      var: {size: 2}",
+        "      metadata:",
+        "        inherit: [base]",
+        "  helmfile:",
+        "    nginx: {}",
+        "",
+      ].join("\n"),
+    });
+    const report = validateRepository(engineAt(dir));
+    expect(report.errors.map((e) => e.message)).toEqual([
+      'terraform component "app" in stack "deploy/a" uses folder "app", which does not exist',
+    ]);
+    expect(report.warnings.map((w) => [w.line, w.col, w.message])).toEqual([
+      [1, 1, 'unknown key component (did you mean "components"?); it is ignored'],
+      [3, 1, 'hooks: Atmos\'s "hooks" is not supported by slipway; it is ignored'],
+      [8, 7, 'unknown key components.terraform.app.var (did you mean "vars"?); it is ignored'],
+      [
+        10,
+        9,
+        'unknown key components.terraform.app.metadata.inherit (did you mean "inherits"?); it is ignored',
+      ],
+      [11, 3, 'components.helmfile: Atmos\'s "helmfile" is not supported by slipway; it is ignored'],
+    ]);
+  });
+
+  it("an unknown key anywhere a section has fixed keys is reported at its line (property)", () => {
+    const known = new Set([
+      "vars",
+      "settings",
+      "env",
+      "providers",
+      "backend",
+      "backend_type",
+      "command",
+      "metadata",
+      "overrides",
+      "component",
+      "locals",
+      "remote_state_backend",
+      "remote_state_backend_type",
+    ]);
+    const key = fc.stringMatching(/^[a-z][a-z_]{2,10}$/).filter((k) => !known.has(k));
+    fc.assert(
+      fc.property(key, fc.constantFrom("top", "type", "component", "metadata"), (k, where) => {
+        const lines =
+          where === "top"
+            ? [`${k}: 1`, "vars: {a: 1}"]
+            : where === "type"
+              ? ["terraform:", `  ${k}: 1`]
+              : where === "component"
+                ? ["components:", "  terraform:", "    app:", `      ${k}: 1`]
+                : ["components:", "  terraform:", "    app:", "      metadata:", `        ${k}: 1`];
+        const dir = writeRepo({ "slipway.yaml": config, "stacks/deploy/a.yaml": lines.join("\n") + "\n" });
+        const found = validateRepository(engineAt(dir)).warnings.filter((w) => w.message.includes(k));
+        expect(found.map((w) => w.line)).toEqual([lines.findIndex((l) => l.includes(`${k}:`)) + 1]);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { SlipwayError } from "../core/errors.js";
 import { componentDir } from "../components/registry.js";
 import { runOpaPolicies } from "../components/opa.js";
 import { checkComponentVariables } from "../components/variables.js";
@@ -11,7 +12,29 @@ import { formatError, formatWarning } from "./output.js";
 /** `slipway validate stacks` — every finding, exit 1 when there is any. */
 export function validateStacksCommand(ctx: CommandContext): CommandResult {
   const { engine } = openEngine(ctx);
-  const report = validateRepository(engine);
+  const found = validateRepository(engine);
+  // --strict: every warning fails the run as an error would, with its place.
+  const report =
+    ctx.flags.strict === true
+      ? {
+          ...found,
+          errors: [
+            ...found.errors,
+            ...found.warnings.map(
+              (w) =>
+                new SlipwayError({
+                  code: "validation",
+                  message: w.message,
+                  file: w.file,
+                  line: w.line,
+                  col: w.col,
+                  hint: "--strict makes warnings errors",
+                }),
+            ),
+          ],
+          warnings: [],
+        }
+      : found;
   const notes = [
     ...report.warnings.map((w) => formatWarning(w, ctx.cwd)),
     ...report.errors.map((e) => formatError(e, ctx.cwd)),

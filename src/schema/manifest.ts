@@ -22,7 +22,10 @@ const Metadata = z.looseObject({
   locked: z.boolean().optional(),
   terraform_workspace: z.string().optional(),
   terraform_workspace_pattern: z.string().optional(),
+  terraform_workspace_template: z.string().optional(),
+  name: z.string().optional().describe("The component's name in default state keys (else its folder)"),
   description: z.string().optional(),
+  custom: Section.optional().describe("Free-form data for your own tooling; slipway ignores it"),
 });
 
 const Overrides = z.looseObject({
@@ -56,6 +59,22 @@ export const ComponentSchema = z.looseObject({
 
 const TypeLevel = z.looseObject(Sections);
 const ComponentMap = z.record(z.string(), z.union([ComponentSchema, z.null()]));
+
+/**
+ * Atmos sections slipway does not implement: reported as unsupported wherever they appear, never silently
+ * dropped (at the top of a manifest, on a component, and as component types).
+ */
+export const ATMOS_UNSUPPORTED = new Set([
+  "hooks",
+  "mocks",
+  "dependencies",
+  "provision",
+  "generate",
+  "source",
+  "auth",
+  "helmfile",
+  "emulator",
+]);
 
 /** A stack manifest file (`stacks/**.yaml`). */
 export const ManifestSchema = z.looseObject({

@@ -2,7 +2,10 @@ import { relative } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../core/errors.js";
 import { fastCheckOf, type FastCheck } from "../schema/fast-check.js";
-import { ManifestSchema } from "../schema/manifest.js";
+import { distance } from "fastest-levenshtein";
+import type { Warning } from "../core/place.js";
+import { ATMOS_UNSUPPORTED, ManifestSchema } from "../schema/manifest.js";
+import { keysAt, unknownKeys } from "../schema/zod-walk.js";
 import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } from "../template/index.js";
 import { Inputs } from "../core/inputs.js";
 import { applyLocals } from "./locals.js";
@@ -176,6 +179,47 @@ export class ManifestLoader {
 let validManifest: FastCheck | undefined;
 
 /** Every section-type problem in a parsed manifest, each with its place. */
+/**
+ * Keys of a manifest slipway does not know, as warnings at their place: a typo gets the closest known key
+ * of its section, an Atmos section slipway does not implement says so. Nothing is dropped in silence.
+ */
+export function manifestWarnings(
+  data: Json,
+  text: string,
+  file: string,
+  env: Record<string, string | undefined>,
+  basePath: string,
+): Warning[] {
+  return unknownKeys(ManifestSchema, data).map((path) => {
+    const key = String(path.at(-1));
+    const where = path.join(".");
+    const pos = locate(text, path, { file, env, basePath }, "key");
+    if (ATMOS_UNSUPPORTED.has(key))
+      return {
+        file,
+        ...pos,
+        message: `${where}: Atmos's "${key}" is not supported by slipway; it is ignored`,
+      };
+    const near = closestKey(key, keysAt(ManifestSchema, path.slice(0, -1)));
+    return {
+      file,
+      ...pos,
+      message: `unknown key ${where}${near ? ` (did you mean "${near}"?)` : ""}; it is ignored`,
+    };
+  });
+}
+
+/** The known key a typo most likely meant, when one is close enough. */
+function closestKey(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
 export function manifestErrors(
   data: Json,
   text: string,

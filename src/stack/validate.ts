@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import type { StackEngine } from "./engine.js";
-import { manifestErrors, MANIFEST_EXTENSIONS } from "./loader.js";
+import { manifestErrors, manifestWarnings, MANIFEST_EXTENSIONS } from "./loader.js";
 import { parseYaml } from "../yaml/parse.js";
 import type { Warning } from "./types.js";
 
@@ -52,6 +52,9 @@ export function validateStacks(
       if (data && typeof data === "object" && !Array.isArray(data)) {
         errors.push(
           ...manifestErrors(data as Record<string, unknown>, text, file, loader.env, config.basePath),
+        );
+        warnings.push(
+          ...manifestWarnings(data as Record<string, unknown>, text, file, loader.env, config.basePath),
         );
       }
     });

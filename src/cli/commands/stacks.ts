@@ -85,7 +85,8 @@ export const STACK_COMMANDS: CommandDef[] = [
     words: ["validate", "stacks"],
     summary: "Check every manifest and stack: YAML, imports, cycles, inheritance, section types, conflicts",
     description:
-      "Reports every finding, not only the first, as file:line:col with a hint; exits 1 when there is any.",
+      "Reports every finding, not only the first, as file:line:col with a hint; exits 1 when there is any. Keys slipway does not know (a typo, an Atmos section it does not implement) are warnings with the closest known key; --strict makes them errors, for CI.",
+    flags: { strict: { type: "boolean", description: "Warnings are errors (exit 1): for CI" } },
     dataOutput: true,
     load: async () => (await import("../validate.js")).validateStacksCommand,
   }),
