@@ -171,6 +171,21 @@ describe("slipway CLI errors", () => {
     );
   });
 
+  it("an unknown flag is a usage error with the closest flag the command has; a group's --help lists it", () => {
+    const typo = slipway(["render", "-s", "pve-prod", "--outdir", "x"]);
+    expect([typo.code, typo.stderr.split("\n")[0]]).toEqual([
+      2,
+      "error: unknown flag --outdir (did you mean --out?)",
+    ]);
+    expect(slipway(["describe", "stacks", "--stak", "pve-prod"]).stderr).toContain("(did you mean --stack?)");
+    expect(slipway(["plan", "-s", "pve-prod", "--zzzz"]).stderr.split("\n")[0]).toBe(
+      "error: unknown flag --zzzz",
+    );
+    const group = slipway(["node", "--help"]);
+    expect(group.code).toBe(0);
+    expect(group.stdout.split("\n").filter((l) => l.startsWith("  slipway node "))).toHaveLength(4);
+  });
+
   it("a path that does not exist is a usage error, never an unexpected failure", () => {
     const r = slipway(["validate", "manifests", "/nonexistent"]);
     expect([r.code, r.stderr]).toEqual([

@@ -72,3 +72,17 @@ export function markdownReference(): string {
   }
   return out.join("\n");
 }
+
+/** The commands of one group (`slipway node --help`), each with its summary. */
+export function groupHelp(group: CommandDef[]): string {
+  const width = Math.max(...group.map((c) => c.words.join(" ").length)) + 4;
+  return (
+    [
+      `Commands of slipway ${group[0]!.words[0]}:`,
+      "",
+      ...group.map((c) => `  slipway ${c.words.join(" ").padEnd(width)}${c.summary}`),
+      "",
+      `Run \`slipway ${group[0]!.words.join(" ")} --help\` (or another of them) for its flags.`,
+    ].join("\n") + "\n"
+  );
+}

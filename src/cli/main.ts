@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
+import { closest, distance } from "fastest-levenshtein";
 import { SlipwayError } from "../core/errors.js";
 import { GLOBAL_FLAGS, type CommandContext, type CommandDef, type FlagDef } from "./command.js";
 import { COMMANDS } from "./commands.js";
-import { helpFor, topHelp } from "./help.js";
+import { groupHelp, helpFor, topHelp } from "./help.js";
 import { formatData, formatError, outputFormat } from "./output.js";
 
 /** Exit codes: 0 ok, 1 bad input, 2 usage; a wrapped tool's own code when it fails. */
@@ -77,6 +78,11 @@ export async function main(all: string[], io: Io): Promise<number> {
         return loose.values.help ? EXIT.ok : EXIT.usage;
       }
       const group = COMMANDS.filter((c) => c.words[0] === loose.positionals[0]);
+      // `slipway node --help`: the group's commands, each with its summary.
+      if (loose.values.help && group.length) {
+        io.stdout(groupHelp(group));
+        return EXIT.ok;
+      }
       throw new SlipwayError({
         code: "usage",
         message: `unknown command "${loose.positionals.join(" ")}"`,
@@ -94,11 +100,7 @@ export async function main(all: string[], io: Io): Promise<number> {
     try {
       parsed = parseArgs({ args: argv, options: optionsOf(flagDefs), strict: true, allowPositionals: true });
     } catch (e) {
-      throw new SlipwayError({
-        code: "usage",
-        message: (e as Error).message,
-        hint: `see \`slipway ${cmd.words.join(" ")} --help\``,
-      });
+      throw flagError(e as Error, cmd, flagDefs);
     }
     debug = parsed.values.debug === true;
     const args = parsed.positionals.slice(cmd.words.length);
@@ -140,6 +142,27 @@ export async function main(all: string[], io: Io): Promise<number> {
   } catch (e) {
     return reportError(e, io, debug);
   }
+}
+
+/** A flag parseArgs refused, in slipway's words: the flag, the closest one the command has, its help. */
+function flagError(e: Error, cmd: CommandDef, flags: Record<string, FlagDef>): SlipwayError {
+  const help = `see \`slipway ${cmd.words.join(" ")} --help\``;
+  const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(e.message);
+  if (!unknown) return new SlipwayError({ code: "usage", message: e.message, hint: help });
+  const dashes = unknown[1]!;
+  const name = unknown[2]!;
+  // A flag the typed one starts with (or that starts with it) first: --outdir means --out.
+  const names = Object.keys(flags);
+  const prefix = names.find((f) => f.length >= 3 && (name.startsWith(f) || f.startsWith(name)));
+  const near = prefix ?? closest(name, names);
+  const nearOk =
+    near !== undefined &&
+    (prefix !== undefined || distance(name, near) <= Math.max(2, Math.floor(name.length / 3)));
+  return new SlipwayError({
+    code: "usage",
+    message: `unknown flag ${dashes}${name}${nearOk ? ` (did you mean --${near}?)` : ""}`,
+    hint: `${help}; a value that starts with "-" goes after \`--\``,
+  });
 }
 
 function reportError(e: unknown, io: Io, debug: boolean): number {
