@@ -20,11 +20,10 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { cacheDir as policyDir, ownFile } from "./policy.js";
+import { cacheDir as policyDir, ownFile, writeCacheFile } from "./policy.js";
 import { replays, type InputRecord } from "../core/inputs.js";
 
 /** Bumped when the entry layout or the meaning of a record changes. */
@@ -126,9 +125,7 @@ export function* keepOutput(
 function commit(slot: CacheSlot, tmp: string, output: string, entry: Entry): void {
   try {
     renameSync(tmp, join(slot.dir, output));
-    const index = join(slot.dir, `${slot.key}.json`);
-    writeFileSync(`${index}.tmp`, JSON.stringify(entry), { mode: 0o600 });
-    renameSync(`${index}.tmp`, index);
+    writeCacheFile(join(slot.dir, `${slot.key}.json`), JSON.stringify(entry));
     prune(slot.dir);
   } catch {
     /* a read-only or full disk: the next run computes again */

@@ -1,7 +1,6 @@
 import { relative } from "node:path";
 import { dataOf, executeRun, prepareRun, type ReadyRun } from "../components/run.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
-import type { StackEngine } from "../stack/engine.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 import { formatError, formatWarning } from "./output.js";
@@ -29,7 +28,7 @@ export function driverCommand(
       extra: c.extra ?? [],
       options: options(c),
     });
-    return runReady(c, engine, ready, notes);
+    return runReady(c, ready, notes);
   };
 }
 
@@ -46,7 +45,6 @@ export function stringFlags(c: CommandContext, names: string[]): Record<string, 
  */
 export async function runReady(
   c: CommandContext,
-  _engine: StackEngine,
   ready: ReadyRun,
   notes: string[] = [],
 ): Promise<CommandResult> {

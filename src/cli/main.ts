@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { closest, distance } from "fastest-levenshtein";
+import { closestName } from "../core/suggest.js";
 import { SlipwayError } from "../core/errors.js";
 import { GLOBAL_FLAGS, type CommandContext, type CommandDef, type FlagDef } from "./command.js";
 import { COMMANDS } from "./commands.js";
@@ -154,13 +154,10 @@ function flagError(e: Error, cmd: CommandDef, flags: Record<string, FlagDef>): S
   // A flag the typed one starts with (or that starts with it) first: --outdir means --out.
   const names = Object.keys(flags);
   const prefix = names.find((f) => f.length >= 3 && (name.startsWith(f) || f.startsWith(name)));
-  const near = prefix ?? closest(name, names);
-  const nearOk =
-    near !== undefined &&
-    (prefix !== undefined || distance(name, near) <= Math.max(2, Math.floor(name.length / 3)));
+  const near = prefix ?? closestName(name, names);
   return new SlipwayError({
     code: "usage",
-    message: `unknown flag ${dashes}${name}${nearOk ? ` (did you mean --${near}?)` : ""}`,
+    message: `unknown flag ${dashes}${name}${near ? ` (did you mean --${near}?)` : ""}`,
     hint: `${help}; a value that starts with "-" goes after \`--\``,
   });
 }

@@ -104,7 +104,7 @@ async function applyPlaybook(
   node: string,
 ) {
   const ready = await prepareNodePlaybook(engine, view, playbook, node, { env: c.env, extra: c.extra });
-  return runReady(c, engine, ready);
+  return runReady(c, ready);
 }
 
 /** `slipway node add <name> -s <stack> --address … --role … [--label k=v] [--taint k=v:Effect] [--apply]` */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { distance } from "fastest-levenshtein";
+import { closestName } from "../core/suggest.js";
 import { SlipwayError } from "../core/errors.js";
 import { cacheDir, ensureCacheDir, readCacheFile, writeCacheFile } from "../cache/policy.js";
 import type { StackEngine } from "../stack/engine.js";
@@ -158,23 +158,13 @@ export function checkVariables(
   const warnings = Object.keys(c.vars)
     .filter((k) => !names.has(k))
     .map((k) => {
-      const near = closest(k, [...names]);
+      const near = closestName(k, [...names]);
       return {
         ...placeOf(k),
         message: `vars.${k} is set for ${what}, but ${folder} declares no variable "${k}"${near ? ` (did you mean "${near}"?)` : ""}`,
       };
     });
   return { errors, warnings };
-}
-
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 /** The variable check of one resolved component, or undefined when its type has no variable files. */

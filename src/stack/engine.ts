@@ -12,7 +12,7 @@ import { renderStrings } from "./render-strings.js";
 import { StackEntry } from "./stack-entry.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
 import type { Json, ManifestFile, Origin, ResolvedComponent } from "./types.js";
-import { pathKey, positionsOf, type DocPath } from "../yaml/parse.js";
+import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
 
 export { StackEntry } from "./stack-entry.js";
 
@@ -38,7 +38,7 @@ export class StackEngine {
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
     this.loader = new ManifestLoader(opts.config, opts.env, opts.inputs);
-    const positions = new Map<string, Map<string, import("../yaml/parse.js").Position>>();
+    const positions = new Map<string, Map<string, Position>>();
     this.buildContext = {
       listMergeStrategy: opts.config.listMergeStrategy,
       prefixSeparator: opts.config.prefixSeparator,

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../core/errors.js";
 import { fastCheckOf, type FastCheck } from "../schema/fast-check.js";
-import { distance } from "fastest-levenshtein";
+import { closestName } from "../core/suggest.js";
 import type { Warning } from "../core/place.js";
 import { ATMOS_UNSUPPORTED, ManifestSchema } from "../schema/manifest.js";
 import { keysAt, unknownKeys } from "../schema/zod-walk.js";
@@ -200,24 +200,13 @@ export function manifestWarnings(
         ...pos,
         message: `${where}: Atmos's "${key}" is not supported by slipway; it is ignored`,
       };
-    const near = closestKey(key, keysAt(ManifestSchema, path.slice(0, -1)));
+    const near = closestName(key, keysAt(ManifestSchema, path.slice(0, -1)));
     return {
       file,
       ...pos,
       message: `unknown key ${where}${near ? ` (did you mean "${near}"?)` : ""}; it is ignored`,
     };
   });
-}
-
-/** The known key a typo most likely meant, when one is close enough. */
-function closestKey(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(key, k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 export function manifestErrors(
