@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planGraph } from "../src/components/stack-run.js";
-import { engineAt, hasTool, repoRoot, slipwayErrorOf, stripAnsi, writeRepo } from "./helpers.js";
+import { engineAt, hasTool, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
 import { havePeers, peerEnv } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -43,15 +43,22 @@ describe("plan / apply a whole stack", () => {
       expect(r.status).toBe(1);
       const rows = Object.fromEntries(
         r.stdout
-          .trim()
+          .split("\n\n")[0]!
           .split("\n")
           .slice(1)
           .map((l) => l.split(/\s{2,}/))
           .map((c) => [c[0], c[2]]),
       );
       expect(rows).toEqual({ a: "done", b: "failed", c: "done", d: "skipped" });
-      expect(r.stderr).toMatch(/error: b failed \(exit 1\); see \.slipway\/logs\/prod\/b\.log/);
-      const log = (c: string) => stripAnsi(readFileSync(join(dir, `.slipway/logs/prod/${c}.log`), "utf8"));
+      // The summary counts what ran for real, and the failure's own first error line is in it, not only in the log.
+      expect(r.stdout).toContain("plan: 4 components — 2 ran for real, 1 failed, 1 skipped\n");
+      expect(r.stderr).toMatch(
+        /error: b failed \(exit 1\): Error: Invalid value for variable\n {2}log: \.slipway\/logs\/prod\/b\.log/,
+      );
+      // Logs are text: tofu's colour codes are not in them.
+      const log = (c: string) => readFileSync(join(dir, `.slipway/logs/prod/${c}.log`), "utf8");
+      expect(log("b")).toMatch(/Error: Invalid value for variable/);
+      expect(log("b")).not.toContain("\u001b");
       expect(log("b")).toMatch(/\$ tofu plan -var-file=prod-b\.terraform\.tfvars\.json[\s\S]*b is broken/);
       expect(log("a")).toMatch(/No changes|Changes to Outputs/);
       // a finished before b started: b runs after its dependency, never beside it.
@@ -89,6 +96,69 @@ describe("plan / apply a whole stack", () => {
     );
     expect(existsSync(join(dir, "components/terraform/a/prod-a.terraform.tfvars.json"))).toBe(false);
   });
+
+  it.runIf(hasTool("ansible-playbook"))(
+    "an ansible plan is a syntax check only: not green — it says so, names the real run and exits 3",
+    () => {
+      const dir = writeRepo({
+        "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
+        "components/ansible/site/site.yml":
+          "- hosts: all\n  gather_facts: false\n  tasks: [{ansible.builtin.ping: {}}]\n",
+        "stacks/deploy/prod.yaml":
+          "name: prod\ncomponents:\n  ansible:\n    site: {vars: {nodes: [{name: n1, address: 192.0.2.1, role: server}]}}\n",
+      });
+      const r = spawnSync(process.execPath, [bin, "plan", "-s", "prod"], { cwd: dir, encoding: "utf8" });
+      expect(r.stdout).toMatch(/^site\s+ansible\s+checked\s+\S+ s\s+syntax-check only$/m);
+      expect(r.stdout).toContain("plan: 1 component — 1 checked only\n");
+      expect(r.stderr).toContain(
+        "note: site: syntax-check only, not run for real; to run it: slipway ansible run site -s prod --check --diff",
+      );
+      expect(r.status).toBe(3);
+      const dry = spawnSync(process.execPath, [bin, "plan", "-s", "prod", "--dry-run"], { cwd: dir });
+      expect(dry.status).toBe(0);
+    },
+  );
+
+  it("Ctrl-C during apply stops the tool's whole process group and starts nothing more", async () => {
+    // A test double for a long tofu run: a script, named as the component's command, that starts two
+    // processes and waits. Durations no other process has, so pgrep finds only these.
+    const [a, b] = [
+      400_000 + Math.floor(Math.random() * 99_999),
+      500_000 + Math.floor(Math.random() * 99_999),
+    ];
+    const dir = repo(
+      "    a: {command: ./slow-tool}\n    b: {command: ./slow-tool, settings: {depends_on: [{component: a}]}}\n",
+    );
+    for (const c of ["a", "b"]) {
+      const tool = join(dir, `components/terraform/${c}/slow-tool`);
+      writeFileSync(tool, `#!/bin/sh\nsleep ${a} &\nsleep ${b}\n`, { mode: 0o755 });
+    }
+    const p = spawn(process.execPath, [bin, "apply", "-s", "prod"], {
+      cwd: dir,
+      env: { ...process.env, CI: "1", SLIPWAY_KILL_GRACE: "2" },
+    });
+    let stderr = "";
+    let stdout = "";
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    const running = () =>
+      spawnSync("pgrep", ["-f", `^sleep (${a}|${b})$`])
+        .stdout.toString()
+        .trim()
+        .split("\n")
+        .filter(Boolean);
+    for (let i = 0; i < 150 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running()).toHaveLength(2);
+    p.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => p.on("close", r));
+    expect(code).toBe(130);
+    expect(running()).toEqual([]);
+    expect(stdout).toMatch(
+      /^a\s+terraform\s+failed\s+\S+ s\s+interrupted by SIGINT: \.\/slow-tool init (stopped|did not stop within 2 s and was killed)/m,
+    );
+    expect(stdout).toMatch(/^b\s+terraform\s+skipped\s+\S+ s\s+not started: interrupted by SIGINT$/m);
+    expect(stderr).toContain("run `slipway apply -s prod` again to go on");
+  }, 30_000);
 
   it("finds cycles and unknown dependencies before anything runs", () => {
     const cycle = repo(

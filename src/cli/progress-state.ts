@@ -39,6 +39,8 @@ export function stateText(r: Row, now: number): string {
       return `running ${seconds(now - (r.startedAt ?? now))}${r.note ? ` (${r.note})` : ""}`;
     case "done":
       return `done in ${seconds(r.ms ?? 0)}`;
+    case "checked":
+      return `checked in ${seconds(r.ms ?? 0)}${r.note ? ` (${r.note})` : ""}`;
     case "dry-run":
       return `dry run in ${seconds(r.ms ?? 0)}`;
     case "failed":

@@ -31,6 +31,7 @@ const MARK: Record<Row["state"], { mark: string; color: string }> = {
   waiting: { mark: "·", color: "gray" },
   running: { mark: "▶", color: "cyan" },
   done: { mark: "✔", color: "green" },
+  checked: { mark: "~", color: "yellow" },
   "dry-run": { mark: "✔", color: "yellow" },
   failed: { mark: "✘", color: "red" },
   skipped: { mark: "–", color: "gray" },

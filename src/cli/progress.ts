@@ -23,7 +23,9 @@ export function plainProgress(write: (s: string) => void, now: () => number = Da
             ? `skipped (${e.note})`
             : e.state === "failed"
               ? `failed (${e.note})${e.ms !== undefined ? ` after ${seconds(e.ms)}` : ""}`
-              : `${e.state === "dry-run" ? "dry run done" : "done"} in ${seconds(e.ms ?? 0)}`;
+              : e.state === "checked"
+                ? `checked in ${seconds(e.ms ?? 0)} (${e.note})`
+                : `${e.state === "dry-run" ? "dry run done" : "done"} in ${seconds(e.ms ?? 0)}`;
       write(`${((now() - t0) / 1000).toFixed(1).padStart(5)}s  ${e.component}: ${what}\n`);
     },
     finish: async () => {},

@@ -1,5 +1,6 @@
 import { join, relative } from "node:path";
-import { runStack, type StackAction } from "../components/stack-run.js";
+import { runStack, type ComponentRun, type StackAction } from "../components/stack-run.js";
+import { INTERRUPTED } from "../exec/spawn.js";
 import { SlipwayError } from "../core/errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
@@ -36,19 +37,48 @@ async function stackCommand(c: CommandContext, action: StackAction): Promise<Com
   ]);
   const table = textTable(["COMPONENT", "TYPE", "STATUS", "TIME", "LOG / NOTE"], rows);
   notes.push(...runs.flatMap((r) => r.warnings.map((w) => formatWarning(w, c.cwd))));
+  const count = (s: ComponentRun["status"]) => runs.filter((r) => r.status === s).length;
   const failed = runs.filter((r) => r.status === "failed");
-  if (failed.length === 0) return { text: table, notes };
-  return {
-    text: table,
-    notes: [
-      ...notes,
-      ...failed.map(
-        (f) =>
-          `error: ${f.component} failed${f.exitCode !== undefined ? ` (exit ${f.exitCode})` : ""}; see ${relative(c.cwd, f.log)}`,
-      ),
-    ],
-    exitCode: failed.find((f) => f.exitCode)?.exitCode ?? 1,
-  };
+  const checked = runs.filter((r) => r.status === "checked");
+  const interrupted = runs.find((r) => r.interrupted)?.interrupted;
+  const summary = summaryLine(action, runs.length, {
+    "ran for real": count("done"),
+    "dry run": count("dry-run"),
+    "checked only": checked.length,
+    failed: failed.length,
+    skipped: count("skipped"),
+  });
+  notes.push(
+    ...failed.map(
+      (f) =>
+        `error: ${f.component} failed${f.exitCode !== undefined ? ` (exit ${f.exitCode})` : ""}: ${f.firstError ?? f.reason ?? "see its log"}${f.log ? `\n  log: ${relative(c.cwd, f.log)}` : ""}`,
+    ),
+    ...checked.map((r) => `note: ${r.component}: ${r.reason}, not run for real; to run it: ${r.instead}`),
+  );
+  const again = `slipway ${action} -s ${stack}`;
+  if (interrupted) {
+    notes.push(
+      `interrupted by ${interrupted}: the running components were stopped and nothing more was started; run \`${again}\` again to go on`,
+    );
+    return { text: table + summary, notes, exitCode: INTERRUPTED[interrupted] ?? 1 };
+  }
+  if (failed.length > 0) return { text: table + summary, notes, exitCode: EXIT_FAILED };
+  // Nothing failed, but not everything did what the command promises: no green light for that.
+  if (checked.length > 0) return { text: table + summary, notes, exitCode: EXIT_INCOMPLETE };
+  return { text: table + summary, notes };
+}
+
+/** plan/apply: a component failed (its tool's exit code is in the table and the log). */
+const EXIT_FAILED = 1;
+/** plan/apply: nothing failed, but some component only had a check (ansible's syntax check), not the real run. */
+const EXIT_INCOMPLETE = 3;
+
+/** `apply: 4 components — 2 ran for real, 1 checked only, 1 failed`, the counts that are not 0. */
+function summaryLine(action: StackAction, total: number, counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what}`);
+  return `\n${action}: ${total} component${total === 1 ? "" : "s"}${parts.length ? ` — ${parts.join(", ")}` : ""}\n`;
 }
 
 /** `slipway plan -s <stack>` */

@@ -55,6 +55,11 @@ export interface ComponentType {
   readonly actions: readonly string[];
   /** The actions `plan -s` and `apply -s` run for it; absent when those commands leave the type alone. */
   readonly stackActions?: { readonly plan: string; readonly apply: string };
+  /**
+   * Stack actions that only check the component instead of doing what `plan`/`apply` promise (ansible's
+   * plan is a syntax check: a play cannot be planned without its hosts), with what to run instead.
+   */
+  readonly checksOnly?: Readonly<Record<string, string>>;
   /** Actions that change infrastructure: refused for a locked component. */
   readonly changes: readonly string[];
   /** Actions that read nothing of the module, so its variables are not checked first. */

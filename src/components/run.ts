@@ -16,7 +16,7 @@ import {
 } from "./component-type.js";
 import { componentDir, componentType } from "./registry.js";
 import { checkComponentVariables } from "./variables.js";
-import { spawnTool } from "../exec/spawn.js";
+import { spawnGroup, stripAnsi } from "../exec/spawn.js";
 
 /** One action of one component, to be prepared and run: `slipway <type> …`, `plan`/`apply` and workflows. */
 export interface RunRequest {
@@ -118,12 +118,14 @@ export interface RunOutcome {
   failures: string[];
   /** What the tool reported besides failures (the ansible recap). */
   notes: string[];
+  /** The signal that stopped the run (Ctrl-C, SIGTERM): the caller starts nothing more. */
+  interrupted?: NodeJS.Signals;
 }
 
 export interface ExecuteOptions {
   env: Record<string, string | undefined>;
   dryRun: boolean;
-  /** Where the tool's output goes: this terminal, or a log stream. */
+  /** Where the tool's output goes: this terminal, or a log stream (written without colour codes). */
   output: "inherit" | NodeJS.WritableStream;
   /** Dry-run text: what it would write and run, with paths as `show` prints them. */
   onDryRun: (text: string) => void;
@@ -144,8 +146,8 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
   const unusable =
     tool === undefined
       ? undefined
-      : onPath(tool, opts.env)
-        ? tooOld(tool, opts.env, minimumFor(type, ready.action))
+      : onPath(tool, opts.env, run.commands[0]!.cwd)
+        ? tooOld(tool, opts.env, minimumFor(type, ready.action), run.commands[0]!.cwd)
         : `${tool} is not on PATH`;
   if (unusable !== undefined) {
     const what = `${type.name} ${ready.action} ${ready.component.atmos_component}`;
@@ -165,9 +167,33 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
   const secrets = (await run.secrets?.()) ?? {};
   let exitCode = 0;
   let failedCommand: ToolCommand | undefined;
+  let interrupted: NodeJS.Signals | undefined;
+  const log = opts.output === "inherit" ? undefined : opts.output;
   for (const cmd of run.commands) {
-    if (opts.output !== "inherit") opts.output.write(`$ ${cmd.argv.join(" ")}\n`);
-    exitCode = await spawnTool(cmd, { ...opts.env, ...secrets }, opts.output);
+    log?.write(`$ ${cmd.argv.join(" ")}\n`);
+    const r = await spawnGroup(cmd.argv, {
+      cwd: cmd.cwd,
+      env: { ...opts.env, ...secrets, ...cmd.env },
+      output: log ? (chunk) => log.write(stripAnsi(chunk)) : "inherit",
+      graceMs: toolGraceMs(opts.env),
+    });
+    if (r.startError) log?.write(`${cmd.argv[0]}: ${r.startError}\n`);
+    exitCode = r.code;
+    if (r.interrupted) {
+      interrupted = r.interrupted;
+      const how = r.killed
+        ? `did not stop within ${toolGraceMs(opts.env) / 1000} s and was killed${type.name === "terraform" ? "; its state lock may still be held (tofu force-unlock)" : ""}`
+        : "stopped";
+      return {
+        status: "failed",
+        started: true,
+        exitCode,
+        reason: `interrupted by ${r.interrupted}: ${cmd.argv.slice(0, 2).join(" ")} ${how}`,
+        failures: [],
+        notes: [],
+        interrupted,
+      };
+    }
     if (exitCode !== 0) {
       failedCommand = cmd;
       break;
@@ -191,3 +217,14 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
 
 const minimumFor = (type: ComponentType, action: string) =>
   type.minimumVersion?.for.includes(action) ? type.minimumVersion.version : undefined;
+
+/**
+ * How long a tool gets to stop after Ctrl-C or SIGTERM before it is killed: tofu uses it to finish the
+ * resource in flight and release its state lock. `SLIPWAY_KILL_GRACE` (seconds) changes it.
+ */
+function toolGraceMs(env: Record<string, string | undefined>): number {
+  const s = Number(env.SLIPWAY_KILL_GRACE);
+  return Number.isFinite(s) && s >= 0 && env.SLIPWAY_KILL_GRACE !== "" && env.SLIPWAY_KILL_GRACE !== undefined
+    ? s * 1000
+    : 30_000;
+}

@@ -1,9 +1,10 @@
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { placed } from "../core/place.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
+import { INTERRUPTED } from "../exec/spawn.js";
 import { dryRunText } from "./component-type.js";
 import { REGISTRY } from "./registry.js";
 import { executeRun, prepareRun, type ReadyRun } from "./run.js";
@@ -23,7 +24,7 @@ export interface StackRunOptions {
 export interface ProgressEvent {
   component: string;
   type: string;
-  state: "waiting" | "running" | "done" | "dry-run" | "failed" | "skipped";
+  state: "waiting" | "running" | "done" | "checked" | "dry-run" | "failed" | "skipped";
   note?: string;
   /** Milliseconds the component has run, for finished states. */
   ms?: number;
@@ -32,11 +33,18 @@ export interface ProgressEvent {
 export interface ComponentRun {
   component: string;
   type: string;
-  status: "done" | "failed" | "skipped" | "dry-run";
+  /** `checked`: the action only checked the component (a syntax check), so it did not run for real. */
+  status: "done" | "checked" | "failed" | "skipped" | "dry-run";
   ms: number;
   log: string;
   exitCode?: number;
   reason?: string;
+  /** For a failed run: the first line of its log that reads as the error. */
+  firstError?: string;
+  /** For `checked`: what runs the real thing. */
+  instead?: string;
+  /** The signal that stopped the run; components not started then are skipped. */
+  interrupted?: NodeJS.Signals;
   /** Variable-check warnings (vars the module does not declare), already formatted with file:line. */
   warnings: Warning[];
 }
@@ -103,6 +111,14 @@ export function planGraph(engine: StackEngine, stack: string): Node[] {
 
 const placedError = (e: SlipwayError) => placed(e, e.message);
 
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** Runs every component of a stack in dependency order, independent ones in parallel; a failure stops only its dependents. */
 export async function runStack(
   engine: StackEngine,
@@ -119,11 +135,32 @@ export async function runStack(
   const pending = new Set(nodes.map((n) => n.c.atmos_component));
   for (const n of nodes)
     opts.progress({ component: n.c.atmos_component, type: n.c.component_type, state: "waiting" });
-  return new Promise((resolveAll) => {
+  // A signal stops what runs (spawnGroup passes it on) and starts nothing more.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => (interrupted ??= sig);
+  const signals = Object.keys(INTERRUPTED) as NodeJS.Signals[];
+  for (const sig of signals) process.on(sig, onSignal);
+  return new Promise<ComponentRun[]>((resolveAll) => {
     const tick = () => {
       for (const n of nodes) {
         const name = n.c.atmos_component;
         if (!pending.has(name)) continue;
+        if (interrupted) {
+          pending.delete(name);
+          const note = `not started: interrupted by ${interrupted}`;
+          results.set(name, {
+            component: name,
+            type: n.c.component_type,
+            status: "skipped",
+            ms: 0,
+            log: "",
+            reason: note,
+            warnings: [],
+            interrupted,
+          });
+          opts.progress({ component: name, type: n.c.component_type, state: "skipped", note });
+          continue;
+        }
         const failedDep = n.deps.find(
           (d) => results.get(d) && !["done", "dry-run"].includes(results.get(d)!.status),
         );
@@ -230,10 +267,27 @@ export async function runStack(
         opts.progress({ ...about, state: "dry-run", ms: run.ms });
         return run;
       }
+      const actionRun = REGISTRY[c.component_type].stackActions![action];
+      const instead = ready.type.checksOnly?.[actionRun];
+      if (outcome.status === "done" && instead !== undefined) {
+        const note = `${actionRun} only`;
+        const run = ended("checked", {
+          exitCode: 0,
+          reason: note,
+          instead: instead.replace("<component>", c.atmos_component).replace("<stack>", entry.name),
+        });
+        opts.progress({ ...about, state: "checked", ms: run.ms, note });
+        return run;
+      }
+      const failed = outcome.status === "failed";
+      const firstError = failed && outcome.started ? firstErrorLine(readLog(log)) : undefined;
       const run = ended(outcome.status, {
         exitCode: outcome.exitCode,
-        ...(outcome.status === "failed" && outcome.reason ? { reason: outcome.reason } : {}),
+        ...(failed && outcome.reason ? { reason: outcome.reason } : {}),
+        ...(firstError ? { firstError } : {}),
+        ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
       });
+      if (outcome.interrupted) interrupted ??= outcome.interrupted;
       opts.progress({
         ...about,
         state: outcome.status,
@@ -243,5 +297,18 @@ export async function runStack(
       return run;
     };
     tick();
+  }).finally(() => {
+    for (const sig of signals) process.off(sig, onSignal);
   });
+}
+
+/** The line of a failed tool's log that says what went wrong: the first that reads as an error, else the last. */
+export function firstErrorLine(log: string): string | undefined {
+  const lines = log
+    .split("\n")
+    .map((l) => l.replace(/^[\s│╷╵]+/, "").trim())
+    .filter((l) => l !== "" && !l.startsWith("$ "));
+  return (
+    lines.find((l) => /^(error|fatal)\b|\berror:|^Error |FAILED!|ERROR!/i.test(l)) ?? lines[lines.length - 1]
+  )?.slice(0, 300);
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { SlipwayError } from "./errors.js";
 
 /** How to get each tool slipway drives, for the error when it is missing. */
@@ -13,8 +13,9 @@ const INSTALL: Record<string, string> = {
 };
 
 /** True when `tool` is an executable on PATH (looked up here, without spawning a shell). */
-export function onPath(tool: string, env: Record<string, string | undefined>): boolean {
-  if (tool.includes("/")) return isExecutable(tool);
+export function onPath(tool: string, env: Record<string, string | undefined>, cwd?: string): boolean {
+  // A path (`./bin/tofu`) is where it says, from the folder the command runs in.
+  if (tool.includes("/")) return isExecutable(cwd ? resolve(cwd, tool) : tool);
   return (env.PATH ?? "").split(delimiter).some((dir) => dir !== "" && isExecutable(join(dir, tool)));
 }
 
@@ -50,9 +51,10 @@ export function tooOld(
   tool: string,
   env: Record<string, string | undefined>,
   min: readonly [number, number] | undefined,
+  cwd?: string,
 ): string | undefined {
   if (!min) return undefined;
-  const r = spawnSync(tool, ["version"], { env: env as NodeJS.ProcessEnv, encoding: "utf8" });
+  const r = spawnSync(tool, ["version"], { env: env as NodeJS.ProcessEnv, encoding: "utf8", cwd });
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(`${r.stdout ?? ""}${r.stderr ?? ""}`);
   if (!m) return undefined;
   const [major, minor] = [Number(m[1]), Number(m[2])];

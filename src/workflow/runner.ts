@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { SlipwayError } from "../core/errors.js";
+import { INTERRUPTED, spawnGroup, TIMED_OUT } from "../exec/spawn.js";
 import { renderTemplate } from "../template/index.js";
 import { parseDuration } from "./duration.js";
 import type { Workflow, WorkflowStep } from "./workflow-file.js";
@@ -83,77 +83,26 @@ export function stackFor(
   };
 }
 
-/** The exit code of a step whose command ran out of time, as coreutils' `timeout` gives. */
-export const TIMED_OUT = 124;
-/** How long a timed-out or interrupted command's processes get between SIGTERM and SIGKILL. */
+/** How long a timed-out or interrupted step's processes get between the signal and SIGKILL. */
 const GRACE_MS = 2_000;
-/** Exit codes of a step interrupted by a signal to slipway, as a shell reports them (128 + signal). */
-export const INTERRUPTED: Partial<Record<NodeJS.Signals, number>> = {
-  SIGINT: 130,
-  SIGTERM: 143,
-  SIGHUP: 129,
-};
 
-/**
- * Runs a shell step or check probe in a process group of its own, so a timeout ends the command and every
- * process it started (`sh -c 'sleep 1 & sleep 2'` leaves none behind): SIGTERM to the group, then SIGKILL
- * after a grace period. A SIGINT, SIGTERM or SIGHUP to slipway while it runs (Ctrl-C reaches only slipway,
- * which leads the terminal's process group) is passed on the same way. Resolves, once the command's output
- * is closed, to its exit code (TIMED_OUT when the time ran out, 128 + the signal when interrupted).
- */
-function run(
+/** Runs a shell step or check probe so that a timeout or a signal to slipway ends it and everything it started. */
+async function run(
   cmd: string,
   args: string[],
   opts: RunOptions,
   env?: Record<string, string>,
   timeoutMs?: number,
 ): Promise<number> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, {
-      cwd: opts.cwd,
-      env: { ...opts.env, ...env } as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let timedOut = false;
-    let interrupted: NodeJS.Signals | undefined;
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (p.pid) process.kill(-p.pid, signal);
-      } catch {
-        /* the group is gone already */
-      }
-    };
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            killGroup("SIGTERM");
-            setTimeout(() => killGroup("SIGKILL"), GRACE_MS).unref();
-          }, timeoutMs);
-    const onSignal = (signal: NodeJS.Signals) => {
-      interrupted = signal;
-      killGroup("SIGTERM");
-      setTimeout(() => killGroup("SIGKILL"), GRACE_MS).unref();
-    };
-    const signals = Object.keys(INTERRUPTED) as NodeJS.Signals[];
-    for (const sig of signals) process.on(sig, onSignal);
-    const done = (code: number) => {
-      if (timer) clearTimeout(timer);
-      for (const sig of signals) process.off(sig, onSignal);
-      resolve(code);
-    };
-    p.stdout.on("data", (d: Buffer) => opts.out(d.toString()));
-    p.stderr.on("data", (d: Buffer) => opts.out(d.toString()));
-    p.on("error", (e) => {
-      opts.out(`${e.message}\n`);
-      done(127);
-    });
-    p.on("close", (code) => {
-      done(interrupted ? INTERRUPTED[interrupted]! : timedOut ? TIMED_OUT : (code ?? 1));
-    });
+  const r = await spawnGroup([cmd, ...args], {
+    cwd: opts.cwd,
+    env: { ...opts.env, ...env },
+    output: opts.out,
+    graceMs: GRACE_MS,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
+  if (r.startError) opts.out(`${r.startError}\n`);
+  return r.code;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -15,6 +15,7 @@ export const ansibleType: ComponentType = {
   actions: ["run", "inventory", "syntax-check"],
   // plan = a syntax check: it reads the playbook and the inventory and touches no host.
   stackActions: { plan: "syntax-check", apply: "run" },
+  checksOnly: { "syntax-check": "slipway ansible run <component> -s <stack> --check --diff" },
   changes: ["run"],
   noVariableCheck: ["inventory"],
   folder: { required: false, hint: "create the playbook folder there" },
