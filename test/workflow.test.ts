@@ -225,3 +225,35 @@ describe("slipway workflow interrupted (the built CLI, a real SIGINT)", () => {
     expect(existsSync(join(dir, "ran.txt"))).toBe(false);
   }, 30_000);
 });
+
+describe("workflow steps read the stack's own values (atmos.Component)", () => {
+  const slipwayBin = join(repoRoot, "bin", "slipway.js");
+  const dryRun = (stack?: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        slipwayBin,
+        "workflow",
+        "k8s-bootstrap",
+        "-f",
+        "kubernetes",
+        "--dry-run",
+        ...(stack ? ["-s", stack] : []),
+      ],
+      { cwd: join(repoRoot, "examples", "homelab"), encoding: "utf8" },
+    );
+
+  it("the example's bootstrap waits on each stack's own API endpoint", () => {
+    expect(dryRun("pve-dev").stdout).toContain("[api-ready] check: https://192.168.10.50:6443/readyz");
+    expect(dryRun("pve-prod").stdout).toContain("[api-ready] check: https://192.168.10.20:6443/readyz");
+  });
+
+  it("without a stack it is a usage error that says how to give one", () => {
+    const r = dryRun();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'error: step "api-ready" of workflow "k8s-bootstrap" reads atmos.Component "k3s" of a stack, and no stack is set',
+    );
+    expect(r.stderr).not.toContain("unexpected failure");
+  });
+});

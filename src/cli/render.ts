@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { writeFileAtomic } from "../core/fs-atomic.js";
+import { join, relative, resolve } from "node:path";
 import { renderStack } from "../components/kubernetes/render.js";
+import { applyTree, treeChanges } from "../components/kubernetes/tree.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack } from "./open-engine.js";
 
@@ -26,30 +25,26 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
     ),
   );
   const shown = (p: string) => relative(c.cwd, join(out, p)) || ".";
+  const changes = treeChanges(out, stack, files);
+  const where = relative(c.cwd, out) || ".";
   if (c.flags.check) {
-    const differ = [...files]
-      .filter(([p, text]) => !existsSync(join(out, p)) || readFileSync(join(out, p), "utf8") !== text)
-      .map(([p]) => p);
-    const lines = differ.map(
-      (p) => `${shown(p)}: ${existsSync(join(out, p)) ? "differs from the stack" : "missing"}`,
-    );
-    if (differ.length === 0)
-      return {
-        text: `ok: ${files.size} files under ${relative(c.cwd, out) || "."} match stack "${stack}"\n`,
-        notes,
-      };
+    const lines = [
+      ...changes.write.map((f) => `${shown(f.path)}: ${f.exists ? "differs from the stack" : "missing"}`),
+      ...changes.orphans.map(
+        (p) => `${shown(p)}: rendered for stack "${stack}" before, no longer rendered (render removes it)`,
+      ),
+    ];
+    if (lines.length === 0)
+      return { text: `ok: ${files.size} files under ${where} match stack "${stack}"\n`, notes };
     return { notes: [...notes, ...lines, `run \`slipway render -s ${stack}\` to update them`], exitCode: 1 };
   }
-  let written = 0;
-  for (const [p, text] of files) {
-    const target = join(out, p);
-    if (existsSync(target) && readFileSync(target, "utf8") === text) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileAtomic(target, text);
-    written++;
-  }
+  applyTree(out, stack, files, changes);
+  const removed = changes.orphans.length ? `, ${changes.orphans.length} removed` : "";
   return {
-    text: `rendered stack "${stack}": ${files.size} files under ${relative(c.cwd, out) || "."} (${written} changed)\n`,
-    notes,
+    text: `rendered stack "${stack}": ${files.size} files under ${where} (${changes.write.length} changed${removed})\n`,
+    notes: [
+      ...notes,
+      ...changes.orphans.map((p) => `removed ${shown(p)}: stack "${stack}" no longer renders it`),
+    ],
   };
 }

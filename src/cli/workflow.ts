@@ -5,6 +5,7 @@ import { runWorkflow } from "../workflow/runner.js";
 import { findWorkflowFile, loadWorkflows } from "../workflow/workflow-file.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openStacks } from "../repo/open-stacks.js";
+import type { StackEngine } from "../stack/engine.js";
 
 function workflowsDir(c: CommandContext): string {
   return openStacks({ cwd: c.cwd, env: c.env, config: c.flags.config as string | undefined }).config
@@ -31,6 +32,7 @@ export async function workflowCommand(c: CommandContext): Promise<CommandResult>
       file,
       hint: `workflows there: ${[...all.keys()].join(", ")}`,
     });
+  let engine: StackEngine | undefined;
   const result = await runWorkflow(
     w,
     {
@@ -40,6 +42,12 @@ export async function workflowCommand(c: CommandContext): Promise<CommandResult>
       env: c.env,
       cwd: c.cwd,
       out: (s) => process.stdout.write(s),
+      component: (component, stack) =>
+        (engine ??= openStacks({
+          cwd: c.cwd,
+          env: c.env,
+          config: c.flags.config as string | undefined,
+        }).engine).resolveComponent(stack, component),
       slipway: (argv, io) => {
         if (!c.runSlipway) throw new Error("workflow steps need the CLI's in-process runner");
         return c.runSlipway(argv, io);

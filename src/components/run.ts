@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { basename, dirname, relative } from "node:path";
+import { assertInside, isInside } from "../core/paths.js";
 import { SlipwayError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs-atomic.js";
 import { installHint, onPath, tooOld } from "../core/tools.js";
@@ -69,6 +70,19 @@ export async function prepareRun(req: RunRequest): Promise<ReadyRun> {
     env: req.env,
     options: req.options ?? {},
   });
+  // Files written from stack data stay in the repository (or the type's own base path, when configured
+  // outside it): a metadata.component of `../../x` must not make a run write there.
+  const roots = [engine.config.basePath, engine.config.components[type.name]!.basePath];
+  for (const f of run.files) {
+    if (!roots.some((root) => isInside(root, f.path)))
+      assertInside(
+        roots[0]!,
+        f.path,
+        `the ${basename(f.path)} of ${type.name} component "${c.atmos_component}"`,
+        {},
+        "fix metadata.component: it names a folder under the component type's base path",
+      );
+  }
   return {
     type,
     component: c,

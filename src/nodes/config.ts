@@ -109,7 +109,7 @@ export async function setConfig(
   }
   const files = [...new Set(edits.map((e) => e.file))];
   for (const file of files) {
-    await editLockedFile(file, (text) => {
+    await editLockedFile(engine.config.basePath, file, (text) => {
       checkNodesVars(nextVars);
       const doc = parseDocument(text);
       for (const e of edits.filter((x) => x.file === file)) doc.setIn(e.docPath, value);

@@ -156,7 +156,7 @@ async function editNodes(
   const view = openNodes(engine, stack, opts.component);
   refuseShared(engine, view, opts.allowImported ?? false);
   const { file, docPath } = view.source;
-  return editLockedFile(file, (text) => {
+  return editLockedFile(engine.config.basePath, file, (text) => {
     const edited = edit(text, locateList(text, file, docPath), view);
     const config = validateEdited(view, edited.list);
     return {

@@ -1,5 +1,7 @@
 import type { CliConfig } from "../config/load-config.js";
 import { SlipwayError } from "../core/errors.js";
+import { unsafePathName } from "../core/paths.js";
+import type { SourcePlace } from "../core/place.js";
 import { COMPONENT_TYPES } from "../schema/cli-config.js";
 import { TemplateError, type CompiledTemplate } from "../template/index.js";
 import { isMap } from "../yaml/markers.js";
@@ -31,12 +33,28 @@ export function nameManifest(
   template: (src: string) => CompiledTemplate,
 ): ManifestNames {
   const own = build.top.data.name;
-  if (typeof own === "string" && own) return { kind: "one", name: own };
+  if (typeof own === "string" && own)
+    return {
+      kind: "one",
+      name: safeName(own, "its `name:`", { file: build.top.path, ...build.locateIn(build.top, ["name"]) }),
+    };
   const { nameTemplate, namePattern } = config.stacks;
   if (!nameTemplate && !namePattern) return { kind: "one", name: build.top.rel };
   const evaluate = (ctx: NameContext, what: string): string | undefined => {
-    if (nameTemplate) return fromTemplate(template(nameTemplate), ctx, config, what);
-    return fromPattern(namePattern!, ctx.vars);
+    const name = nameTemplate
+      ? fromTemplate(template(nameTemplate), ctx, config, what)
+      : fromPattern(namePattern!, ctx.vars);
+    const how = nameTemplate ? "stacks.name_template" : "stacks.name_pattern";
+    if (name === undefined || unsafePathName(name) === undefined) return name;
+    // Point at the var that made the name unusable, when this manifest sets it.
+    const culprit = Object.entries(isMap(ctx.vars) ? ctx.vars : {}).find(
+      ([, v]) => typeof v === "string" && name.includes(v) && unsafePathName(v) !== undefined,
+    )?.[0];
+    const at = culprit ? build.locateIn(build.top, ["vars", culprit]) : {};
+    return safeName(name, `${how}${culprit ? ` and vars.${culprit}` : ""}, naming ${what}`, {
+      file: build.top.path,
+      ...at,
+    });
   };
   const global = evaluate(
     {
@@ -59,6 +77,21 @@ export function nameManifest(
     }
   }
   return { kind: "per-component", names };
+}
+
+/**
+ * A stack name, once it can stand as a relative path: render folders, logs and varfiles are named from it,
+ * so `../x` (from a var such as `stage`) would write outside the repository.
+ */
+function safeName(name: string, from: string, place: SourcePlace): string {
+  const why = unsafePathName(name);
+  if (why === undefined) return name;
+  throw new SlipwayError({
+    code: "validation",
+    message: `stack name ${JSON.stringify(name)} (from ${from}) cannot be used: ${why}`,
+    ...place,
+    hint: "stack names become folders and file names; use letters, digits, `-`, `_` and `.`, with `/` between parts",
+  });
 }
 
 function fromTemplate(

@@ -1,3 +1,4 @@
+import { SlipwayError } from "../core/errors.js";
 import type { Node, Operand, Pipeline } from "./ast.js";
 import { formatValue } from "./format.js";
 import { truthy, type TemplateFunc } from "./functions.js";
@@ -124,7 +125,8 @@ class State {
       try {
         return fn(...argv);
       } catch (e) {
-        if (e instanceof TemplateError) throw e;
+        // slipway's own errors (a function that reads the stacks) keep their place and hint.
+        if (e instanceof TemplateError || e instanceof SlipwayError) throw e;
         throw new TemplateError(`error calling ${head.name}: ${(e as Error).message}`, line);
       }
     }

@@ -15,11 +15,13 @@ export interface CompiledTemplate {
 export interface TemplateOptions {
   /** Environment for the `env` function; the engine passes it in, so templates stay pure. */
   env?: Record<string, string | undefined>;
+  /** More functions for this template (a workflow's `atmos.Component`). */
+  funcs?: Record<string, TemplateFunc>;
 }
 
 /** Parses a Go text/template (slipway's subset); throws TemplateError with the line on bad syntax. */
 export function compileTemplate(src: string, options: TemplateOptions = {}): CompiledTemplate {
-  const funcs: Record<string, TemplateFunc> = builtinFunctions(options.env ?? {});
+  const funcs: Record<string, TemplateFunc> = { ...builtinFunctions(options.env ?? {}), ...options.funcs };
   const nodes: Node[] = parse(lex(src), (name) => Object.hasOwn(funcs, name));
   return { execute: (data) => execute(nodes, data, funcs) };
 }

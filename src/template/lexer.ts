@@ -116,7 +116,9 @@ function lexAction(src: string, start: number, startLine: number, out: Token[]) 
       FIELD_CHAIN.lastIndex = pos;
       const r = FIELD_CHAIN.exec(src);
       if (r && r.index === pos) {
-        out.push({ t: "field", value: r[0].slice(1).split("."), line, attached: src[pos - 1] === ")" });
+        // Attached to what precedes it: `(…).x`, or a namespace (`atmos.Component`, `strings.ToUpper`).
+        const attached = src[pos - 1] === ")" || /[A-Za-z0-9_]/.test(src[pos - 1] ?? "");
+        out.push({ t: "field", value: r[0].slice(1).split("."), line, attached });
         pos += r[0].length;
       } else if (/[0-9]/.test(src[pos + 1] ?? "")) {
         pos = pushNumber(src, pos, line, out);

@@ -163,9 +163,21 @@ class Parser {
         const names = f?.t === "field" && f.attached ? (this.i++, f.value) : [];
         return { kind: "field", receiver: { variable: t.value }, names };
       }
-      case "ident":
+      case "ident": {
+        // A namespaced function (`atmos.Component`): the name and the first field, when that is a function.
+        const f = this.peek();
+        if (
+          f?.t === "field" &&
+          f.attached &&
+          f.value.length === 1 &&
+          this.isFunc(`${t.value}.${f.value[0]}`)
+        ) {
+          this.i++;
+          return { kind: "func", name: `${t.value}.${f.value[0]}` };
+        }
         if (!this.isFunc(t.value)) throw new TemplateError(`function "${t.value}" not defined`, t.line);
         return { kind: "func", name: t.value };
+      }
       case "string":
       case "number":
       case "bool":

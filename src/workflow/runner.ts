@@ -21,6 +21,12 @@ export interface RunOptions {
     argv: string[],
     io: { out: (s: string) => void; cwd: string; env: Record<string, string | undefined> },
   ) => Promise<number>;
+  /**
+   * A component of a stack, resolved (what `describe component` shows): step commands read it with
+   * Atmos's `{{ (atmos.Component "k3s" .stack).vars.cluster.api_endpoint }}`, so a check waits on the
+   * stack's own address.
+   */
+  component?: (component: string, stack: string) => unknown;
 }
 
 export interface StepResult {
@@ -185,7 +191,24 @@ export async function runWorkflow(w: Workflow, opts: RunOptions, fileRef: string
     const t0 = Date.now();
     const stackGuess = opts.stack ?? step.stack ?? w.stack ?? "";
     const text = step.command.includes("{{")
-      ? renderTemplate(step.command, { stack: stackGuess, workflow: w.name })
+      ? renderTemplate(
+          step.command,
+          { stack: stackGuess, workflow: w.name },
+          {
+            funcs: {
+              "atmos.Component": (component, stack) => {
+                if (!opts.component) throw new Error("atmos.Component needs the stacks");
+                if (stack === "" || stack === undefined)
+                  throw new SlipwayError({
+                    code: "usage",
+                    message: `step "${step.name}" of workflow "${w.name}" reads atmos.Component "${String(component)}" of a stack, and no stack is set`,
+                    hint: `run it with -s <stack>, or set \`stack:\` on the workflow or the step`,
+                  });
+                return opts.component(String(component), String(stack));
+              },
+            },
+          },
+        )
       : step.command;
     const isSlipway = step.type === "slipway" || step.type === "atmos";
     const { argv } = isSlipway ? stackFor(splitArgs(text), w, step, opts.stack) : { argv: [] };
