@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   utimesSync,
@@ -158,6 +159,36 @@ describe("describe stacks output cache", () => {
     expect(JSON.parse(c.run({ TOKEN: "other" }).stdout).dev.components.terraform.app.vars.token).toBe(
       "other",
     );
+  });
+
+  it.each([
+    ["the process environment (/proc/self/environ)", () => "/proc/self/environ"],
+    [
+      "an age identity",
+      (dir: string) => (
+        edit(
+          dir,
+          "stacks/catalog/key.txt",
+          "# created: 2026-01-01\nAGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n",
+        ),
+        "./key.txt"
+      ),
+    ],
+  ])("never keeps a run that read %s", (_what, target) => {
+    const dir = repo();
+    edit(dir, "stacks/catalog/base.yml", `vars:\n  leak: !include ${target(dir)}\n`);
+    const c = cached(dir);
+    const r = c.run({ SECRET_IN_ENV: "hunter2" });
+    expect(r.code).toBe(0);
+    expect(c.outputs()).toEqual([]);
+    // Nothing under the cache root holds what was read.
+    const all = (d: string): string[] =>
+      existsSync(d)
+        ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+            e.isDirectory() ? all(join(d, e.name)) : [readFileSync(join(d, e.name), "utf8")],
+          )
+        : [];
+    expect(all(c.cache).join("\n")).not.toMatch(/hunter2|AGE-SECRET-KEY/);
   });
 
   it("is off with SLIPWAY_CACHE=off and bypassed with --debug", () => {

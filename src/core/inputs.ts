@@ -1,6 +1,7 @@
 import { hash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { globSync } from "tinyglobby";
+import { holdsPrivateKey, isSystemPath, readBoundedText } from "./read-file.js";
 
 /**
  * Everything a run of the stack engine read from outside: file contents (as hashes), file and folder
@@ -31,16 +32,24 @@ export interface GlobRecord {
 export class Inputs {
   constructor(readonly record?: InputRecord) {}
 
-  /** A file's text; throws what `readFileSync` throws. */
+  /**
+   * A regular file's text, within the size limit (see readBoundedText); throws what the read throws. A run
+   * that read system state (`/proc/self/environ`, anything under /sys or /dev) or a private key is never
+   * recorded, so its output is never cached on disk.
+   */
   read(path: string): string {
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readBoundedText(path);
     } catch (e) {
       if (this.record) this.record.reads[path] = null;
       throw e;
     }
-    if (this.record) this.record.reads[path] = contentHash(text);
+    if (this.record) {
+      this.record.reads[path] = contentHash(text);
+      if (isSystemPath(realPath(path))) this.record.unreplayable ??= `reads ${path}`;
+      else if (holdsPrivateKey(text)) this.record.unreplayable ??= `reads a private key (${path})`;
+    }
     return text;
   }
 
@@ -93,6 +102,14 @@ export function replays(r: InputRecord, env: Record<string, string | undefined>)
 /** The one glob call shape the engine uses; replay runs exactly this. */
 function runGlob(patterns: string[], cwd: string, ignore: string[]): string[] {
   return globSync(patterns, { cwd, ignore, absolute: true, onlyFiles: true });
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
 }
 
 function isFile(path: string): boolean {

@@ -67,6 +67,7 @@ export class ManifestLoader {
       try {
         t = this.inputs.read(path);
       } catch (e) {
+        if (e instanceof SlipwayError) throw e;
         throw new SlipwayError({
           code: "io",
           message: `cannot read ${path}: ${(e as Error).message}`,

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
+import { readBoundedText } from "../core/read-file.js";
 import { createRequire } from "node:module";
 import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLError, YAMLMap, YAMLSeq } from "yaml";
 import jsyaml from "js-yaml";
@@ -23,6 +23,8 @@ export interface ParseOptions {
   basePath: string;
   /** Reads an `!include`d file (default: from disk); throws when it cannot. */
   read?: (path: string) => string;
+  /** The files whose `!include`s led here, outermost first: a file including itself is a cycle. */
+  includes?: string[];
 }
 
 type YamlLib = typeof import("yaml");
@@ -101,13 +103,22 @@ function includeFile(ref: string, opts: ParseOptions): unknown {
   for (const path of candidates) {
     let text: string;
     try {
-      text = opts.read ? opts.read(path) : readFileSync(path, "utf8");
-    } catch {
+      text = opts.read ? opts.read(path) : readBoundedText(path);
+    } catch (e) {
+      // A file that is there but is no file to read (a FIFO, a device, past the size limit) is that
+      // error, not "not found".
+      if (e instanceof SlipwayError && e.code !== "io") throw e;
       continue;
     }
+    const chain = opts.includes ?? [opts.file];
+    if (chain.includes(path))
+      throw new Error(
+        `!include cycle: ${[...chain, path].map((p) => relative(opts.basePath, p) || p).join(" → ")}`,
+      );
     const ext = extname(path);
     if (ext === ".json") return JSON.parse(text);
-    if (ext === ".yaml" || ext === ".yml") return parseYamlWithPositions(text, { ...opts, file: path });
+    if (ext === ".yaml" || ext === ".yml")
+      return parseYamlWithPositions(text, { ...opts, file: path, includes: [...chain, path] });
     return text;
   }
   throw new Error(`!include: file not found: ${ref} (looked in ${candidates.join(", ")})`);
@@ -130,12 +141,21 @@ function docOptions(opts: ParseOptions, lineCounter?: InstanceType<YamlLib["Line
  * errors are reported the same way whichever parser saw them first.
  */
 export function parseYaml(text: string, opts: ParseOptions): unknown {
+  // js-yaml has no alias-expansion limit (a 600-byte "billion laughs" file expands past memory once merged):
+  // a file with aliases takes the positioned parser, whose limit is the one limit for both paths.
+  if (ALIAS.test(text)) return parseYamlWithPositions(text, opts);
   try {
     return jsyaml.load(text, { filename: opts.file, schema: fastSchema(text, opts) });
   } catch {
     return parseYamlWithPositions(text, opts);
   }
 }
+
+/** Something that may be an alias (`*name` after a space, `[`, `{` or `,`); a false match only costs speed. */
+const ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]+/;
+
+/** How many alias expansions one document may hold (the `yaml` library's measure). */
+export const MAX_ALIAS_COUNT = 1000;
 
 /** The slow path: the `yaml` library, whose errors carry line and column. */
 export function parseYamlWithPositions(text: string, opts: ParseOptions): unknown {
@@ -144,13 +164,19 @@ export function parseYamlWithPositions(text: string, opts: ParseOptions): unknow
   const doc = y.parseDocument(text, docOptions(opts, lc));
   throwFirstError(doc, opts.file, lc);
   try {
-    return doc.toJS({ maxAliasCount: 1000 });
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof SlipwayError) throw e;
+    const excessive = /excessive alias count/i.test((e as Error).message);
     throw new SlipwayError({
       code: "yaml",
-      message: (e as Error).message,
+      message: excessive
+        ? `aliases here expand past ${MAX_ALIAS_COUNT} nodes (the limit that stops a "billion laughs" file)`
+        : (e as Error).message,
       file: opts.file,
-      hint: "check anchors, aliases and !include paths",
+      hint: excessive
+        ? "use fewer nested aliases: each alias of an alias multiplies the document"
+        : "check anchors, aliases and !include paths",
     });
   }
 }
