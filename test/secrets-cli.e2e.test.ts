@@ -1,8 +1,8 @@
 // The built CLI's secrets commands: exit codes, no plaintext left behind, Ctrl-C during edit.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, writeRepo } from "./helpers.js";
 
@@ -15,6 +15,24 @@ const run = (args: string[], cwd: string, env: Record<string, string> = {}) => {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
+
+/** Edit folders of any slipway on this machine, in either place they can be. */
+const editDirs = () =>
+  ["/dev/shm", tmpdir()].flatMap((root) =>
+    existsSync(root) ? readdirSync(root).filter((f) => f.startsWith("slipway-edit-")) : [],
+  );
+
+/** A repository with one age-encrypted file and the key to it. */
+function encrypted() {
+  const dir = writeRepo({ "s.yaml": "password: hunter2\n" });
+  const recipient = run(["secrets", "keygen", "--out", "key.txt"], dir).stdout.trim();
+  run(["secrets", "encrypt", "-i", "s.yaml", "--age", recipient], dir);
+  return {
+    dir,
+    before: readFileSync(join(dir, "s.yaml"), "utf8"),
+    env: { SOPS_AGE_KEY_FILE: join(dir, "key.txt") },
+  };
+}
 
 describe("slipway secrets (CLI)", () => {
   it("keygen → encrypt → decrypt round trip; JSON, dotenv and binary too", () => {
@@ -91,7 +109,7 @@ describe("slipway secrets (CLI)", () => {
       '#!/bin/sh\necho changed >> "$1"\nkill -INT $(ps -o ppid= -p $PPID)\nsleep 0.3\nexit 130\n',
       { mode: 0o755 },
     );
-    const leftBefore = readdirSync(tmpdir()).filter((f) => f.startsWith("slipway-edit-")).length;
+    const leftBefore = editDirs().length;
     const r = run(["secrets", "edit", "s.yaml"], dir, {
       SOPS_AGE_KEY_FILE: join(dir, "key.txt"),
       EDITOR: join(dir, "editor.sh"),
@@ -99,6 +117,44 @@ describe("slipway secrets (CLI)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/exited with 130; the file is unchanged/);
     expect(readFileSync(join(dir, "s.yaml"), "utf8")).toBe(before);
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith("slipway-edit-")).length).toBe(leftBefore);
+    expect(editDirs().length).toBe(leftBefore);
+  });
+
+  it.each(["HUP", "QUIT", "TERM"])(
+    "edit survives SIG%s (a closed terminal or SSH session): no plaintext is left, the file is unchanged",
+    (sig) => {
+      const { dir, before, env } = encrypted();
+      // The "editor" notes where its file is, then signals slipway (its parent, or grandparent when sh does
+      // not exec it) and fails.
+      writeFileSync(
+        join(dir, "editor.sh"),
+        `#!/bin/sh\necho "$1" > ${join(dir, "where.txt")}\necho changed >> "$1"\np=$PPID\ncase "$(ps -o args= -p $p)" in *slipway.js*) ;; *) p=$(ps -o ppid= -p $p) ;; esac\nkill -${sig} $p\nsleep 0.3\nexit 1\n`,
+        { mode: 0o755 },
+      );
+      const r = run(["secrets", "edit", "s.yaml"], dir, { ...env, EDITOR: join(dir, "editor.sh") });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `interrupted by SIG${sig}; the plaintext copy was removed and the file is unchanged`,
+      );
+      expect(readFileSync(join(dir, "s.yaml"), "utf8")).toBe(before);
+      const where = readFileSync(join(dir, "where.txt"), "utf8").trim();
+      expect(existsSync(dirname(where))).toBe(false);
+      // Memory-backed where the system has it: the plaintext never touches a disk.
+      if (existsSync("/dev/shm")) expect(where).toMatch(/^\/dev\/shm\/slipway-edit-\d+-/);
+    },
+  );
+
+  it("edit removes a plaintext folder a killed edit left behind, and says so", () => {
+    const { dir, env } = encrypted();
+    // A pid that is surely gone: a process that has exited.
+    const gone = spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim();
+    const root = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+    const stale = join(root, `slipway-edit-${gone}-Xy12ab`);
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "s.yaml"), "password: hunter2\n");
+    const r = run(["secrets", "edit", "s.yaml"], dir, { ...env, EDITOR: "true" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`removed ${stale}: the plaintext folder of an edit that was killed`);
+    expect(existsSync(stale)).toBe(false);
   });
 });

@@ -53,7 +53,12 @@ export async function decryptCommand(c: CommandContext): Promise<CommandResult> 
 /** `slipway secrets edit FILE` */
 export async function editCommand(c: CommandContext): Promise<CommandResult> {
   const r = await editFile(c.args[0]!, ctxOf(c));
-  return { notes: [r.changed ? `${c.args[0]} re-encrypted` : `${c.args[0]} unchanged`] };
+  return {
+    notes: [
+      ...r.removedStale.map((d) => `removed ${d}: the plaintext folder of an edit that was killed`),
+      r.changed ? `${c.args[0]} re-encrypted` : `${c.args[0]} unchanged`,
+    ],
+  };
 }
 
 /** `slipway secrets updatekeys FILE…` */

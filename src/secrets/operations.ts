@@ -1,5 +1,8 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
+  accessSync,
+  constants,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -172,26 +175,108 @@ function extract(doc: SopsDocument, expr: string, file: string): string {
   return writeDocument(sub);
 }
 
-/** `secrets edit`: $EDITOR on the plaintext in a private temp dir; writes back only a changed file, keeping unchanged ciphertexts. */
-export async function editFile(path: string, ctx: SecretsContext): Promise<{ changed: boolean }> {
+/** Where edit folders go: memory-backed `/dev/shm` when there is one (the plaintext never reaches a disk), else the temp folder. */
+function editRoots(env: Record<string, string | undefined>): string[] {
+  const roots = [];
+  try {
+    if (statSync("/dev/shm").isDirectory()) {
+      accessSync("/dev/shm", constants.W_OK);
+      roots.push("/dev/shm");
+    }
+  } catch {
+    /* no /dev/shm here */
+  }
+  roots.push(env.TMPDIR || tmpdir());
+  return roots;
+}
+
+const EDIT_PREFIX = "slipway-edit-";
+/** Signals that may end slipway while the editor runs: each is caught so the plaintext is removed first. */
+const EDIT_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+/**
+ * Removes edit folders of this user whose slipway is gone (killed with -9, or before this cleanup was
+ * there): `slipway-edit-<pid>-…` with no such process. Returns what it removed.
+ */
+function removeStaleEditDirs(roots: string[]): string[] {
+  const removed: string[] = [];
+  const uid = process.getuid?.();
+  for (const root of new Set(roots)) {
+    let names: string[];
+    try {
+      names = readdirSync(root).filter((n) => n.startsWith(EDIT_PREFIX));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const dir = join(root, name);
+      try {
+        if (uid !== undefined && lstatSync(dir).uid !== uid) continue;
+        const pid = Number(/^slipway-edit-(\d+)-/.exec(name)?.[1]);
+        if (pid && alive(pid)) continue;
+        // An old-style folder (no pid) is stale once it is a day old.
+        if (!pid && Date.now() - lstatSync(dir).mtimeMs < 86_400_000) continue;
+        rmSync(dir, { recursive: true, force: true });
+        removed.push(dir);
+      } catch {
+        /* not ours to remove */
+      }
+    }
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * `secrets edit`: $EDITOR on the plaintext in a private folder (memory-backed where the system has one);
+ * writes back only a changed file, keeping unchanged ciphertexts. The folder is removed on every way out:
+ * an error, the editor failing, Ctrl-C, SIGTERM, SIGHUP (a closed terminal or SSH session) and SIGQUIT;
+ * one left by a killed run (kill -9) is removed at the next edit, which says so.
+ */
+export async function editFile(
+  path: string,
+  ctx: SecretsContext,
+): Promise<{ changed: boolean; removedStale: string[] }> {
   const file = resolve(ctx.cwd, path);
+  const roots = editRoots(ctx.env);
+  const removedStale = removeStaleEditDirs(roots);
   const enc = readDocument(read(file), formatOf(file), file);
   const reuse: Reuse = new Map();
   const { plain, dataKey } = await decryptDocument(enc, findIdentities(ctx.env), file, reuse);
   const before = documentBytes(plain);
   const editor = ctx.env.SOPS_EDITOR || ctx.env.EDITOR || "vi";
-  const dir = mkdtempSync(join(tmpdir(), "slipway-edit-"));
+  const dir = mkdtempSync(join(roots[0]!, `${EDIT_PREFIX}${process.pid}-`));
   const tmp = join(dir, basename(file));
-  // The editor takes Ctrl-C; slipway must survive it to remove the plaintext.
-  const ignore = () => {};
-  process.on("SIGINT", ignore);
-  process.on("SIGTERM", ignore);
+  // The editor takes Ctrl-C; slipway must outlive every catchable signal to remove the plaintext.
+  let received: NodeJS.Signals | undefined;
+  const hold = (sig: NodeJS.Signals) => (received ??= sig);
+  for (const sig of EDIT_SIGNALS) process.on(sig, hold);
   try {
     writeFileSync(tmp, before, { mode: 0o600 });
-    const r = spawnSync("sh", ["-c", `${editor} "$1"`, "slipway-edit", tmp], {
-      stdio: "inherit",
-      env: ctx.env as NodeJS.ProcessEnv,
+    // Run asynchronously, so a signal that comes while the editor is open is handled at once.
+    const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((done) => {
+      const p = spawn("sh", ["-c", `${editor} "$1"`, "slipway-edit", tmp], {
+        stdio: "inherit",
+        env: ctx.env as NodeJS.ProcessEnv,
+      });
+      p.on("error", () => done({ status: 127, signal: null }));
+      p.on("close", (status, signal) => done({ status, signal }));
     });
+    if (received && received !== "SIGINT") {
+      throw new SlipwayError({
+        code: "validation",
+        message: `interrupted by ${received}; the plaintext copy was removed and the file is unchanged`,
+        file,
+      });
+    }
     if (r.status !== 0) {
       throw new SlipwayError({
         code: "validation",
@@ -201,15 +286,14 @@ export async function editFile(path: string, ctx: SecretsContext): Promise<{ cha
       });
     }
     const after = readFileSync(tmp);
-    if (after.equals(before)) return { changed: false };
+    if (after.equals(before)) return { changed: false, removedStale };
     const edited = readDocument(enc.format === "binary" ? after : after.toString("utf8"), enc.format, file);
     // Same data key, recipients and rules; unchanged values keep their ciphertext.
     writeFileAtomic(file, writeDocument(await encryptLike(enc, edited, file, { dataKey, reuse })));
-    return { changed: true };
+    return { changed: true, removedStale };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    process.off("SIGINT", ignore);
-    process.off("SIGTERM", ignore);
+    for (const sig of EDIT_SIGNALS) process.off(sig, hold);
   }
 }
 
