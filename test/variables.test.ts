@@ -172,6 +172,8 @@ describe("variable check (HashiCorp's HCL parser, @cdktf/hcl2json)", () => {
     const r = run(dir, "plan", "-s", "deploy/prod", "--dry-run");
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/app\s+terraform\s+failed/);
-    expect(r.stderr).toMatch(/error: app failed; see \.slipway\/logs\/deploy-prod\/app\.log/);
+    expect(r.stderr).toMatch(
+      /error: app failed: variable check: .*\n {2}log: \.slipway\/logs\/deploy-prod\/app\.log/,
+    );
   });
 });
