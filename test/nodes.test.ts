@@ -294,7 +294,8 @@ describe("slipway config get / set", () => {
     expect(r.status, r.stderr).toBe(0);
     let text = readFileSync(stackFile(dir), "utf8");
     expect(text).toContain("version: v1.32.0+k3s1");
-    expect(text).toContain('owner: "me" # keep this comment');
+    // Bytes outside the changed line stay as they were, spacing before a comment included.
+    expect(text).toContain('owner: "me"   # keep this comment');
     expect(text).toContain("# the attic Pi");
     const zone = await setConfig(engineAt(dir), "deploy/lab", "labels.zone", "loft", { scope: "pi-3" });
     expect(zone.files).toEqual([stackFile(dir)]);
@@ -305,6 +306,160 @@ describe("slipway config get / set", () => {
     expect(readFileSync(stackFile(dir), "utf8")).toBe(text);
     expect(getConfig(engineAt(dir), "deploy/lab", "labels", { scope: "pi-3" })).toEqual({
       "pi-3": { zone: "loft" },
+    });
+  });
+});
+
+describe("config set stays in its stack, with a minimal diff", () => {
+  /** Two stacks sharing a catalog that sets the version through a template and the CNI literally. */
+  function twoStacks() {
+    const catalog = `# Shared by dev and prod.
+vars:
+  k3s_version: v1.31.4+k3s1
+components:
+  ansible:
+    k3s:
+      vars:
+        cluster:
+          version: "{{ .vars.k3s_version }}"
+          cni: flannel
+          token: {sops_file: secrets/token.enc.yaml}
+`;
+    const stack = (name: string, ip: string) => `# The ${name} cluster.
+import:
+  - catalog/k3s
+vars:
+  stage: ${name}
+components:
+  ansible:
+    k3s:
+      vars:
+        cluster:
+          api_endpoint: ${ip}
+        nodes:
+          - {name: ${name}-1, address: ${ip}, role: server, ssh: {user: pi}, host_vars: {authorized: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyThatIsLongEnoughToBeWrappedByAReflowingWriter ops@${name}"}}
+          - {name: ${name}-2, address: ${ip.replace(/1$/, "2")}, role: agent}
+`;
+    return writeRepo({
+      "slipway.yaml": "stacks: {included_paths: ['deploy/*'], name_pattern: '{stage}'}\n",
+      "stacks/catalog/k3s.yaml": catalog,
+      "stacks/deploy/dev.yaml": stack("dev", "10.0.1.1"),
+      "stacks/deploy/prod.yaml": stack("prod", "10.0.2.1"),
+    });
+  }
+  const read = (dir: string, rel: string) => readFileSync(join(dir, rel), "utf8");
+  /** The lines of `after` that are not in `before`, and the other way round: a line diff. */
+  const changedLines = (before: string, after: string) => {
+    const a = before.split("\n");
+    const b = after.split("\n");
+    return { removed: a.filter((l) => !b.includes(l)), added: b.filter((l) => !a.includes(l)) };
+  };
+
+  it("a value from a shared catalog is overridden in the stack's own manifest; the other stack and the catalog keep theirs", () => {
+    const dir = twoStacks();
+    const [catalog, prodBefore] = [
+      read(dir, "stacks/catalog/k3s.yaml"),
+      read(dir, "stacks/deploy/prod.yaml"),
+    ];
+    const r = slipway(dir, ["config", "set", "cluster.cni", "cilium", "-s", "prod"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('set cluster.cni = "cilium" in stacks/deploy/prod.yaml');
+    expect(read(dir, "stacks/catalog/k3s.yaml")).toBe(catalog);
+    expect(changedLines(prodBefore, read(dir, "stacks/deploy/prod.yaml"))).toEqual({
+      removed: [],
+      added: ["          cni: cilium"],
+    });
+    expect(getConfig(engineAt(dir), "prod", "cluster.cni")).toBe("cilium");
+    expect(getConfig(engineAt(dir), "dev", "cluster.cni")).toBe("flannel");
+    // The next set edits that override in place: one line changes.
+    const again = read(dir, "stacks/deploy/prod.yaml");
+    expect(slipway(dir, ["config", "set", "cluster.cni", "calico", "-s", "prod"]).status).toBe(0);
+    expect(changedLines(again, read(dir, "stacks/deploy/prod.yaml"))).toEqual({
+      removed: ["          cni: cilium"],
+      added: ["          cni: calico"],
+    });
+  });
+
+  it("a one-label change touches one line: the long ssh key is not wrapped, nothing reflows", () => {
+    const dir = twoStacks();
+    const before = read(dir, "stacks/deploy/dev.yaml");
+    const r = slipway(dir, ["config", "set", "labels.zone", "attic", "--scope", "dev-1", "-s", "dev"]);
+    expect(r.status, r.stderr).toBe(0);
+    const { removed, added } = changedLines(before, read(dir, "stacks/deploy/dev.yaml"));
+    expect(removed).toHaveLength(1);
+    expect(added).toEqual([removed[0]!.replace(/\}$/, ", labels: {zone: attic}}")]);
+  });
+
+  it("a template is replaced only with --force; --in writes a shared file deliberately and says which stacks changed", () => {
+    const dir = twoStacks();
+    const catalog = read(dir, "stacks/catalog/k3s.yaml");
+    const refused = slipway(dir, [
+      "config",
+      "set",
+      "cluster.version",
+      "v1.32.0+k3s1",
+      "-s",
+      "prod",
+      "--in",
+      "stacks/catalog/k3s.yaml",
+    ]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'vars.cluster.version is the template "{{ .vars.k3s_version }}" in stacks/catalog/k3s.yaml; setting it replaces the template with a literal',
+    );
+    expect(read(dir, "stacks/catalog/k3s.yaml")).toBe(catalog);
+    const forced = slipway(dir, [
+      "config",
+      "set",
+      "cluster.version",
+      "v1.32.0+k3s1",
+      "-s",
+      "prod",
+      "--in",
+      "stacks/catalog/k3s.yaml",
+      "--force",
+    ]);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain("note: this changed stacks dev too");
+    expect(changedLines(catalog, read(dir, "stacks/catalog/k3s.yaml"))).toEqual({
+      removed: ['          version: "{{ .vars.k3s_version }}"'],
+      added: ['          version: "v1.32.0+k3s1"'],
+    });
+    // Without --in, the override goes to the stack's own manifest and leaves the template alone.
+    const own = slipway(dir, ["config", "set", "cluster.version", "v1.33.0+k3s1", "-s", "dev"]);
+    expect(own.status, own.stderr).toBe(0);
+    expect(getConfig(engineAt(dir), "dev", "cluster.version")).toBe("v1.33.0+k3s1");
+    expect(getConfig(engineAt(dir), "prod", "cluster.version")).toBe("v1.32.0+k3s1");
+  });
+
+  it("a value only a shared file decides (its overrides section) is refused, naming the file and the stacks", () => {
+    const dir = twoStacks();
+    writeFileSync(
+      join(dir, "stacks/catalog/k3s.yaml"),
+      read(dir, "stacks/catalog/k3s.yaml") + "overrides:\n  vars:\n    cluster:\n      cni: flannel\n",
+    );
+    const prod = read(dir, "stacks/deploy/prod.yaml");
+    const r = slipway(dir, ["config", "set", "cluster.cni", "cilium", "-s", "prod"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /vars\.cluster\.cni of stack "prod" is decided in stacks\/catalog\/k3s\.yaml \(shared by stacks (dev, prod|prod, dev)\).*nothing was written/,
+    );
+    expect(r.stderr).toContain("--in stacks/catalog/k3s.yaml");
+    expect(read(dir, "stacks/deploy/prod.yaml")).toBe(prod);
+  });
+
+  it("config get of an unknown key is an error with the closest key, not null", () => {
+    const dir = twoStacks();
+    const r = slipway(dir, ["config", "get", "cluster.verison", "-s", "prod"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error: unknown key cluster.verison (did you mean cluster.version?)");
+    const node = slipway(dir, ["config", "get", "lables", "--scope", "all", "-s", "prod"]);
+    expect(node.status).toBe(2);
+    expect(node.stderr).toContain("(did you mean labels?)");
+    // A known key that is not set is null; a free-form map takes any key.
+    expect(getConfig(engineAt(dir), "prod", "cluster.airgap_dir")).toBeNull();
+    expect(getConfig(engineAt(dir), "prod", "labels.anything", { scope: "prod-1" })).toEqual({
+      "prod-1": null,
     });
   });
 });

@@ -1,6 +1,9 @@
 // List edits that keep every other byte of the file (src/nodes/yaml-splice.ts): the fast places from
 // js-yaml's node events, and the shapes where the result check sends the edit to `yaml`'s exact ranges.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { setInText } from "../src/nodes/yaml-set.js";
 import { appendToList, findByName, listAt, removeFromList } from "../src/nodes/yaml-splice.js";
 import { listItemSpans } from "../src/yaml/parse.js";
 
@@ -126,5 +129,69 @@ describe("list edits", () => {
       { name: "b" },
     ]);
     expect(listAt(removeFromList(flow, file, path, "a").text, file, path)).toEqual([]);
+  });
+});
+
+describe("setInText: one value set as a splice (src/nodes/yaml-set.ts)", () => {
+  const keyArb = fc.constantFrom("a", "b", "cluster", "version", "zone", "labels");
+  const scalarArb = fc.oneof(
+    fc.constantFrom("v1.31.4+k3s1", "attic", "x y", "yes", "", "{{ .vars.v }}", "a: b", "#x"),
+    fc.integer({ min: -5, max: 500 }),
+    fc.boolean(),
+  );
+  /** A nested block map with comments, written by hand-ish rules so the text is not what `yaml` would write. */
+  const docArb = fc.dictionary(
+    keyArb,
+    fc.oneof(scalarArb, fc.dictionary(keyArb, scalarArb, { minKeys: 1, maxKeys: 3 })),
+    { minKeys: 1, maxKeys: 4 },
+  );
+  const write = (v: Record<string, unknown>, indent = ""): string =>
+    Object.entries(v)
+      .map(([k, x]) =>
+        x !== null && typeof x === "object"
+          ? `${indent}${k}:   # ${k} section\n${write(x as Record<string, unknown>, indent + "    ")}`
+          : `${indent}${k}: ${JSON.stringify(x)}    # keep me\n`,
+      )
+      .join("");
+
+  it("sets exactly the value: the file parses to the old document with it set, and no other line changes", () => {
+    fc.assert(
+      fc.property(docArb, fc.array(keyArb, { minLength: 1, maxLength: 3 }), scalarArb, (doc, path, value) => {
+        const text = `# top comment\n${write(doc)}`;
+        let out: string;
+        try {
+          out = setInText(text, file, path, value);
+        } catch {
+          // A path through a scalar cannot be set; that must be the only refusal.
+          let cur: unknown = doc;
+          for (const k of path.slice(0, -1)) {
+            if (cur === null || typeof cur !== "object") return;
+            cur = (cur as Record<string, unknown>)[k];
+          }
+          expect(cur !== undefined && (cur === null || typeof cur !== "object")).toBe(true);
+          return;
+        }
+        const expected = structuredClone(doc) as Record<string, unknown>;
+        let cur = expected;
+        for (const k of path.slice(0, -1)) {
+          if (!cur[k] || typeof cur[k] !== "object") cur[k] = {};
+          cur = cur[k] as Record<string, unknown>;
+        }
+        cur[path.at(-1)!] = value;
+        expect(parseDocument(out).toJS()).toEqual(expected);
+        // Setting a scalar or a new key: every line of the old text is still there but at most one (the
+        // changed line); lines are only added. (A whole map replaced by a scalar may reflow.)
+        const old = path.reduce<unknown>(
+          (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+          doc,
+        );
+        if (old !== null && typeof old === "object") return;
+        const before = text.split("\n");
+        const after = new Set(out.split("\n"));
+        expect(before.filter((l) => !after.has(l)).length).toBeLessThanOrEqual(1);
+        expect(out.startsWith("# top comment\n")).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { parse as parseYamlValue } from "yaml";
 import { SlipwayError } from "../core/errors.js";
 import { getConfig, setConfig } from "../nodes/config.js";
@@ -198,12 +198,19 @@ export function configGetCommand(c: CommandContext): CommandResult {
 export async function configSetCommand(c: CommandContext): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
   const value: unknown = parseYamlValue(c.args[1]!);
-  const opts = { scope: str(c.flags.scope), component: str(c.flags.component) };
+  const into = str(c.flags.in);
+  const opts = {
+    scope: str(c.flags.scope),
+    component: str(c.flags.component),
+    ...(into ? { in: resolve(c.cwd, into) } : {}),
+    force: c.flags.force === true,
+  };
   const r = await setConfig(engine, requireStack(c), c.args[0]!, value, opts);
   return {
     notes: [
       ...notes,
       `set ${r.key} = ${JSON.stringify(r.value)} in ${r.files.map((f) => relative(c.cwd, f)).join(", ")}`,
+      ...(r.alsoChanged.length ? [`note: this changed stacks ${r.alsoChanged.join(", ")} too`] : []),
     ],
   };
 }

@@ -22,6 +22,8 @@ export function keysAt(schema: z.ZodType, path: DocPath): string[] {
   let s = objectOption(unwrap(schema));
   for (const seg of path) {
     if (s instanceof z.ZodRecord) s = objectOption(unwrap(s.valueType as z.ZodType));
+    else if (s instanceof z.ZodArray && typeof seg === "number")
+      s = objectOption(unwrap(s.element as z.ZodType));
     else if (s instanceof z.ZodObject) {
       const next = (s.shape as Record<string, z.ZodType>)[String(seg)];
       if (!next) return [];

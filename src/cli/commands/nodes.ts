@@ -95,7 +95,8 @@ export const NODE_COMMANDS: CommandDef[] = [
   }),
   defineCommand({
     words: ["config", "set"],
-    summary: "Change a cluster or node var in the file that defines it, validated before the write",
+    summary:
+      "Change a cluster or node var for one stack: in its own file, or as an override in its own manifest; tried before the write",
     args: [
       { name: "key", description: "Dotted key", required: true },
       { name: "value", description: "The value, read as YAML (true, 3, [a, b])", required: true },
@@ -103,6 +104,12 @@ export const NODE_COMMANDS: CommandDef[] = [
     flags: {
       ...NODE_FLAGS,
       scope: { type: "string", description: "all | servers | agents | <node>", value: "SCOPE" },
+      in: {
+        type: "string",
+        description: "Write into this file, even when other stacks share it (they change too)",
+        value: "FILE",
+      },
+      force: { type: "boolean", description: "Replace a {{ … }} template with the literal value" },
     },
     examples: [
       "slipway config set cluster.version v1.31.5+k3s1 -s pve-prod",
