@@ -310,6 +310,46 @@ describe("slipway config get / set", () => {
   });
 });
 
+describe("node remove refuses what would take the cluster down, unless --force", () => {
+  const three = STACK.replace(
+    "          - {name: pi-3, address: 10.0.0.13, role: agent}\n",
+    "          - {name: pi-3, address: 10.0.0.13, role: agent}\n          - {name: pi-4, address: 10.0.0.14, role: server}\n          - {name: pi-5, address: 10.0.0.15, role: server}\n",
+  );
+  it("the API endpoint and the last server", () => {
+    const dir = lab();
+    const before = readFileSync(stackFile(dir), "utf8");
+    const r = slipway(dir, ["node", "remove", "pi-1", "-s", "deploy/lab", "--apply"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('removing node "pi-1" from stack "deploy/lab" could take the cluster down');
+    expect(r.stderr).toContain("it is the cluster's API endpoint (cluster.api_endpoint 10.0.0.11)");
+    expect(r.stderr).toContain("it is the last server: no control plane would be left");
+    expect(r.stderr).toContain("hint: pass --force to remove it anyway");
+    // Refused before the playbook ran and before the edit.
+    expect(r.stderr).not.toContain("remove_node.yml");
+    expect(readFileSync(stackFile(dir), "utf8")).toBe(before);
+    // --force passes these checks, never the schema: a cluster with no server is still refused.
+    const forced = slipway(dir, ["node", "remove", "pi-1", "-s", "deploy/lab", "--force"]);
+    expect(forced.status).toBe(1);
+    expect(forced.stderr).toContain("at least one node must have role: server; nothing was written");
+    expect(readFileSync(stackFile(dir), "utf8")).toBe(before);
+  });
+
+  it("the first server, and a server etcd quorum needs; an agent goes without a question", async () => {
+    const dir = lab(three.replace("api_endpoint: 10.0.0.11", "api_endpoint: k3s.lab"));
+    const first = await call(dir, (engine) => removeNode(engine, "deploy/lab", "pi-1"));
+    expect(first.stderr).toContain("it is the first server, which the others joined");
+    const quorum = await call(dir, (engine) => removeNode(engine, "deploy/lab", "pi-5"));
+    expect(quorum.stderr).toContain(
+      "it leaves 2 server(s): embedded etcd then needs every member for quorum",
+    );
+    expect(quorum.stderr).not.toContain("first server");
+    expect((await call(dir, (engine) => removeNode(engine, "deploy/lab", "pi-3"))).status).toBe(0);
+    expect(
+      (await call(dir, (engine) => removeNode(engine, "deploy/lab", "pi-5", { force: true }))).status,
+    ).toBe(0);
+  });
+});
+
 describe("config set stays in its stack, with a minimal diff", () => {
   /** Two stacks sharing a catalog that sets the version through a template and the CNI literally. */
   function twoStacks() {

@@ -4,7 +4,15 @@ import { SlipwayError } from "../core/errors.js";
 import { getConfig, setConfig } from "../nodes/config.js";
 import { addPeers, discover, tailnetPeers } from "../nodes/discover.js";
 import { prepareNodePlaybook, rebuildNode, rebuildPlan, rebuildSummary } from "../nodes/lifecycle.js";
-import { addNode, openNodes, removeNode, requireNode, type NewNode, type NodesView } from "../nodes/nodes.js";
+import {
+  addNode,
+  checkRemoval,
+  openNodes,
+  removeNode,
+  requireNode,
+  type NewNode,
+  type NodesView,
+} from "../nodes/nodes.js";
 import type { StackEngine } from "../stack/engine.js";
 import { parseDuration } from "../workflow/duration.js";
 import type { CommandContext, CommandResult } from "./command.js";
@@ -134,6 +142,8 @@ export async function nodeAddCommand(c: CommandContext): Promise<CommandResult> 
 /** `slipway node remove <name> -s <stack> [--apply]`: with --apply, the node leaves the cluster first. */
 export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResult> {
   const { engine, notes, stack, view, name } = namedNode(c);
+  // Before the playbook too: a node that keeps the cluster up is not drained by accident.
+  checkRemoval(view.config, name, stack, c.flags.force === true);
   let applied: CommandResult = {};
   if (c.flags.apply) {
     // Cordon, drain, delete the Node object, then uninstall — while the node is still in the inventory.
@@ -149,7 +159,7 @@ export async function nodeRemoveCommand(c: CommandContext): Promise<CommandResul
       };
     }
   }
-  const r = await removeNode(engine, stack, name, editOptions(c));
+  const r = await removeNode(engine, stack, name, { ...editOptions(c), force: c.flags.force === true });
   return {
     ...applied,
     notes: [

@@ -193,10 +193,56 @@ export function addNode(engine: StackEngine, stack: string, node: NewNode, opts:
   });
 }
 
-/** Removes a node from the file that defines the stack's nodes. */
-export function removeNode(engine: StackEngine, stack: string, name: string, opts: EditOptions = {}) {
+/**
+ * Why removing a node could take the cluster down, or [] when it cannot: it is the API endpoint, the
+ * first server (the one the others joined, `--cluster-init`), the last server, or a server whose removal
+ * leaves embedded etcd with fewer members than it needs to survive one more failure.
+ */
+export function removalRisks(config: NodesConfig, name: string): string[] {
+  const node = config.nodes.find((n) => n.name === name);
+  if (!node) return [];
+  const risks: string[] = [];
+  const endpoint = config.cluster.api_endpoint;
+  if (endpoint === node.address || endpoint === node.tailscale_ip || endpoint === node.name)
+    risks.push(
+      `it is the cluster's API endpoint (cluster.api_endpoint ${endpoint}): point that at another server first`,
+    );
+  if (node.role !== "server") return risks;
+  const servers = config.nodes.filter((n) => n.role === "server");
+  if (servers[0]?.name === name && servers.length > 1)
+    risks.push(
+      "it is the first server, which the others joined (k3s --cluster-init runs there): move another server first in the list",
+    );
+  const left = servers.length - 1;
+  if (left === 0) risks.push("it is the last server: no control plane would be left");
+  else if (config.cluster.embedded_etcd && servers.length >= 3 && left < 3)
+    risks.push(
+      `it leaves ${left} server(s): embedded etcd then needs every member for quorum, so one more failure stops the API`,
+    );
+  return risks;
+}
+
+/** Refuses a removal with risks unless forced, saying each risk. */
+export function checkRemoval(config: NodesConfig, name: string, stack: string, force: boolean): void {
+  const risks = removalRisks(config, name);
+  if (risks.length === 0 || force) return;
+  throw new SlipwayError({
+    code: "validation",
+    message: `removing node "${name}" from stack "${stack}" could take the cluster down: ${risks.join("; ")}; nothing was changed`,
+    hint: "pass --force to remove it anyway",
+  });
+}
+
+/** Removes a node from the file that defines the stack's nodes (refusing a risky one unless `force`). */
+export function removeNode(
+  engine: StackEngine,
+  stack: string,
+  name: string,
+  opts: EditOptions & { force?: boolean } = {},
+) {
   return editNodes(engine, stack, opts, (text, current, view) => {
     requireNode(current.value as NodeEntry[], name, stack, view.source.file);
+    checkRemoval(view.config, name, stack, opts.force === true);
     return removeFromList(text, view.source.file, view.source.docPath, name, current);
   });
 }

@@ -52,6 +52,10 @@ export const NODE_COMMANDS: CommandDef[] = [
         type: "boolean",
         description: "Run remove_node.yml (cordon, drain, delete the Node, uninstall) before the edit",
       },
+      force: {
+        type: "boolean",
+        description: "Remove the API endpoint, the first or last server, or one etcd quorum needs, anyway",
+      },
       "dry-run": APPLY_DRY_RUN,
     },
     load: async () => (await import("../nodes.js")).nodeRemoveCommand,
