@@ -107,10 +107,10 @@ const text = fc.oneof(
 
 describe("engine robustness (property)", () => {
   const dir = writeRepo({ "slipway.yaml": 'stacks:\n  included_paths: ["deploy/*"]\n' });
-  it("resolves or raises SlipwayError for random and mutated manifests", () => {
+  it("resolves or raises SlipwayError for random and mutated manifests", async () => {
     const seen = { ok: 0, error: 0 };
-    fc.assert(
-      fc.property(fc.tuple(text, text, text, text), ([one, two, a, b]) => {
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(text, text, text, text), async ([one, two, a, b]) => {
         rmSync(join(dir, "stacks"), { recursive: true, force: true });
         for (const [rel, body] of [
           ["deploy/one.yaml", one],
@@ -130,7 +130,7 @@ describe("engine robustness (property)", () => {
           outcome = "error";
         }
         seen[outcome]++;
-        const report = validateRepository(engineAt(dir));
+        const report = await validateRepository(engineAt(dir));
         // validate and describe agree on whether the repository is usable
         if (outcome === "error") expect(report.errors.length).toBeGreaterThan(0);
         for (const e of report.errors) expect(e).toBeInstanceOf(SlipwayError);

@@ -151,7 +151,7 @@ describe("bad input", () => {
     expect(error.hint).toMatch(/gomplate/);
   });
 
-  it("validate stacks reports every finding, not only the first", () => {
+  it("validate stacks reports every finding, not only the first", async () => {
     const dir = writeRepo({
       "slipway.yaml": config,
       "stacks/deploy/a.yaml": "vars: [1]\n",
@@ -159,7 +159,7 @@ describe("bad input", () => {
       "stacks/deploy/c.yaml": "components:\n  terraform:\n    x:\n      metadata: {inherits: [nope]}\n",
       "stacks/deploy/d.yaml": "settings: 3\nenv: [x]\n",
     });
-    const report = validateRepository(engineAt(dir));
+    const report = await validateRepository(engineAt(dir));
     const found = report.errors.map((e) => `${e.code}@${e.file!.slice(dir.length + 1)}:${e.line}`).sort();
     expect(found).toEqual([
       "import@stacks/deploy/b.yaml:1",
@@ -170,7 +170,7 @@ describe("bad input", () => {
     ]);
   });
 
-  it("a tag slipway does not implement is an error at its place, in a stack and in an !include'd file", () => {
+  it("a tag slipway does not implement is an error at its place, in a stack and in an !include'd file", async () => {
     const { dir, error } = errorFor({
       "stacks/deploy/a.yaml":
         "components:\n  terraform:\n    app:\n      vars:\n        api_key: !store secrets/api key\n",
@@ -188,26 +188,26 @@ describe("bad input", () => {
     });
     expect(included.error.message).toContain("unknown YAML tag !madeup");
     // validate stacks, the CI gate, reports it too.
-    const report = validateRepository(engineAt(dir));
+    const report = await validateRepository(engineAt(dir));
     expect(report.errors.map((e) => [e.line, e.message])).toContainEqual([
       5,
       "YAML tag !store is an Atmos function slipway does not implement yet",
     ]);
   });
 
-  it("validate stacks finding no stacks at all is an error, not a pass", () => {
+  it("validate stacks finding no stacks at all is an error, not a pass", async () => {
     const none = writeRepo({ "slipway.yaml": config });
-    const empty = validateRepository(engineAt(none));
+    const empty = await validateRepository(engineAt(none));
     expect(empty.errors.map((e) => e.message)).toEqual([
       `no stacks found: ${join(none, "stacks")} holds no manifests`,
     ]);
     const elsewhere = writeRepo({ "slipway.yaml": config, "stacks/other/a.yaml": "vars: {a: 1}\n" });
-    expect(validateRepository(engineAt(elsewhere)).errors[0]!.message).toMatch(
+    expect((await validateRepository(engineAt(elsewhere))).errors[0]!.message).toMatch(
       /^no stacks found: none of the 1 manifest\(s\) under .* is a stack \(stacks\.included_paths: deploy\/\*\)$/,
     );
   });
 
-  it("keys slipway does not know are warnings at their place with the closest known key; Atmos-only sections say so", () => {
+  it("keys slipway does not know are warnings at their place with the closest known key; Atmos-only sections say so", async () => {
     const dir = writeRepo({
       "slipway.yaml": config,
       "stacks/deploy/a.yaml": [
@@ -226,7 +226,7 @@ describe("bad input", () => {
         "",
       ].join("\n"),
     });
-    const report = validateRepository(engineAt(dir));
+    const report = await validateRepository(engineAt(dir));
     expect(report.errors.map((e) => e.message)).toEqual([
       'terraform component "app" in stack "deploy/a" uses folder "app", which does not exist',
     ]);
@@ -243,7 +243,7 @@ describe("bad input", () => {
     ]);
   });
 
-  it("an unknown key anywhere a section has fixed keys is reported at its line (property)", () => {
+  it("an unknown key anywhere a section has fixed keys is reported at its line (property)", async () => {
     const known = new Set([
       "vars",
       "settings",
@@ -260,8 +260,8 @@ describe("bad input", () => {
       "remote_state_backend_type",
     ]);
     const key = fc.stringMatching(/^[a-z][a-z_]{2,10}$/).filter((k) => !known.has(k));
-    fc.assert(
-      fc.property(key, fc.constantFrom("top", "type", "component", "metadata"), (k, where) => {
+    await fc.assert(
+      fc.asyncProperty(key, fc.constantFrom("top", "type", "component", "metadata"), async (k, where) => {
         const lines =
           where === "top"
             ? [`${k}: 1`, "vars: {a: 1}"]
@@ -271,7 +271,7 @@ describe("bad input", () => {
                 ? ["components:", "  terraform:", "    app:", `      ${k}: 1`]
                 : ["components:", "  terraform:", "    app:", "      metadata:", `        ${k}: 1`];
         const dir = writeRepo({ "slipway.yaml": config, "stacks/deploy/a.yaml": lines.join("\n") + "\n" });
-        const found = validateRepository(engineAt(dir)).warnings.filter((w) => w.message.includes(k));
+        const found = (await validateRepository(engineAt(dir))).warnings.filter((w) => w.message.includes(k));
         expect(found.map((w) => w.line)).toEqual([lines.findIndex((l) => l.includes(`${k}:`)) + 1]);
       }),
       { numRuns: 60 },

@@ -31,9 +31,9 @@ describe("the library API", () => {
     expect(engine.origin("pve-prod", "k3s-cluster", ["vars", "no_such_var"])).toBeUndefined();
   });
 
-  it("validates a repository with the component types' rules", () => {
+  it("validates a repository with the component types' rules", async () => {
     const { engine } = slipway.openStacks({ cwd: homelab, env: {} });
-    const report = slipway.validateRepository(engine);
+    const report = await slipway.validateRepository(engine);
     expect(report.errors).toEqual([]);
     expect(report.checked.components).toBeGreaterThan(5);
   });

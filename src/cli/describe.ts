@@ -1,5 +1,5 @@
 import type { CommandContext, CommandResult } from "./command.js";
-import { componentTypes, listFlag, openEngine, requireStack } from "./open-engine.js";
+import { componentTypes, listFlag, openEngine, requireStack, stackWarnings } from "./open-engine.js";
 import { formatWithProvenance, mapChunks, outputFormat } from "./output.js";
 import type { InputRecord } from "../core/inputs.js";
 
@@ -7,6 +7,7 @@ import type { InputRecord } from "../core/inputs.js";
 export function describeComponentCommand(ctx: CommandContext): CommandResult {
   const { engine, notes } = openEngine(ctx);
   const stack = requireStack(ctx);
+  notes.push(...stackWarnings(ctx, engine, stack));
   const [component] = ctx.args as [string];
   const type = componentTypes(ctx.flags.type, "--type")?.[0];
   const resolved = engine.resolveComponent(stack, component, type);

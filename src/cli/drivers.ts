@@ -1,8 +1,9 @@
 import { relative } from "node:path";
+import { checkComponent } from "../components/check-component.js";
 import { dataOf, executeRun, prepareRun, type ReadyRun } from "../components/run.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { openEngine, requireStack } from "./open-engine.js";
+import { openEngine, requireStack, stackWarnings } from "./open-engine.js";
 import { formatError, formatWarning } from "./output.js";
 
 /**
@@ -16,10 +17,20 @@ export function driverCommand(
   return async (c: CommandContext): Promise<CommandResult> => {
     const [action, component] = c.args as [string, string];
     const { engine, notes } = openEngine(c);
-    const resolved = engine.resolveComponent(requireStack(c), component, type);
+    const stack = requireStack(c);
+    notes.push(...stackWarnings(c, engine, stack));
+    const resolved = engine.resolveComponent(stack, component, type);
     // A data action (the ansible inventory) prints, it runs no tool.
     const shown = dataOf(resolved, action);
     if (shown) return { ...shown, notes };
+    // Validate first, as Atmos does: settings.validation schemas and policies, the built-in schema.
+    const checked = await checkComponent(engine, resolved, c.env, "run", { variables: false });
+    notes.push(...checked.warnings.map((w) => formatWarning(w, c.cwd)));
+    if (checked.errors.length > 0)
+      return {
+        notes: [...notes, ...checked.errors.map((e) => formatError(e, c.cwd)), "nothing ran"],
+        exitCode: 1,
+      };
     const ready = await prepareRun({
       engine,
       component: resolved,

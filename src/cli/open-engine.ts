@@ -20,6 +20,17 @@ export function openEngine(
   return { engine, notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)) };
 }
 
+/** The stack's manifest warnings (unknown keys, Atmos-only sections), formatted: every command on a stack shows them. */
+export function stackWarnings(ctx: CommandContext, engine: StackEngine, stack: string): string[] {
+  try {
+    return engine.warningsOf(stack).map((w) => formatWarning(w, ctx.cwd));
+  } catch (e) {
+    // An unknown stack is reported by the command itself, with its own hint.
+    if (e instanceof SlipwayError) return [];
+    throw e;
+  }
+}
+
 /** `-s STACK`, required. */
 export function requireStack(ctx: CommandContext): string {
   const s = ctx.flags.stack;

@@ -2,12 +2,13 @@ import { join, relative, resolve } from "node:path";
 import { renderStack } from "../components/kubernetes/render.js";
 import { applyTree, treeChanges } from "../components/kubernetes/tree.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { openEngine, requireStack } from "./open-engine.js";
+import { openEngine, requireStack, stackWarnings } from "./open-engine.js";
 
 /** `slipway render -s <stack> [--out DIR] [--check]` */
 export async function renderCommand(c: CommandContext): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
   const stack = requireStack(c);
+  notes.push(...stackWarnings(c, engine, stack));
   const out =
     typeof c.flags.out === "string" ? resolve(c.cwd, c.flags.out) : join(engine.config.basePath, "gitops");
   const rendered = renderStack(engine, stack);

@@ -3,13 +3,14 @@ import { runStack, type ComponentRun, type StackAction } from "../components/sta
 import { INTERRUPTED } from "../exec/spawn.js";
 import { SlipwayError } from "../core/errors.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { openEngine, requireStack } from "./open-engine.js";
+import { openEngine, requireStack, stackWarnings } from "./open-engine.js";
 import { formatWarning, textTable } from "./output.js";
 import { liveProgress, plainProgress } from "./progress.js";
 
 async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
   const { engine, notes } = openEngine(c);
   const stack = requireStack(c);
+  notes.push(...stackWarnings(c, engine, stack));
   const parallelism = c.flags.parallelism === undefined ? 4 : Number(c.flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1)
     throw new SlipwayError({ code: "usage", message: "--parallelism must be a whole number of at least 1" });

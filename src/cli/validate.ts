@@ -10,9 +10,9 @@ import { openEngine, requireStack } from "./open-engine.js";
 import { formatError, formatWarning } from "./output.js";
 
 /** `slipway validate stacks` — every finding, exit 1 when there is any. */
-export function validateStacksCommand(ctx: CommandContext): CommandResult {
+export async function validateStacksCommand(ctx: CommandContext): Promise<CommandResult> {
   const { engine } = openEngine(ctx);
-  const found = validateRepository(engine);
+  const found = await validateRepository(engine, ctx.env);
   // --strict: every warning fails the run as an error would, with its place.
   const report =
     ctx.flags.strict === true

@@ -5,6 +5,7 @@ import { placed } from "../core/place.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 import { INTERRUPTED } from "../exec/spawn.js";
+import { checkComponent } from "./check-component.js";
 import { dryRunText } from "./component-type.js";
 import { REGISTRY } from "./registry.js";
 import { executeRun, prepareRun, type ReadyRun } from "./run.js";
@@ -216,6 +217,19 @@ export async function runStack(
         opts.progress({ ...about, state: "failed", note: reason, ms: run.ms });
         return run;
       };
+      // Validate first, as Atmos does: settings.validation schemas and policies, the built-in schema.
+      try {
+        const checked = await checkComponent(engine, c, opts.env, "run", { variables: false });
+        warnings = checked.warnings;
+        if (checked.errors.length > 0)
+          return fail(
+            checked.errors.map((e) => `${placedError(e)}${e.hint ? `\n  hint: ${e.hint}` : ""}`),
+            `validation: ${checked.errors[0]!.message}`,
+          );
+      } catch (e) {
+        if (!(e instanceof SlipwayError)) throw e;
+        return fail([placedError(e)], placedError(e));
+      }
       let ready: ReadyRun;
       try {
         ready = await prepareRun({
@@ -228,7 +242,7 @@ export async function runStack(
         if (!(e instanceof SlipwayError)) throw e;
         return fail([placedError(e)], placedError(e));
       }
-      warnings = ready.warnings;
+      warnings = [...warnings, ...ready.warnings];
       // The variable check runs before anything, dry run included: a required variable the stack does
       // not set fails the component here instead of in the tool.
       if (ready.errors.length > 0) {

@@ -8,6 +8,7 @@ import { builtinVarsSchema } from "./registry.js";
 import type { StackEngine } from "../stack/engine.js";
 import { isMap } from "../yaml/markers.js";
 import type { ResolvedComponent } from "../stack/types.js";
+import type { ComponentTypeName } from "../schema/cli-config.js";
 
 export interface ComponentFinding {
   /** Which check: the name under settings.validation, or "builtin". */
@@ -50,8 +51,9 @@ export async function validateComponent(
   engine: StackEngine,
   stack: string,
   component: string,
+  type?: ComponentTypeName,
 ): Promise<ComponentValidation> {
-  const c = engine.resolveComponent(stack, component);
+  const c = engine.resolveComponent(stack, component, type);
   const checks: string[] = [];
   const findings: ComponentFinding[] = [];
   const policies: OpaPolicy[] = [];

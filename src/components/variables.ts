@@ -127,6 +127,8 @@ function lineOf(text: string, what: string | RegExp): number {
 export interface VariableReport {
   errors: SlipwayError[];
   warnings: Warning[];
+  /** The vars the module does not declare (each also a warning), with the closest declared name. */
+  undeclared: { name: string; near?: string; warning: Warning }[];
 }
 
 /**
@@ -155,16 +157,17 @@ export function checkVariables(
           hint: `set vars.${d.name} for this component in the stack, or give the variable a default`,
         }),
     );
-  const warnings = Object.keys(c.vars)
+  const undeclared = Object.keys(c.vars)
     .filter((k) => !names.has(k))
     .map((k) => {
       const near = closestName(k, [...names]);
-      return {
+      const warning: Warning = {
         ...placeOf(k),
         message: `vars.${k} is set for ${what}, but ${folder} declares no variable "${k}"${near ? ` (did you mean "${near}"?)` : ""}`,
       };
+      return { name: k, ...(near ? { near } : {}), warning };
     });
-  return { errors, warnings };
+  return { errors, warnings: undeclared.map((u) => u.warning), undeclared };
 }
 
 /** The variable check of one resolved component, or undefined when its type has no variable files. */

@@ -1,6 +1,9 @@
+import { checkComponent } from "../components/check-component.js";
 import { defaultCommands, REGISTRY } from "../components/registry.js";
+import { SlipwayError } from "../core/errors.js";
+import type { Warning } from "../core/place.js";
 import { findConfigFile, loadConfig } from "../config/load-config.js";
-import type { CliConfig } from "../schema/cli-config.js";
+import { COMPONENT_TYPES, type CliConfig } from "../schema/cli-config.js";
 import { StackEngine } from "../stack/engine.js";
 import { Inputs, recordEnv, type InputRecord } from "../core/inputs.js";
 import { validateStacks, type ValidationReport } from "../stack/validate.js";
@@ -32,7 +35,71 @@ export function loadStacksConfig(file: string, env: Record<string, string | unde
   return loadConfig(file, env, new Inputs(), defaultCommands);
 }
 
-/** `validate stacks` with the component types' folder rules: every finding in every file and stack. */
-export function validateRepository(engine: StackEngine): ValidationReport {
-  return validateStacks(engine, (type) => REGISTRY[type].folder.required);
+/**
+ * `validate stacks`, the CI gate: every finding in every file and stack — the manifests, the stacks they
+ * make, each component's folder, and then each component's own checks (settings.validation schemas and
+ * OPA policies, the built-in schema, the module variable check). A fault several stacks share (a catalog
+ * both import) is reported once, at its place, naming the stacks.
+ */
+export async function validateRepository(
+  engine: StackEngine,
+  env: Record<string, string | undefined> = {},
+): Promise<ValidationReport> {
+  const report = validateStacks(engine, (type) => REGISTRY[type].folder.required);
+  const errors = [...report.errors];
+  const warnings = [...report.warnings];
+  if (errors.length === 0) {
+    for (const [stack, entry] of engine.stacks()) {
+      for (const type of COMPONENT_TYPES) {
+        for (const name of entry.componentNames(type)) {
+          try {
+            const c = engine.resolveComponent(stack, name, type);
+            if (c.metadata.enabled === false) continue;
+            const r = await checkComponent(engine, c, env, "gate");
+            errors.push(...r.errors);
+            warnings.push(...r.warnings);
+          } catch (e) {
+            if (!(e instanceof SlipwayError)) throw e;
+            errors.push(e);
+          }
+        }
+      }
+    }
+  }
+  return { ...report, errors: oncePerFault(errors), warnings: oncePerWarning(warnings) };
+}
+
+/** `stack "x"` in a message: the part that differs when one fault shows through several stacks. */
+const STACK_IN_MESSAGE = /stack "([^"]*)"/g;
+
+/** Errors at the same place with the same message but for the stack, as one that names every stack. */
+function oncePerFault(errors: SlipwayError[]): SlipwayError[] {
+  const groups = new Map<string, { first: SlipwayError; stacks: string[] }>();
+  for (const e of errors) {
+    const key = `${e.file}:${e.line}:${e.col}:${e.message.replace(STACK_IN_MESSAGE, 'stack "*"')}`;
+    const stacks = [...e.message.matchAll(STACK_IN_MESSAGE)].map((m) => m[1]!);
+    const g = groups.get(key);
+    if (g) g.stacks.push(...stacks.filter((s) => !g.stacks.includes(s)));
+    else groups.set(key, { first: e, stacks });
+  }
+  return [...groups.values()].map(({ first, stacks }) =>
+    stacks.length <= 1
+      ? first
+      : new SlipwayError({
+          code: first.code,
+          message: `${first.message} (the same in stacks ${stacks.join(", ")})`,
+          ...(first.file ? { file: first.file, line: first.line, col: first.col } : {}),
+          ...(first.hint ? { hint: first.hint } : {}),
+        }),
+  );
+}
+
+function oncePerWarning(warnings: Warning[]): Warning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.file}:${w.line}:${w.col}:${w.message.replace(STACK_IN_MESSAGE, 'stack "*"')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -4,14 +4,14 @@ import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { flattenImports } from "./imports.js";
 import type { Inputs } from "../core/inputs.js";
-import { MANIFEST_EXTENSIONS, ManifestLoader } from "./loader.js";
+import { MANIFEST_EXTENSIONS, ManifestLoader, manifestWarnings } from "./loader.js";
 import { stripMarkers } from "./merge.js";
 import { StackBuild, type BuildContext } from "./stack-build.js";
 import { placeOf, provenanceOf, sourceOf } from "./provenance.js";
 import { renderStrings } from "./render-strings.js";
 import { StackEntry } from "./stack-entry.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
-import type { Json, ManifestFile, Origin, ResolvedComponent } from "./types.js";
+import type { Json, ManifestFile, Origin, ResolvedComponent, Warning } from "./types.js";
 import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
 
 export { StackEntry } from "./stack-entry.js";
@@ -147,6 +147,18 @@ export class StackEngine {
   }
 
   /** A component resolved in a stack; conflicting definitions across the stack's manifests are an error. */
+  /**
+   * What the files of one stack hold that slipway does not understand (unknown keys, Atmos-only sections),
+   * as warnings at their places: every command that reads a stack shows them, not only `validate stacks`.
+   */
+  warningsOf(stackName: string): Warning[] {
+    const files = new Map<string, ManifestFile>();
+    for (const b of this.stack(stackName).builds) for (const l of b.layers) files.set(l.file.path, l.file);
+    return [...files.values()].flatMap((f) =>
+      manifestWarnings(f.data, f.text, f.path, this.loader.env, this.config.basePath),
+    );
+  }
+
   resolveComponent(stackName: string, component: string, type?: ComponentTypeName): ResolvedComponent {
     const entry = this.stack(stackName);
     const hits = (type ? [type] : COMPONENT_TYPES).flatMap((t) =>
@@ -327,7 +339,6 @@ function checkSameDefinition(resolved: ResolvedComponent[], builds: StackBuild[]
     throw new SlipwayError({
       code: "conflict",
       message: `component "${c.atmos_component}" is defined differently by ${builds[0]!.top.rel} and ${builds[i + 1]!.top.rel}, which are both stack "${c.atmos_stack}"`,
-      file: builds[i + 1]!.top.path,
       ...builds[i + 1]!.componentPlace(c.component_type, c.atmos_component),
       hint: "define the component in one of them, or give the manifests different stack names",
     });

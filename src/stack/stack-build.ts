@@ -82,11 +82,15 @@ export class StackBuild extends StackIndex {
     return this.sharedGroup("", section, whole, "").merged(this.ctx.listMergeStrategy);
   }
 
-  /** Where a component is first defined, for errors. */
-  componentPlace(type: ComponentTypeName, name: string): Position | undefined {
+  /**
+   * Where a component is first defined, for errors: the file (an import, maybe) and the line in it — never a
+   * line of one file paired with another. The stack's top-level manifest when no file defines it.
+   */
+  componentPlace(type: ComponentTypeName, name: string): { file: string } & Partial<Position> {
     const f = this.fragmentsOf(type, name)[0];
-    if (!f) return undefined;
-    return this.ctx.locate(this.layers[f.layer]!.file, ["components", type, name], "key");
+    if (!f) return { file: this.top.path };
+    const file = this.layers[f.layer]!.file;
+    return { file: file.path, ...this.ctx.locate(file, ["components", type, name], "key") };
   }
 
   /** What the component itself says of one top-level key (see Inheritance.own). */

@@ -73,7 +73,8 @@ export function nameManifest(
       const merged = build.resolve(type, component, "");
       const name = evaluate(merged, `${type} component "${component}" of ${build.top.rel}`);
       if (name !== undefined) names.set(`${type}/${component}`, name);
-      else if (merged.metadata.type !== "abstract") throw unnamed(build, config, type, component);
+      else if (merged.metadata.type !== "abstract")
+        throw unnamed(build, config, type, component, merged.vars);
     }
   }
   return { kind: "per-component", names };
@@ -128,14 +129,32 @@ function fromPattern(pattern: string, vars: unknown): string | undefined {
   return missing ? undefined : name;
 }
 
-function unnamed(build: StackBuild, config: CliConfig, type: string, component: string): SlipwayError {
+function unnamed(
+  build: StackBuild,
+  config: CliConfig,
+  type: string,
+  component: string,
+  vars: unknown,
+): SlipwayError {
   const how = config.stacks.nameTemplate
     ? `name_template "${config.stacks.nameTemplate}"`
     : `name_pattern "${config.stacks.namePattern}"`;
+  const v: Json = isMap(vars) ? vars : {};
+  const missing = config.stacks.namePattern
+    ? [...config.stacks.namePattern.matchAll(/\{([a-z_-]+)\}/g)]
+        .map((m) => m[1]!)
+        .filter((t) => v[t] === undefined || v[t] === null || v[t] === "")
+    : [];
+  const names = missing.map((m) => `"${m}"`).join(" and ");
+  const which =
+    missing.length === 0
+      ? "vars that are"
+      : missing.length === 1
+        ? `var ${names}, which is`
+        : `vars ${names}, which are`;
   return new SlipwayError({
     code: "config",
-    message: `cannot name the stack of ${type} component "${component}" in ${build.top.rel}: stacks.${how} uses vars that are not set`,
-    file: build.top.path,
+    message: `cannot name the stack of ${type} component "${component}" in ${build.top.rel}: stacks.${how} uses ${which} not set`,
     ...build.componentPlace(type as never, component),
     hint: "set those vars in this manifest or a file it imports, give the manifest a `name:`, or exclude it with stacks.excluded_paths",
   });

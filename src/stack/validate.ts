@@ -81,7 +81,6 @@ export function validateStacks(
                 new SlipwayError({
                   code: "validation",
                   message: `${type} component "${name}" in stack "${entry.name}" uses folder "${c.component}", which does not exist`,
-                  file: build.top.path,
                   ...build.componentPlace(type, name),
                   hint: `create ${folder} or fix metadata.component`,
                 }),

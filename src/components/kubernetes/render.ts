@@ -22,7 +22,6 @@ export function renderStack(engine: StackEngine, stack: string): Map<string, str
       throw new SlipwayError({
         code: "validation",
         message: `kubernetes component "${name}" in stack "${entry.name}" names renderer "${rendererName}", which slipway does not have`,
-        file: build.top.path,
         ...build.componentPlace("kubernetes", name),
         hint: `built-in renderers: ${Object.keys(RENDERERS).join(", ")} (set metadata.component or settings.renderer)`,
       });
