@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -149,7 +149,7 @@ describe("render", () => {
     expect(root.spec.source).toEqual({
       repoURL: "https://git.acme.example/platform/gitops.git",
       targetRevision: "main",
-      path: "clusters/acme-prod/argocd/layers",
+      path: "gitops/clusters/acme-prod/argocd/layers",
     });
   });
 
@@ -347,5 +347,49 @@ describe("render", () => {
       );
       expect(e.hint).toMatch(/gitops, tenants/);
     });
+  });
+});
+
+describe("render's paths and engines agree with where the tree is", () => {
+  it("repository.path defaults to where render writes; a path that cannot match is a warning at its place", () => {
+    type App = { o: { kind: string; metadata: { name: string }; spec: { source?: { path: string } } } };
+    // The cluster's own app-of-apps (tenants' apps follow their own repositories).
+    const layerApps = (files: Map<string, string>) =>
+      (objectsOf(files) as unknown as App[]).filter(
+        (a) => a.o.kind === "Application" && a.o.metadata.name.startsWith("acme-prod-"),
+      );
+    const paths = layerApps(renderStack(orgPlatform(), "acme-prod")).map((a) => a.o.spec.source!.path);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(p).toMatch(/^gitops\/clusters\/acme-prod\//);
+    const elsewhere = layerApps(renderStack(orgPlatform(), "acme-prod", { treePath: "deploy/tree" }));
+    expect(elsewhere[0]!.o.spec.source!.path).toMatch(/^deploy\/tree\/clusters\//);
+    // homelab says ./gitops: rendering elsewhere is a warning that names what Flux would look for.
+    const warnings: { message: string; file?: string; line?: number }[] = [];
+    renderStack(homelab(), "pve-prod", { treePath: "out", warnings });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain(
+      'repository.path "./gitops" is not where render writes the tree (out, from the repository root): Flux will look for ./gitops/clusters/pve-prod, which render does not write',
+    );
+    expect(warnings[0]!.file).toMatch(/catalog\/proxmox\.yaml$/);
+    expect(warnings[0]!.line).toBe(137);
+    const none: unknown[] = [];
+    renderStack(homelab(), "pve-prod", { treePath: "gitops", warnings: none as never });
+    expect(none).toEqual([]);
+  });
+
+  it("tenants left on flux under an Argo CD cluster is an error at the component", () => {
+    const dir = tempDir("slipway-engines-");
+    cpSync(join(repoRoot, "examples", "org-platform"), dir, { recursive: true });
+    const catalog = join(dir, "stacks/catalog/platform.yaml");
+    writeFileSync(
+      catalog,
+      readFileSync(catalog, "utf8").replace(/(tenants:\n\s+vars:\n)\s+engine: argocd\n/, "$1"),
+    );
+    const e = slipwayErrorOf(() => renderStack(engineAt(dir), "acme-prod"));
+    expect(e.message).toBe(
+      'stack "acme-prod": component "tenants" renders for flux (the default), but component "gitops" uses argocd; one cluster has one GitOps engine',
+    );
+    expect(e.hint).toBe('set vars.engine: argocd on component "tenants"');
+    expect(e.file).toMatch(/platform\.yaml$/);
   });
 });

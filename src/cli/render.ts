@@ -1,4 +1,6 @@
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
+import type { Warning } from "../core/place.js";
+import { formatWarning } from "./output.js";
 import { renderStack } from "../components/kubernetes/render.js";
 import { applyTree, treeChanges } from "../components/kubernetes/tree.js";
 import type { CommandContext, CommandResult } from "./command.js";
@@ -11,7 +13,12 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
   notes.push(...stackWarnings(c, engine, stack));
   const out =
     typeof c.flags.out === "string" ? resolve(c.cwd, c.flags.out) : join(engine.config.basePath, "gitops");
-  const rendered = renderStack(engine, stack);
+  // Flux and Argo CD follow paths in the repository: the tree's own place, from the repository root
+  // (the folder of slipway.yaml), is what the sync objects name.
+  const warnings: Warning[] = [];
+  const treePath = relative(engine.config.basePath, out).split(sep).join("/") || ".";
+  const rendered = renderStack(engine, stack, { treePath, warnings });
+  notes.push(...warnings.map((w) => formatWarning(w, c.cwd)));
   // The secrets module (age, AES) loads only when the tree holds a Secret to seal.
   const sealed = [...rendered.keys()].some((p) => p.endsWith(".sops.yaml"))
     ? await (

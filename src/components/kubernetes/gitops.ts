@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RenderedFile, Renderer } from "./types.js";
+import type { RenderContext, RenderedFile, Renderer } from "./types.js";
 
 // Top level: loose, because global vars reach every component; nested fields are strict.
 export const GitopsVars = z.object({
@@ -11,8 +11,10 @@ export const GitopsVars = z.object({
     tag: z.string().optional().describe("OCI: the artifact tag"),
     path: z
       .string()
-      .default(".")
-      .describe("Where the rendered tree sits in that repository (render's --out, relative to its root)"),
+      .optional()
+      .describe(
+        "Where the rendered tree sits in that repository, relative to its root; by default where `slipway render` writes it (gitops/)",
+      ),
   }),
   interval: z
     .string()
@@ -31,13 +33,29 @@ export const LAYERS = [
   { name: "apps", dir: "apps" },
 ] as const;
 
+const clean = (p: string) => p.replace(/^\.?\/?/, "").replace(/\/$/, "");
+
 /** A path inside the repository, in the `./a/b` form Flux and Argo CD take. */
-function repoPath(v: GitopsVars, rest: string): string {
-  const prefix = v.repository.path.replace(/^\.?\/?/, "").replace(/\/$/, "");
+function repoPath(prefix: string, rest: string): string {
   return `./${prefix ? `${prefix}/` : ""}${rest}`;
 }
 
-function flux(v: GitopsVars, stack: string): RenderedFile[] {
+/**
+ * Where the tree sits in the repository: `repository.path`, else where render writes it — so the paths
+ * Flux and Argo CD follow are the paths render wrote. A path that differs from render's is a warning.
+ */
+function treePrefix(v: GitopsVars, ctx: RenderContext): string {
+  if (v.repository.path === undefined) return clean(ctx.treePath);
+  const set = clean(v.repository.path);
+  if (set !== clean(ctx.treePath))
+    ctx.warn({
+      path: ["repository", "path"],
+      message: `repository.path "${v.repository.path}" is not where render writes the tree (${clean(ctx.treePath) || "."}, from the repository root): ${v.engine === "flux" ? "Flux" : "Argo CD"} will look for ./${set ? `${set}/` : ""}clusters/${ctx.stack}, which render does not write`,
+    });
+  return set;
+}
+
+function flux(v: GitopsVars, stack: string, prefix: string): RenderedFile[] {
   const source =
     v.repository.kind === "oci"
       ? {
@@ -60,7 +78,7 @@ function flux(v: GitopsVars, stack: string): RenderedFile[] {
         interval: v.interval,
         retryInterval: "2m",
         timeout: "5m",
-        path: repoPath(v, `clusters/${stack}/${layer.dir}`),
+        path: repoPath(prefix, `clusters/${stack}/${layer.dir}`),
         prune: true,
         wait: true,
         sourceRef: { kind: source.kind, name: "flux-system" },
@@ -74,7 +92,7 @@ function flux(v: GitopsVars, stack: string): RenderedFile[] {
   return [{ path: `clusters/${stack}/flux-system/sync.yaml`, objects }];
 }
 
-function argocd(v: GitopsVars, stack: string): RenderedFile[] {
+function argocd(v: GitopsVars, stack: string, prefix: string): RenderedFile[] {
   const app = (name: string, path: string, wave: number) => ({
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
@@ -94,11 +112,11 @@ function argocd(v: GitopsVars, stack: string): RenderedFile[] {
   return [
     {
       path: `clusters/${stack}/argocd/root.yaml`,
-      objects: [app("root", repoPath(v, `clusters/${stack}/argocd/layers`).slice(2), 0)],
+      objects: [app("root", repoPath(prefix, `clusters/${stack}/argocd/layers`).slice(2), 0)],
     },
     {
       path: `clusters/${stack}/argocd/layers/layers.yaml`,
-      objects: LAYERS.map((l, i) => app(l.name, repoPath(v, `clusters/${stack}/${l.dir}`).slice(2), i)),
+      objects: LAYERS.map((l, i) => app(l.name, repoPath(prefix, `clusters/${stack}/${l.dir}`).slice(2), i)),
     },
   ];
 }
@@ -107,5 +125,8 @@ function argocd(v: GitopsVars, stack: string): RenderedFile[] {
 export const gitopsRenderer: Renderer<GitopsVars> = {
   name: "gitops",
   varsSchema: GitopsVars,
-  render: (v, _c, ctx) => (v.engine === "flux" ? flux(v, ctx.stack) : argocd(v, ctx.stack)),
+  render: (v, _c, ctx) => {
+    const prefix = treePrefix(v, ctx);
+    return v.engine === "flux" ? flux(v, ctx.stack, prefix) : argocd(v, ctx.stack, prefix);
+  },
 };

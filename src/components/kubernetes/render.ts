@@ -4,14 +4,27 @@ import type { StackEngine } from "../../stack/engine.js";
 import { toYamlStream } from "./canonical.js";
 import { LAYERS } from "./gitops.js";
 import { RENDERERS } from "./renderers.js";
-import type { RenderedFile } from "./types.js";
+import type { Warning } from "../../core/place.js";
+import type { RenderContext, RenderedFile } from "./types.js";
 
 export { RENDERERS } from "./renderers.js";
 
+export interface RenderOptions {
+  /** Where the tree sits in the repository (render's --out from the repository root); default `gitops`. */
+  treePath?: string;
+  /** Collects what does not stop the render, at its place. */
+  warnings?: Warning[];
+}
+
 /** The rendered tree of one stack: path → file text, sorted, byte-stable. */
-export function renderStack(engine: StackEngine, stack: string): Map<string, string> {
+export function renderStack(
+  engine: StackEngine,
+  stack: string,
+  opts: RenderOptions = {},
+): Map<string, string> {
   const entry = engine.stack(stack);
   const files: (RenderedFile & { component: string })[] = [];
+  checkEngines(engine, entry.name);
   for (const name of entry.componentNames("kubernetes")) {
     const c = engine.resolveComponent(entry.name, name, "kubernetes");
     if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
@@ -37,8 +50,16 @@ export function renderStack(engine: StackEngine, stack: string): Map<string, str
         hint: `\`slipway schema kubernetes/${rendererName}\` prints the vars the ${rendererName} renderer takes`,
       });
     }
-    for (const f of renderer.render(parsed.data as never, c, { stack: entry.name }))
-      files.push({ ...f, component: name });
+    const ctx: RenderContext = {
+      stack: entry.name,
+      treePath: opts.treePath ?? "gitops",
+      warn: (w) =>
+        opts.warnings?.push({
+          ...engine.placeOf(entry.name, name, "vars", w.path, "kubernetes"),
+          message: `component "${name}": ${w.message}`,
+        }),
+    };
+    for (const f of renderer.render(parsed.data as never, c, ctx)) files.push({ ...f, component: name });
   }
   const out = new Map<string, string>();
   const owner = new Map<string, string>();
@@ -56,6 +77,33 @@ export function renderStack(engine: StackEngine, stack: string): Map<string, str
   if (files.length) addKustomizations(out, entry.name);
   addBaseKustomizations(out);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The GitOps engine is one per cluster: tenants rendered for Flux under an Argo CD cluster (or the other
+ * way round) would write objects no controller there reads. Each renderer that takes `engine` must agree.
+ */
+function checkEngines(engine: StackEngine, stack: string): void {
+  const entry = engine.stack(stack);
+  const engines: { name: string; renderer: string; value: string; explicit: boolean }[] = [];
+  for (const name of entry.componentNames("kubernetes")) {
+    const c = engine.resolveComponent(stack, name, "kubernetes");
+    if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
+    const renderer = String((c.settings.renderer as string | undefined) ?? c.component);
+    if (renderer !== "gitops" && renderer !== "tenants") continue;
+    const value = typeof c.vars.engine === "string" ? c.vars.engine : "flux";
+    engines.push({ name, renderer, value, explicit: typeof c.vars.engine === "string" });
+  }
+  // The gitops component decides (it installs the sync objects); the others must follow it.
+  const right = engines.find((e) => e.renderer === "gitops") ?? engines[0];
+  const wrong = engines.find((e) => right && e.value !== right.value);
+  if (!right || !wrong) return;
+  throw new SlipwayError({
+    code: "validation",
+    message: `stack "${stack}": component "${wrong.name}" renders for ${wrong.value}${wrong.explicit ? "" : " (the default)"}, but component "${right.name}" uses ${right.value}; one cluster has one GitOps engine`,
+    ...engine.placeOf(stack, wrong.name, "vars", wrong.explicit ? ["engine"] : [], "kubernetes"),
+    hint: `set vars.engine: ${right.value} on component "${wrong.name}"`,
+  });
 }
 
 /** Every folder under clusters/<stack>/ gets a kustomization.yaml listing its files and subfolders; layers always exist. */

@@ -10,6 +10,10 @@ export interface RenderedFile {
 
 export interface RenderContext {
   stack: string;
+  /** Where the rendered tree sits in the repository (render's --out from the repository root), posix. */
+  treePath: string;
+  /** Where a renderer reports what does not stop the render (a path that cannot match). */
+  warn: (w: { message: string; path: (string | number)[] }) => void;
 }
 
 /** A built-in renderer for `components.kubernetes.<name>`, picked by `metadata.component` or `settings.renderer`. */
