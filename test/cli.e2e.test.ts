@@ -1,6 +1,16 @@
 // End-to-end: the built CLI (npm test builds first) on examples/homelab and on broken repositories.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { makeDirs } from "../src/core/fs-atomic.js";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { repoRoot, tempDir, writeRepo } from "./helpers.js";
@@ -322,5 +332,57 @@ describe("slipway workflow (CLI)", () => {
       2,
       expect.stringMatching(/no workflow "nope" in .*e2e\.yaml\n {2}hint: workflows there: deploy-all\n/),
     ]);
+  });
+});
+
+describe("user input never meets an 'unexpected failure'", () => {
+  // Each of these once ended in "unexpected failure … report it", or hung (mkdir -p under /proc).
+  const cases: [string[], number, RegExp][] = [
+    [["validate", "manifests", "/nonexistent"], 2, /\/nonexistent: no such file or folder/],
+    [["workflow", "deploy-all", "-f", "emptydir"], 2, /workflow file "emptydir" not found/],
+    [["render", "-s", "pve-prod", "--out", "afile", "--check"], 1, /afile/],
+    [["discover", "--from-file", "nope.json"], 1, /nope\.json does not exist/],
+    [
+      ["discover", "--from-file", "bad.json"],
+      1,
+      /bad\.json: error: this file holds something that is not JSON/,
+    ],
+    [
+      ["validate", "manifests", "gitops", "--disable", "shema"],
+      2,
+      /--disable shema: no such rule \(did you mean schema\?\)/,
+    ],
+    [["plan", "-s", "pve-prod", "--parallelism", "0"], 2, /--parallelism must be a whole number/],
+    [["describe", "component", "nope", "-s", "pve-prod"], 1, /component "nope" is not defined/],
+  ];
+  it.each(cases)("slipway %j", (args, code, message) => {
+    const dir = tempDir("slipway-sweep-");
+    cpSync(homelab, dir, { recursive: true, filter: (p) => !p.includes(".slipway") });
+    mkdirSync(join(dir, "emptydir"));
+    writeFileSync(join(dir, "afile"), "x\n");
+    writeFileSync(join(dir, "bad.json"), "{x");
+    const r = slipway(args, dir);
+    expect(r.stderr).not.toMatch(/unexpected failure|\n\s+at /);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(code);
+  });
+
+  it("mkdir -p under /proc fails at once instead of spinning (Node's recursive mkdir never returns there)", () => {
+    expect(() => makeDirs("/proc/slipway-no-such/dir")).toThrow(/ENOENT/);
+    const made = join(tempDir(), "a", "b", "c");
+    makeDirs(made, 0o700);
+    expect(statSync(made).isDirectory()).toBe(true);
+    expect(statSync(made).mode & 0o777).toBe(0o700);
+  });
+
+  it("commands that print a table by default say so in their help (docs/commands.md is made from it)", () => {
+    const r = slipway(["node", "list", "--help"]);
+    expect(r.stdout).toContain(
+      "Output is a table (or summary) by default; `--format yaml` or `--format json` gives data.",
+    );
+    expect(slipway(["describe", "stacks", "--help"]).stdout).toContain(
+      "Output is data: `--format yaml` (default) or `--format json`.",
+    );
+    expect(slipway(["node", "list", "-s", "pve-prod"]).stdout).toMatch(/^NAME\s+ROLE/);
   });
 });

@@ -11,9 +11,9 @@
 // environment variable (`!env`, `{{ env }}`) is not kept: its value may be a secret, and comparing it later
 // would mean storing it. `--debug` runs bypass the cache.
 import { hash, randomBytes } from "node:crypto";
+import { makeDirs } from "../core/fs-atomic.js";
 import {
   closeSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -88,7 +88,7 @@ export function* keepOutput(
   const tmp = join(slot.dir, `${output}.tmp`);
   let fd: number | undefined;
   try {
-    mkdirSync(slot.dir, { recursive: true, mode: 0o700 });
+    makeDirs(slot.dir, 0o700);
     fd = openSync(tmp, "w", 0o600);
   } catch {
     fd = undefined;

@@ -5,7 +5,8 @@
 // ever worth speed: any failure to read or write one is a miss. `SLIPWAY_CACHE=off` turns every cache off,
 // `SLIPWAY_CACHE=<folder>` moves them all.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../core/fs-atomic.js";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -35,7 +36,7 @@ export function cacheDir(
 /** Makes a cache folder, only the user can enter it. False when it cannot be made (a miss, not an error). */
 export function ensureCacheDir(dir: string): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
     return true;
   } catch {
     return false;

@@ -80,8 +80,11 @@ export interface CommandDef<F extends Record<string, FlagDef> = Record<string, F
   description?: string;
   args?: ArgDef[];
   flags?: F;
-  /** Whether `--format yaml|json` applies (the output is data). */
-  dataOutput?: boolean;
+  /**
+   * Whether `--format yaml|json` applies: `true` when the output is data (YAML by default), `"table"` when
+   * the command prints a table or a summary unless `--format` asks for data.
+   */
+  dataOutput?: true | "table";
   examples?: string[];
   /** The run, loaded when the command is the one asked for: it returns data, the CLI prints it. */
   load: () => Promise<(ctx: TypedContext<F>) => CommandResult | Promise<CommandResult>>;

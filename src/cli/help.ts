@@ -8,6 +8,14 @@ function usage(cmd: CommandDef): string {
   return ["slipway", ...cmd.words, ...args, "[flags]"].join(" ");
 }
 
+/** What a command's output is, and what `--format` does to it: one sentence for --help and the docs. */
+function outputLine(cmd: CommandDef): string | undefined {
+  if (cmd.dataOutput === "table")
+    return "Output is a table (or summary) by default; `--format yaml` or `--format json` gives data.";
+  if (cmd.dataOutput) return "Output is data: `--format yaml` (default) or `--format json`.";
+  return undefined;
+}
+
 function flagLine(name: string, f: FlagDef): string {
   const left = `${f.short ? `-${f.short}, ` : "    "}--${name}${f.value ? ` ${f.value}` : ""}`;
   return `  ${left.padEnd(34)}${f.description}`;
@@ -20,6 +28,8 @@ export function helpFor(cmd: CommandDef): string {
   const flags = Object.entries(cmd.flags ?? {});
   if (flags.length) lines.push("", "Flags:", ...flags.map(([n, f]) => flagLine(n, f)));
   lines.push("", "Global flags:", ...Object.entries(GLOBAL_FLAGS).map(([n, f]) => flagLine(n, f)));
+  const output = outputLine(cmd);
+  if (output) lines.push("", output);
   if (cmd.examples?.length) lines.push("", "Examples:", ...cmd.examples.map((e) => `  ${e}`));
   return lines.join("\n") + "\n";
 }
@@ -67,7 +77,8 @@ export function markdownReference(): string {
         );
       out.push("");
     }
-    if (cmd.dataOutput) out.push("Output is data: `--format yaml` (default) or `--format json`.", "");
+    const output = outputLine(cmd);
+    if (output) out.push(output, "");
     if (cmd.examples?.length) out.push("Examples:", "", "```sh", ...cmd.examples, "```", "");
   }
   return out.join("\n");

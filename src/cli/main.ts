@@ -162,7 +162,37 @@ function flagError(e: Error, cmd: CommandDef, flags: Record<string, FlagDef>): S
   });
 }
 
+/** What a system error on a path means for the user, and what to do. */
+const SYSTEM_ERRORS: Record<string, [string, string]> = {
+  ENOENT: ["does not exist", "check the path"],
+  ENOTDIR: ["is not a folder (a part of the path is a file)", "check the path"],
+  EISDIR: ["is a folder, not a file", "name a file"],
+  EACCES: ["cannot be read or written by this user", "check its permissions"],
+  EPERM: ["cannot be changed by this user", "check its permissions and owner"],
+  EROFS: ["is on a read-only file system", "write somewhere else (--out)"],
+  ENOSPC: ["cannot be written: the disk is full", "free some space"],
+  EEXIST: ["exists already", "remove it or choose another name"],
+  ELOOP: ["is a symlink loop", "fix the link"],
+  ENAMETOOLONG: ["has a name too long for the file system", "shorten it"],
+};
+
+/**
+ * A failure of the system on a path the user gave (a missing folder, a file where a folder should be, no
+ * permission) is the user's to fix, not a bug to report: said as such, with the path and what to do.
+ */
+function systemError(e: unknown): SlipwayError | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const known = err && typeof err.code === "string" ? SYSTEM_ERRORS[err.code] : undefined;
+  if (!known || typeof err.path !== "string") return undefined;
+  return new SlipwayError({
+    code: "validation",
+    message: `${err.path} ${known[0]}${err.syscall ? ` (${err.syscall})` : ""}`,
+    hint: known[1],
+  });
+}
+
 function reportError(e: unknown, io: Io, debug: boolean): number {
+  e = systemError(e) ?? e;
   if (e instanceof SlipwayError) {
     io.stderr(formatError(e, io.cwd) + "\n");
     if (debug) io.stderr(String(e.stack) + "\n");

@@ -225,9 +225,9 @@ export async function configSetCommand(c: CommandContext): Promise<CommandResult
   };
 }
 
-/** `slipway discover [--online] [--tag T] [--os O] [--add -s <stack> --role agent]` */
+/** `slipway discover [--from-file F] [--online] [--tag T] [--os O] [--add -s <stack> --role agent]` */
 export async function discoverCommand(c: CommandContext): Promise<CommandResult> {
-  const all = tailnetPeers(c.env);
+  const all = tailnetPeers(c.env, str(c.flags["from-file"]));
   const stack = str(c.flags.stack);
   const engine = stack ? openEngine(c).engine : undefined;
   const peers = discover(

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
 import { assertInside, isInside } from "../core/paths.js";
 import { SlipwayError } from "../core/errors.js";
-import { writeFileAtomic } from "../core/fs-atomic.js";
+import { writeFileAtomic, makeDirs } from "../core/fs-atomic.js";
 import { installHint, onPath, tooOld } from "../core/tools.js";
 import type { Warning } from "../core/place.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
@@ -174,7 +174,7 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
     };
   }
   for (const f of run.files) {
-    mkdirSync(dirname(f.path), { recursive: true });
+    makeDirs(dirname(f.path));
     writeFileAtomic(f.path, f.content);
   }
   for (const r of run.reports ?? []) rmSync(r, { force: true });

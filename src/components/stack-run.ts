@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../core/fs-atomic.js";
 import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { placed } from "../core/place.js";
@@ -130,7 +131,7 @@ export async function runStack(
   const nodes = planGraph(engine, stack);
   const entry = engine.stack(stack);
   const logDir = join(opts.logDir, entry.name.replace(/\//g, "-"));
-  mkdirSync(logDir, { recursive: true });
+  makeDirs(logDir);
   const results = new Map<string, ComponentRun>();
   const running = new Set<string>();
   const pending = new Set(nodes.map((n) => n.c.atmos_component));

@@ -1,6 +1,8 @@
 import {
   chmodSync,
   closeSync,
+  existsSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -11,7 +13,7 @@ import {
   writeSync,
 } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { SlipwayError } from "./errors.js";
 
 /** Writes a file atomically (temp file in the same folder, then rename), keeping the old file's mode. */
@@ -106,4 +108,26 @@ function removeLeftTempFiles(path: string): void {
   for (const n of names)
     if (n.startsWith(prefix) && /^[0-9a-f]{12}\.tmp$/.test(n.slice(prefix.length)))
       rmSync(join(dirname(path), n), { force: true });
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir never returns on a path under /proc (it retries
+ * ENOENT forever), so each missing folder is made on its own and the first failure is thrown as it is.
+ */
+export function makeDirs(dir: string, mode?: number): void {
+  const missing: string[] = [];
+  let cur = resolve(dir);
+  while (!existsSync(cur)) {
+    missing.push(cur);
+    const up = dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, mode === undefined ? undefined : { mode });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
 }

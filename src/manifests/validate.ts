@@ -1,3 +1,5 @@
+import { SlipwayError } from "../core/errors.js";
+import { closestName } from "../core/suggest.js";
 import { relative } from "node:path";
 import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
@@ -49,6 +51,16 @@ export async function validateManifests(
   opts: ValidateManifestsOptions,
 ): Promise<ManifestReport> {
   const disabled = new Set(opts.disable ?? []);
+  // A rule name that is not one is a typo that would leave the rule on: refused, with the closest name.
+  for (const rule of disabled) {
+    if (Object.hasOwn(RULES, rule)) continue;
+    const near = closestName(rule, Object.keys(RULES));
+    throw new SlipwayError({
+      code: "usage",
+      message: `--disable ${rule}: no such rule${near ? ` (did you mean ${near}?)` : ""}`,
+      hint: `rules: ${Object.keys(RULES).join(", ")}`,
+    });
+  }
   const severity = (rule: RuleId): ManifestFinding["severity"] => (opts.strict ? "error" : RULES[rule]);
   const tree = loadTree(paths.length ? paths : ["."], opts.cwd);
   const findings: ManifestFinding[] = tree.findings.filter((f) => !disabled.has(f.rule));

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { readBoundedText } from "../core/read-file.js";
 import { spawnSync } from "node:child_process";
 import { SlipwayError } from "../core/errors.js";
 import { requireTool } from "../core/tools.js";
@@ -19,8 +21,25 @@ export interface DiscoveredPeer extends Peer {
   in_cluster: string | null;
 }
 
-/** The tailnet's peers as `tailscale status --json` reports them (the real `tailscale` CLI). */
-export function tailnetPeers(env: Record<string, string | undefined>): Peer[] {
+/**
+ * The tailnet's peers as `tailscale status --json` reports them: from the real `tailscale` CLI, or from a
+ * file that command wrote (`fromFile`, `-` for stdin) on a machine that is on the tailnet.
+ */
+export function tailnetPeers(env: Record<string, string | undefined>, fromFile?: string): Peer[] {
+  if (fromFile !== undefined) {
+    const text = fromFile === "-" ? readFileSync(0, "utf8") : readBoundedText(fromFile);
+    try {
+      return peersOf(text);
+    } catch (e) {
+      if (!(e instanceof SlipwayError)) throw e;
+      throw new SlipwayError({
+        code: e.code,
+        message: e.message.replace("tailscale status --json printed", "this file holds"),
+        ...(fromFile === "-" ? {} : { file: fromFile }),
+        hint: "write it on a machine on the tailnet: `tailscale status --json > status.json`",
+      });
+    }
+  }
   requireTool("tailscale", "discover (it lists the tailnet's peers)", env);
   const r = spawnSync("tailscale", ["status", "--json"], { env: env as NodeJS.ProcessEnv, encoding: "utf8" });
   if (r.status !== 0) {

@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { dryRunText } from "../components/component-type.js";
 import { executeRun, prepareRun, type ReadyRun, type RunOutcome } from "../components/run.js";
-import { writeFileAtomic } from "../core/fs-atomic.js";
+import { writeFileAtomic, makeDirs } from "../core/fs-atomic.js";
 import { requireTool } from "../core/tools.js";
 import type { StackEngine } from "../stack/engine.js";
 import { openNodes, requireNode, type NodesView } from "./nodes.js";
@@ -122,7 +121,7 @@ export async function rebuildNode(
     `${date}-rebuild-${name}.md`,
   );
   const report: RebuildReport = { node: name, stack, started, readyAt, ms, targetMs, met, play, reportFile };
-  mkdirSync(dirname(reportFile), { recursive: true });
+  makeDirs(dirname(reportFile));
   writeFileAtomic(reportFile, drillReport(report));
   return report;
 }

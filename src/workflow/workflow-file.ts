@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
 import { SlipwayError } from "../core/errors.js";
+import { readBoundedText } from "../core/read-file.js";
 import { checkAgainst } from "../schema/check-yaml.js";
 import { locate, parseYamlWithPositions } from "../yaml/parse.js";
 import { parseDuration } from "./duration.js";
@@ -46,7 +47,8 @@ export interface Workflow {
 export function findWorkflowFile(ref: string, cwd: string, workflowsDir: string): string {
   const candidates = isAbsolute(ref) ? [ref] : [join(workflowsDir, ref), join(cwd, ref)];
   for (const c of candidates)
-    for (const p of [c, `${c}.yaml`, `${c}.yml`]) if (existsSync(p) && !p.endsWith("/")) return p;
+    for (const p of [c, `${c}.yaml`, `${c}.yml`])
+      if (existsSync(p) && !p.endsWith("/") && statSync(p).isFile()) return p;
   throw new SlipwayError({
     code: "usage",
     message: `workflow file "${ref}" not found (looked in ${relative(cwd, workflowsDir) || "."})`,
@@ -56,7 +58,7 @@ export function findWorkflowFile(ref: string, cwd: string, workflowsDir: string)
 
 /** Loads and checks a workflow file; steps without a name are step1, step2, … as Atmos names them. */
 export function loadWorkflows(file: string): Map<string, Workflow> {
-  const text = readFileSync(file, "utf8");
+  const text = readBoundedText(file);
   const opts = { file, env: {}, basePath: "/" };
   const data = checkAgainst(WorkflowFileSchema, parseYamlWithPositions(text, opts), text, opts, {
     code: "validation",

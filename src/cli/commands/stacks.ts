@@ -71,14 +71,14 @@ export const STACK_COMMANDS: CommandDef[] = [
   defineCommand({
     words: ["list", "stacks"],
     summary: "List stack names",
-    dataOutput: true,
+    dataOutput: "table",
     load: async () => (await import("../list.js")).listStacksCommand,
   }),
   defineCommand({
     words: ["list", "components"],
     summary: "List components, per stack (abstract and disabled ones marked)",
     flags: { stack: { ...stackFlag, description: "Only this stack" } },
-    dataOutput: true,
+    dataOutput: "table",
     load: async () => (await import("../list.js")).listComponentsCommand,
   }),
   defineCommand({
@@ -87,7 +87,7 @@ export const STACK_COMMANDS: CommandDef[] = [
     description:
       "Reports every finding, not only the first, as file:line:col with a hint; exits 1 when there is any. Keys slipway does not know (a typo, an Atmos section it does not implement) are warnings with the closest known key; --strict makes them errors, for CI.",
     flags: { strict: { type: "boolean", description: "Warnings are errors (exit 1): for CI" } },
-    dataOutput: true,
+    dataOutput: "table",
     load: async () => (await import("../validate.js")).validateStacksCommand,
   }),
   defineCommand({
@@ -101,7 +101,7 @@ export const STACK_COMMANDS: CommandDef[] = [
       disable: { type: "string", description: "Turn rules off (comma-separated rule ids)", value: "RULE,…" },
       "no-build": { type: "boolean", description: "Skip the kubectl kustomize builds" },
     },
-    dataOutput: true,
+    dataOutput: "table",
     examples: [
       "slipway validate manifests clusters/ infrastructure/",
       "slipway validate manifests . --strict --format json",
@@ -114,7 +114,7 @@ export const STACK_COMMANDS: CommandDef[] = [
       "Validate a component's resolved config against its JSON Schemas (settings.validation) and built-in schema",
     args: [{ name: "component", description: "Component name", required: true }],
     flags: { stack: { ...stackFlag, description: "Stack name (required)" } },
-    dataOutput: true,
+    dataOutput: "table",
     load: async () => (await import("../validate.js")).validateComponentCommand,
   }),
 ];

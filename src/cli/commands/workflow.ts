@@ -5,7 +5,7 @@ export const WORKFLOW_COMMANDS: CommandDef[] = [
   defineCommand({
     words: ["workflow", "list"],
     summary: "List the workflows in the workflows folder",
-    dataOutput: true,
+    dataOutput: "table",
     load: async () => (await import("../workflow.js")).workflowListCommand,
   }),
   defineCommand({

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../../core/fs-atomic.js";
+import { writeFileAtomic, makeDirs } from "../../core/fs-atomic.js";
 import { assertInside } from "../../core/paths.js";
 
 /**
@@ -80,7 +80,7 @@ export function applyTree(
 ): void {
   for (const f of changes.write) {
     const target = join(out, f.path);
-    mkdirSync(dirname(target), { recursive: true });
+    makeDirs(dirname(target));
     writeFileAtomic(target, f.text);
   }
   for (const p of changes.orphans) {
