@@ -1,10 +1,11 @@
 import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { readBoundedText } from "../core/read-file.js";
 import { createRequire } from "node:module";
-import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLError, YAMLMap, YAMLSeq } from "yaml";
+import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from "yaml";
 import jsyaml from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
 import { Append, Unset } from "./markers.js";
+import { throwFirstError } from "./yaml-errors.js";
 
 /** A path into a parsed document: map keys and list indexes. */
 export type DocPath = readonly (string | number)[];
@@ -162,7 +163,7 @@ export function parseYamlWithPositions(text: string, opts: ParseOptions): unknow
   const y = yamlLib();
   const lc = new y.LineCounter();
   const doc = y.parseDocument(text, docOptions(opts, lc));
-  throwFirstError(doc, opts.file, lc);
+  throwFirstError(doc, opts.file, lc, [...new Set(TAGS.map((t) => t.tag))]);
   try {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
@@ -212,60 +213,6 @@ function resolveEnv(str: string, env: Record<string, string | undefined>): unkno
   const value = env[name];
   return value !== undefined ? value : rest.length ? rest.join(" ") : null;
 }
-
-/** Atmos's YAML functions: tags an Atmos repository uses that slipway does not implement (yet). */
-const ATMOS_FUNCTIONS =
-  /^!(terraform\.(output|state)|store(\.get)?|exec|template|include\.raw|repo-root|cwd|random|literal|secret|git\.\w+|aws\.\w+)$/;
-
-/**
- * A tag slipway does not know is an error at its place — never its argument text as a string (which
- * would reach a varfile as `api_key: API_KEY`).
- */
-function unknownTagError(
-  warning: YAMLError,
-  file: string,
-  lc: InstanceType<YamlLib["LineCounter"]>,
-): SlipwayError {
-  const pos = lc.linePos(warning.pos[0]);
-  const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? "tag";
-  const supported = [...new Set(TAGS.map((t) => t.tag))].join(", ");
-  return new SlipwayError({
-    code: "yaml",
-    message: ATMOS_FUNCTIONS.test(tag)
-      ? `YAML tag ${tag} is an Atmos function slipway does not implement yet`
-      : `unknown YAML tag ${tag}`,
-    file,
-    line: pos.line,
-    col: pos.col,
-    hint: `slipway's tags: ${supported}; remove the tag or quote the value to keep it as text`,
-  });
-}
-
-function throwFirstError(doc: Document, file: string, lc: InstanceType<YamlLib["LineCounter"]>): void {
-  const unresolved = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
-  const err: YAMLError | undefined = doc.errors[0];
-  if (unresolved && (!err || unresolved.pos[0] < err.pos[0])) throw unknownTagError(unresolved, file, lc);
-  if (!err) return;
-  const pos = lc.linePos(err.pos[0]);
-  throw new SlipwayError({
-    code: "yaml",
-    message: `invalid YAML: ${err.message.split("\n")[0]}`,
-    file,
-    line: pos.line,
-    col: pos.col,
-    hint: YAML_HINTS[err.code] ?? "check indentation and quoting near this place",
-  });
-}
-
-const YAML_HINTS: Partial<Record<string, string>> = {
-  DUPLICATE_KEY: "a key may appear once per mapping: remove or rename one of them",
-  BAD_INDENT: "indent nested keys consistently with spaces (not tabs)",
-  TAB_AS_INDENT: "YAML indentation must use spaces, not tabs",
-  MISSING_CHAR: "a quote or bracket is not closed",
-  TAG_RESOLVE_FAILED: "check the tag's argument: the !include path or the !env variable name",
-  BLOCK_AS_IMPLICIT_KEY: "quote values that contain ': ' or start with '{' (templates: '{{ … }}')",
-  MULTILINE_IMPLICIT_KEY: "quote values that contain ': ' or start with '{' (templates: '{{ … }}')",
-};
 
 /** Re-parses `text` with positions and returns the place of `path`, or of its deepest existing parent. */
 export function locate(

@@ -1,0 +1,55 @@
+// The errors of the positioned parse, each at its line and column with a hint.
+import type { Document, LineCounter, YAMLError } from "yaml";
+import { SlipwayError } from "../core/errors.js";
+
+/** Atmos's YAML functions: tags an Atmos repository uses that slipway does not implement (yet). */
+const ATMOS_FUNCTIONS =
+  /^!(terraform\.(output|state)|store(\.get)?|exec|template|include\.raw|repo-root|cwd|random|literal|secret|git\.\w+|aws\.\w+)$/;
+
+/**
+ * A tag slipway does not know is an error at its place — never its argument text as a string (which
+ * would reach a varfile as `api_key: API_KEY`).
+ */
+function unknownTagError(warning: YAMLError, file: string, lc: LineCounter, tags: string[]): SlipwayError {
+  const pos = lc.linePos(warning.pos[0]);
+  const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? "tag";
+  const supported = tags.join(", ");
+  return new SlipwayError({
+    code: "yaml",
+    message: ATMOS_FUNCTIONS.test(tag)
+      ? `YAML tag ${tag} is an Atmos function slipway does not implement yet`
+      : `unknown YAML tag ${tag}`,
+    file,
+    line: pos.line,
+    col: pos.col,
+    hint: `slipway's tags: ${supported}; remove the tag or quote the value to keep it as text`,
+  });
+}
+
+/** The document's first problem as a SlipwayError at its place: an unknown tag, or invalid YAML. */
+export function throwFirstError(doc: Document, file: string, lc: LineCounter, tags: string[]): void {
+  const unresolved = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+  const err: YAMLError | undefined = doc.errors[0];
+  if (unresolved && (!err || unresolved.pos[0] < err.pos[0]))
+    throw unknownTagError(unresolved, file, lc, tags);
+  if (!err) return;
+  const pos = lc.linePos(err.pos[0]);
+  throw new SlipwayError({
+    code: "yaml",
+    message: `invalid YAML: ${err.message.split("\n")[0]}`,
+    file,
+    line: pos.line,
+    col: pos.col,
+    hint: YAML_HINTS[err.code] ?? "check indentation and quoting near this place",
+  });
+}
+
+const YAML_HINTS: Partial<Record<string, string>> = {
+  DUPLICATE_KEY: "a key may appear once per mapping: remove or rename one of them",
+  BAD_INDENT: "indent nested keys consistently with spaces (not tabs)",
+  TAB_AS_INDENT: "YAML indentation must use spaces, not tabs",
+  MISSING_CHAR: "a quote or bracket is not closed",
+  TAG_RESOLVE_FAILED: "check the tag's argument: the !include path or the !env variable name",
+  BLOCK_AS_IMPLICIT_KEY: "quote values that contain ': ' or start with '{' (templates: '{{ … }}')",
+  MULTILINE_IMPLICIT_KEY: "quote values that contain ': ' or start with '{' (templates: '{{ … }}')",
+};
