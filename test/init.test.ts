@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { SlipwayError } from "../src/core/errors.js";
 import { FLAVOUR_INFO, FLAVOURS, initRepository } from "../src/repo/init.js";
 import { hasTool, repoRoot, tempDir } from "./helpers.js";
+import { havePeers, peer } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 const outputCache = tempDir("slipway-init-cache-");
@@ -277,6 +278,30 @@ describe("slipway init", () => {
       "plan: 1 component — 1 checked only",
     ]);
   }, 60_000);
+});
+
+describe("with the real sops (the oracle)", () => {
+  const ready = havePeers("sops opens what slipway init encrypted (test/init.test.ts)", "sops");
+  it.skipIf(!ready)("opens the join token and the rendered Secret with the identity init wrote", () => {
+    const dir = tempDir();
+    expect(slipway(["init"], dir).code).toBe(0);
+    expect(slipway(["render", "-s", "lab-prod"], dir).code).toBe(0);
+    const env = { PATH: process.env.PATH ?? "", SOPS_AGE_KEY_FILE: join(dir, ".slipway", "age-key.txt") };
+    const sops = (...args: string[]) =>
+      spawnSync(peer("sops"), ["decrypt", ...args], { cwd: dir, env, encoding: "utf8" });
+    const token = sops("--extract", '["token"]', "secrets/k3s-token.enc.yaml");
+    const ours = slipway(
+      ["secrets", "decrypt", "secrets/k3s-token.enc.yaml", "--extract", '["token"]'],
+      dir,
+      env,
+    );
+    expect([token.status, token.stdout]).toEqual([0, expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    expect(token.stdout).toBe(ours.stdout);
+    const secret = sops("gitops/clusters/lab-prod/apps/whoami/prod/secret.sops.yaml");
+    expect([secret.status, secret.stderr]).toEqual([0, ""]);
+    // sops writes YAML with yaml.v3's four-space indent.
+    expect(secret.stdout).toMatch(/\n {4}API_TOKEN: change-me\n/);
+  });
 });
 
 describe("initRepository", () => {
