@@ -7,6 +7,15 @@ export {
   validateRepository,
   type OpenStacksOptions,
 } from "./repo/open-stacks.js";
+export {
+  initRepository,
+  parseFlavour,
+  FLAVOURS,
+  FLAVOUR_INFO,
+  type Flavour,
+  type InitOptions,
+  type InitResult,
+} from "./repo/init.js";
 export { StackEngine, type StackEntry, type DescribeStacksFilter } from "./stack/engine.js";
 export { validateStacks, type ValidationReport } from "./stack/validate.js";
 export {

@@ -1,4 +1,5 @@
 import type { CommandDef } from "./command.js";
+import { INIT_COMMANDS } from "./commands/init.js";
 import { NODE_COMMANDS } from "./commands/nodes.js";
 import { RUN_COMMANDS } from "./commands/run.js";
 import { SCHEMA_COMMANDS } from "./commands/schema.js";
@@ -12,6 +13,7 @@ import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
  * command reference is generated from this table.
  */
 export const COMMANDS: CommandDef[] = [
+  ...INIT_COMMANDS,
   ...STACK_COMMANDS,
   ...SECRETS_COMMANDS,
   ...RUN_COMMANDS,

@@ -55,7 +55,7 @@ export function findConfigFile(opts: FindConfigOptions): string {
   throw new SlipwayError({
     code: "config",
     message: `no slipway.yaml or atmos.yaml in ${opts.cwd} or its parents (up to the git root)`,
-    hint: "run slipway from your platform repository, or pass --config PATH",
+    hint: "run slipway from your platform repository or pass --config PATH; to start one here: slipway init",
   });
 }
 

@@ -61,6 +61,11 @@ export async function newIdentity(): Promise<{ identity: string; recipient: stri
   return { identity, recipient: await identityToRecipient(identity) };
 }
 
+/** An identity file as age-keygen writes it: when, the public key, then the secret key. */
+export function identityFileText(identity: string, recipient: string, now = new Date()): string {
+  return `# created: ${now.toISOString().replace(/\.\d+Z$/, "Z")}\n# public key: ${recipient}\n${identity}\n`;
+}
+
 async function wrap(secret: Uint8Array, recipient: string): Promise<AgeStanza> {
   const e = new Encrypter();
   try {

@@ -19,7 +19,7 @@ import { SlipwayError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs-atomic.js";
 import { isEncrypted } from "./cipher.js";
 import type { Reuse } from "./codec.js";
-import { findIdentities, newIdentity, wrapDataKey } from "./keys.js";
+import { findIdentities, identityFileText, newIdentity, wrapDataKey } from "./keys.js";
 import { chooseRule, findSopsConfig, type ChosenRule } from "./sops-config.js";
 import {
   decryptDocument,
@@ -56,7 +56,7 @@ export async function keygen(
   ctx: SecretsContext,
 ): Promise<{ recipient: string; identityText: string; file?: string }> {
   const { identity, recipient } = await newIdentity();
-  const identityText = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}\n# public key: ${recipient}\n${identity}\n`;
+  const identityText = identityFileText(identity, recipient);
   if (!out) return { recipient, identityText };
   const file = resolve(ctx.cwd, out);
   // A folder for keys only the user can enter, made when it is missing.
