@@ -1,5 +1,8 @@
 // Command definitions (src/cli/command.ts, src/cli/commands/): typed, and held to what the CLI parses.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { repoRoot } from "./helpers.js";
 import { defineCommand, GLOBAL_FLAGS } from "../src/cli/command.js";
 import { COMMANDS } from "../src/cli/commands.js";
 import { REGISTRY } from "../src/components/registry.js";
@@ -59,5 +62,72 @@ describe("command definitions", () => {
       const listed = cmd!.args!.find((a) => a.name === "action")!.description.split(" | ");
       expect([t.name, ...listed]).toEqual([t.name, ...t.actions]);
     }
+  });
+});
+
+describe("every hint slipway prints is a command that runs", () => {
+  /** Each `slipway …` written in backticks in src/, with `${…}` parts as a sample value. */
+  function hintedCommands(): { file: string; text: string }[] {
+    const out: { file: string; text: string }[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith(".ts"))
+          for (const m of readFileSync(p, "utf8").matchAll(/\\?`(slipway [^`\\]+)\\?`/g))
+            out.push({ file: relative(repoRoot, p), text: m[1]! });
+      }
+    };
+    walk(join(repoRoot, "src"));
+    return out;
+  }
+  const GLOBAL = new Set(Object.keys(GLOBAL_FLAGS));
+
+  it("names a command that exists, with flags it has and no more arguments than it takes", () => {
+    const hints = hintedCommands();
+    expect(hints.length).toBeGreaterThan(30);
+    const wrong: string[] = [];
+    for (const { file, text } of hints) {
+      // Usage lines and placeholders (`<type>`, `[--flag]`, `…`) describe commands rather than hint one;
+      // a command made at run time (`slipway ${action} …`) is checked where it is made.
+      if (/^slipway \$\{/.test(text) || (text.match(/\{/g) ?? []).length !== (text.match(/\}/g) ?? []).length)
+        continue;
+      const words = text
+        .replace(/\[--[^\s]*(?: [^\s\]]*)?'[^']*'\]/g, "")
+        .replace(/\$\{[^}]*\}/g, "x")
+        .replace(/\[[^\]]*\]/g, "")
+        .split(/\s+/)
+        .slice(1)
+        .filter(Boolean);
+      if (words[0]?.startsWith("<") || words[0] === "--help" || words[0] === "--version") continue;
+      const cmd = [...COMMANDS]
+        .sort((a, b) => b.words.length - a.words.length)
+        .find((c) => c.words.every((w, i) => words[i] === w));
+      const group = COMMANDS.some((c) => c.words[0] === words[0]);
+      if (!cmd) {
+        if (!(group && words.length === 2 && words[1] === "--help"))
+          wrong.push(`${file}: ${text} (no such command)`);
+        continue;
+      }
+      const rest = words.slice(cmd.words.length);
+      const flags = cmd.flags ?? {};
+      let positional = 0;
+      for (let i = 0; i < rest.length; i++) {
+        const w = rest[i]!;
+        if (w === "--") break;
+        if (w.startsWith("-") && w !== "-") {
+          const name = w.replace(/^-+/, "").split("=")[0]!;
+          const def =
+            Object.entries(flags).find(([n, f]) => n === name || f.short === name)?.[1] ??
+            (GLOBAL.has(name) ? (GLOBAL_FLAGS as Record<string, { type: string }>)[name] : undefined);
+          if (!def) wrong.push(`${file}: ${text} (${cmd.words.join(" ")} has no flag ${w})`);
+          else if (def.type === "string" && !w.includes("=")) i++;
+        } else if (!w.startsWith("<") && w !== "…") positional++;
+        else positional++;
+      }
+      const max = (cmd.args ?? []).some((a) => a.variadic) ? Infinity : (cmd.args ?? []).length;
+      if (positional > max) wrong.push(`${file}: ${text} (takes at most ${max} argument(s))`);
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -277,4 +277,40 @@ describe("bad input", () => {
       { numRuns: 60 },
     );
   });
+
+  it("an unknown YAML tag anywhere, in an !include'd file too, is an error at its line (property)", async () => {
+    const known = new Set(["!env", "!unset", "!append", "!include"]);
+    const tag = fc.stringMatching(/^![a-z][a-z.]{1,12}$/).filter((t) => !known.has(t) && !t.endsWith("."));
+    await fc.assert(
+      fc.asyncProperty(tag, fc.constantFrom("top", "component", "list", "include"), async (t, where) => {
+        const lines =
+          where === "top"
+            ? ["vars:", `  a: ${t} value`]
+            : where === "component"
+              ? ["components:", "  terraform:", "    app:", "      vars:", `        key: ${t} API_KEY`]
+              : where === "list"
+                ? ["vars:", "  l:", "    - one", `    - ${t} two`]
+                : ["vars:", "  inc: !include ../catalog/x.yaml"];
+        const files: Record<string, string> = {
+          "slipway.yaml": config,
+          "stacks/deploy/a.yaml": lines.join("\n") + "\n",
+          ...(where === "include" ? { "stacks/catalog/x.yaml": `# included\nk: ${t} v\n` } : {}),
+        };
+        const dir = writeRepo(files);
+        const report = await validateRepository(engineAt(dir));
+        const [file, line] =
+          where === "include"
+            ? ["stacks/catalog/x.yaml", 2]
+            : ["stacks/deploy/a.yaml", lines.findIndex((l) => l.includes(t)) + 1];
+        const hit = report.errors.find((e) => e.message.includes(t) && e.file === join(dir, file));
+        expect(hit, `${where}: ${t}: ${report.errors.map((e) => e.message).join("; ")}`).toBeDefined();
+        expect(hit!.line).toBe(line);
+        expect(hit!.col).toBeGreaterThan(1);
+        expect(hit!.hint).toContain("slipway's tags: !env, !unset, !append, !include");
+        // Never its argument as a string.
+        expect(JSON.stringify(report)).not.toContain('"API_KEY"');
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

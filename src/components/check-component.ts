@@ -49,7 +49,7 @@ export async function checkComponent(
         ...(f.file ? { file: f.file, line: f.line, col: f.col } : where(f.path)),
         hint:
           f.validation === "builtin"
-            ? `\`slipway schema builtin ${f.schema}\` lists the fields`
+            ? `\`slipway schema ${f.schema}\` lists the fields`
             : "fix the value, or the schema named in settings.validation",
       }),
     );

@@ -284,7 +284,7 @@ function checkNodesVars(vars: Record<string, unknown>): void {
   throw new SlipwayError({
     code: "validation",
     message: `vars.${issue.path.join(".")}: ${issue.message}; nothing was written`,
-    hint: "see `slipway schema builtin ansible/k3s` for the field's type",
+    hint: "see `slipway schema ansible/k3s` for the field's type",
   });
 }
 

@@ -43,7 +43,7 @@ export function nodesComponent(engine: StackEngine, stack: string, name?: string
         : `stack "${entry.name}" has ${found.length} k3s nodes components: ${found.map((c) => c.atmos_component).join(", ")}`,
     hint:
       found.length === 0
-        ? "add components.ansible.k3s with vars.cluster and vars.nodes (see `slipway schema builtin ansible/k3s`)"
+        ? "add components.ansible.k3s with vars.cluster and vars.nodes (see `slipway schema ansible/k3s`)"
         : "name one with --component",
   });
 }
@@ -68,7 +68,7 @@ export function openNodes(engine: StackEngine, stack: string, componentName?: st
       code: "validation",
       message: `vars.${issue.path.join(".")}: ${issue.message}`,
       ...place,
-      hint: "fix the entry; `slipway schema builtin ansible/k3s` lists the fields",
+      hint: "fix the entry; `slipway schema ansible/k3s` lists the fields",
     });
   }
   return {
