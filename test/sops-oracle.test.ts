@@ -426,3 +426,28 @@ describe.runIf(ready)("sops is the oracle for slipway's SOPS files", () => {
     }
   });
 });
+
+describe.runIf(ready)("sops is the oracle for comment placement, byte for byte", () => {
+  // Flat documents: sops indents nested YAML by 4 where slipway writes 2, so only flat ones compare as bytes.
+  const TEXTS = [
+    "# c\ntoken: x\n",
+    "# top\n\n# second\na: 1 # trail\n# before b\nb: x\n# end\n",
+    "# a\n\n# b\nk: 1\n\n# c\nz: 2\n",
+  ];
+  it.each(TEXTS)(
+    "encrypt → decrypt keeps each comment in its place, no blank lines added: %j",
+    async (text) => {
+      const { dir, file } = setUp({ format: "yaml", text, rule: RULES[0]! });
+      const bySops = sops(dir, ["encrypt", "s.yaml"]);
+      expect(bySops.code).toBe(0);
+      writeFileSync(file, bySops.stdout);
+      const expected = sops(dir, ["decrypt", "s.yaml"]).stdout;
+      expect(await decryptFile(file, {}, ctx(dir))).toBe(expected);
+      writeFileSync(file, text);
+      writeFileSync(file, await encryptFile(file, {}, ctx(dir)));
+      expect(await decryptFile(file, {}, ctx(dir))).toBe(expected);
+      const sopsOfMine = sops(dir, ["decrypt", "s.yaml"]);
+      expect([sopsOfMine.stdout, sopsOfMine.stderr]).toEqual([expected, ""]);
+    },
+  );
+});

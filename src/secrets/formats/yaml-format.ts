@@ -15,10 +15,16 @@ import { SlipwayError } from "../../core/errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
 import { emitYamlFast, goYamlNumber, parseYamlFast } from "./yaml-fast.js";
 
-/** Comment lines of a `yaml` node comment string. */
+/**
+ * Comment lines of a `yaml` node comment string. The library keeps a blank line inside a comment block as an
+ * empty line; yaml.v3 (so sops) drops it, and it is no comment to encrypt.
+ */
 function commentItems(text: string | null | undefined): Comment[] {
   if (!text) return [];
-  return text.split("\n").map((line) => ({ kind: "comment", text: line }));
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => ({ kind: "comment", text: line }));
 }
 
 /** Parses YAML (every document) into sops trees, comments kept as items; positions for errors. */
@@ -197,8 +203,14 @@ export function emitYamlDocsSlow(docs: MapNode[]): string {
       const lead: string[] = [];
       let i = 0;
       while (root.items[i]?.kind === "comment") lead.push((root.items[i++] as Comment).text);
-      doc.contents = yamlNode({ kind: "map", items: root.items.slice(i) }) as YAMLMap;
-      if (lead.length) doc.commentBefore = lead.join("\n");
+      const map = yamlNode({ kind: "map", items: root.items.slice(i) }) as YAMLMap;
+      doc.contents = map;
+      // On the first key, the comments sit right above it, as sops writes them; as the document's own
+      // comment the library would write a blank line after them.
+      const first = map.items[0]?.key as YScalar | undefined;
+      if (lead.length && first)
+        first.commentBefore = [...lead, ...(first.commentBefore ? [first.commentBefore] : [])].join("\n");
+      else if (lead.length) doc.commentBefore = lead.join("\n");
       return escapeYaml11Breaks(doc.toString({ indent: 2, lineWidth: 0 }));
     })
     .join("---\n");
