@@ -17,7 +17,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { isMap, isScalar, parseAllDocuments } from "yaml";
 import { SlipwayError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs-atomic.js";
-import { isEncrypted } from "./cipher.js";
+import { isNotASecret } from "../core/not-a-secret.js";
 import type { Reuse } from "./codec.js";
 import { findIdentities, newIdentity, wrapDataKey } from "./keys.js";
 import { chooseRule, findSopsConfig, type ChosenRule } from "./sops-config.js";
@@ -423,7 +423,7 @@ function safeRule(config: string, file: string): ChosenRule | undefined {
   }
 }
 
-/** Kubernetes Secrets whose data/stringData hold values that are not sops-encrypted. */
+/** Kubernetes Secrets whose data/stringData hold values that are secrets in clear (see isNotASecret). */
 function plaintextSecrets(text: string, file: string): CheckFinding[] {
   const out: CheckFinding[] = [];
   let docs;
@@ -439,7 +439,7 @@ function plaintextSecrets(text: string, file: string): CheckFinding[] {
     for (const section of ["data", "stringData"]) {
       const values = v[section];
       if (!values || typeof values !== "object") continue;
-      const plain = Object.entries(values).filter(([, x]) => !isEncrypted(x));
+      const plain = Object.entries(values).filter(([, x]) => !isNotASecret(x));
       if (plain.length === 0) continue;
       // Point at the `data:` / `stringData:` key of this document.
       const contents = doc.contents;
