@@ -13,7 +13,7 @@ import {
 } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
-import { emitYamlFast, goYamlNumber, parseYamlFast } from "./yaml-fast.js";
+import { emitYamlFast, goYamlNumber, parseYamlFast, YAML11_BOOL } from "./yaml-fast.js";
 
 /**
  * Comment lines of a `yaml` node comment string. The library keeps a blank line inside a comment block as an
@@ -230,10 +230,13 @@ function escapeYaml11Breaks(text: string): string {
 function yamlNode(n: Node): YNode {
   if (n.kind === "scalar") {
     const s = new YScalar(n.type === "bytes" ? Buffer.from(n.value as Uint8Array).toString("utf8") : n.value);
-    if (n.type === "float" && Number.isInteger(n.value)) s.minFractionDigits = 1;
+    // An integral float is written as yaml.v3 (so sops) writes it: 1, not 1.0.
     // YAML 1.1 readers (sops's own among them) take an unquoted date for a timestamp: quote it.
     if (n.type === "str" && /^\d{4}-\d\d-\d\d([Tt ]|$)/.test(n.value as string)) s.type = "QUOTE_DOUBLE";
-    if (typeof n.value === "string" && (YAML11_BREAKS.test(n.value) || goYamlNumber(n.value)))
+    if (
+      typeof n.value === "string" &&
+      (YAML11_BREAKS.test(n.value) || goYamlNumber(n.value) || YAML11_BOOL.test(n.value))
+    )
       s.type = "QUOTE_DOUBLE";
     return s;
   }
@@ -264,7 +267,8 @@ function yamlNode(n: Node): YNode {
     if (item.kind === "comment") pending.push(item.text);
     else {
       const key = new YScalar(item.key);
-      if (YAML11_BREAKS.test(item.key) || goYamlNumber(item.key)) key.type = "QUOTE_DOUBLE";
+      if (YAML11_BREAKS.test(item.key) || goYamlNumber(item.key) || YAML11_BOOL.test(item.key))
+        key.type = "QUOTE_DOUBLE";
       if (pending.length) key.commentBefore = pending.join("\n");
       pending = [];
       map.items.push(new YPair(key, yamlNode(item.value)));
