@@ -725,3 +725,62 @@ describe.runIf(ready)("sops is the oracle for the sops-style commands (same flag
     expect([json.code, json.stdout]).toEqual([0, sopsJson.stdout]);
   });
 });
+
+const haveGpg = spawnSync("gpg", ["--version"]).status === 0;
+if (!haveGpg)
+  process.stderr.write("SKIPPED: sops PGP-only file (test/sops-oracle.test.ts): gpg is not on PATH\n");
+
+describe.runIf(ready && haveGpg)("a file sops encrypted for a PGP key alone", () => {
+  it("sops opens it with the key; slipway says it has no key (naming pgp), and check notes it as unverified", async () => {
+    const home = join(tempDir(), "gnupg");
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    const gpgEnv = { PATH: process.env.PATH, GNUPGHOME: home, HOME: "/nonexistent" };
+    const gen = spawnSync(
+      "gpg",
+      [
+        "--batch",
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "t <t@example.invalid>",
+        "default",
+        "default",
+        "never",
+      ],
+      { env: gpgEnv },
+    );
+    expect(gen.status).toBe(0);
+    const fp = /^fpr:+([0-9A-F]{40}):/m.exec(
+      spawnSync("gpg", ["--list-keys", "--with-colons"], { env: gpgEnv, encoding: "utf8" }).stdout,
+    )![1]!;
+    const dir = join(tempDir(), "pgp");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "s.yaml"), "token: s3cr3t\n");
+    const enc = spawnSync(peer("sops"), ["encrypt", "--pgp", fp, "s.yaml"], {
+      cwd: dir,
+      env: gpgEnv,
+      encoding: "utf8",
+    });
+    expect(enc.status).toBe(0);
+    writeFileSync(join(dir, "s.yaml"), enc.stdout);
+    const bySops = spawnSync(peer("sops"), ["decrypt", "s.yaml"], {
+      cwd: dir,
+      env: gpgEnv,
+      encoding: "utf8",
+    });
+    expect([bySops.status, bySops.stdout]).toEqual([0, "token: s3cr3t\n"]);
+    const mine = slipway(dir, ["decrypt", "s.yaml"]);
+    expect([mine.code, mine.stdout, mine.stderr.split("\n")[0]]).toEqual([
+      1,
+      "",
+      "s.yaml: error: no key for this file: it is encrypted for pgp only, and slipway opens age keys",
+    ]);
+    expect(mine.stderr).not.toMatch(/MAC|s3cr3t/);
+    const checked = slipway(dir, ["check", "s.yaml"]);
+    expect([checked.code, checked.stderr.split("\n")[0]]).toEqual([
+      0,
+      "s.yaml: note: [unverified] cannot verify: no key for this file: it is encrypted for pgp only, and slipway opens age keys",
+    ]);
+    expect(slipway(dir, ["filestatus", "s.yaml"]).stdout).toBe(sops(dir, ["filestatus", "s.yaml"]).stdout);
+  });
+});
