@@ -354,6 +354,8 @@ describe("user input never meets an 'unexpected failure'", () => {
     ],
     [["plan", "-s", "pve-prod", "--parallelism", "0"], 2, /--parallelism must be a whole number/],
     [["describe", "component", "nope", "-s", "pve-prod"], 1, /component "nope" is not defined/],
+    // This one hung, spinning: Node's mkdir -p under /proc.
+    [["secrets", "keygen", "--out", "/proc/slipway-x/key"], 1, /\/proc\/slipway-x does not exist \(mkdir\)/],
   ];
   it.each(cases)("slipway %j", (args, code, message) => {
     const dir = tempDir("slipway-sweep-");

@@ -6,6 +6,7 @@ import { repoRoot } from "./helpers.js";
 import { defineCommand, GLOBAL_FLAGS } from "../src/cli/command.js";
 import { COMMANDS } from "../src/cli/commands.js";
 import { REGISTRY } from "../src/components/registry.js";
+import { splitArgs } from "../src/workflow/runner.js";
 
 describe("command definitions", () => {
   it("type a run's flags from the definition (the compiler refuses a flag used as the wrong type)", async () => {
@@ -92,13 +93,11 @@ describe("every hint slipway prints is a command that runs", () => {
       // a command made at run time (`slipway ${action} …`) is checked where it is made.
       if (/^slipway \$\{/.test(text) || (text.match(/\{/g) ?? []).length !== (text.match(/\}/g) ?? []).length)
         continue;
-      const words = text
+      const shown = text
         .replace(/\[--[^\s]*(?: [^\s\]]*)?'[^']*'\]/g, "")
         .replace(/\$\{[^}]*\}/g, "x")
-        .replace(/\[[^\]]*\]/g, "")
-        .split(/\s+/)
-        .slice(1)
-        .filter(Boolean);
+        .replace(/\[[^\]]*\]/g, "");
+      const words = splitArgs(shown).slice(1);
       if (words[0]?.startsWith("<") || words[0] === "--help" || words[0] === "--version") continue;
       const cmd = [...COMMANDS]
         .sort((a, b) => b.words.length - a.words.length)

@@ -70,7 +70,7 @@ describe("slipway secrets (CLI)", () => {
     const again = run(["secrets", "encrypt", "s.yaml", "--age", recipient], dir);
     expect([again.code, again.stderr]).toEqual([
       1,
-      "s.yaml: error: the file is already encrypted\n  hint: use `slipway secrets edit`, `updatekeys` or `rotate` on encrypted files\n",
+      "s.yaml: error: the file is already encrypted\n  hint: use `slipway secrets edit`, `set`, `updatekeys` or `rotate` on encrypted files\n",
     ]);
   });
 

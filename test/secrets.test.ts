@@ -62,7 +62,8 @@ function independentDecrypt(text: string, keyFile: string): Record<string, strin
     if (!m || line.trimStart().startsWith("- ")) continue;
     const indent = m[1]!.length;
     while (stack.length && stack.at(-1)![0] >= indent) stack.pop();
-    stack.push([indent, m[2]!]);
+    // A key YAML 1.1 reads as a bool (`on`) is written quoted, as sops writes it.
+    stack.push([indent, m[2]!.replace(/^"(.*)"$/, "$1")]);
     const v = /^ENC\[AES256_GCM,data:(.*),iv:(.*),tag:(.*),type:(.*)\]$/.exec(m[3]!);
     if (!v) continue;
     const aad = stack.map(([, k]) => k).join(":") + ":";

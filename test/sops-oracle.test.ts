@@ -2,7 +2,7 @@
 // the same tree, files sops encrypts open in slipway with the same tree, and both encrypt the same values
 // under the same creation rules. Property-based (fast-check), each direction at least 200 cases.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { newIdentity } from "../src/secrets/keys.js";
 import { decryptFile, encryptFile, rotate, updateKeys, editFile, check } from "../src/secrets/operations.js";
 import { readDocument, writeDocument, type SecretsFormat } from "../src/secrets/sops-file.js";
 import type { MapNode, Node, Scalar, SeqNode } from "../src/secrets/tree.js";
-import { tempDir } from "./helpers.js";
+import { repoRoot, tempDir } from "./helpers.js";
 import { havePeers, peer } from "./peers.js";
 
 const ready = havePeers("sops differential tests (test/sops-oracle.test.ts)", "sops");
@@ -424,5 +424,363 @@ describe.runIf(ready)("sops is the oracle for slipway's SOPS files", () => {
       );
       expect(flagged, f).toBe(!status.encrypted);
     }
+  });
+});
+
+describe.runIf(ready)("sops is the oracle for comment placement, byte for byte", () => {
+  // Flat documents: sops indents nested YAML by 4 where slipway writes 2, so only flat ones compare as bytes.
+  const TEXTS = [
+    "# c\ntoken: x\n",
+    "# top\n\n# second\na: 1 # trail\n# before b\nb: x\n# end\n",
+    "# a\n\n# b\nk: 1\n\n# c\nz: 2\n",
+  ];
+  it.each(TEXTS)(
+    "encrypt → decrypt keeps each comment in its place, no blank lines added: %j",
+    async (text) => {
+      const { dir, file } = setUp({ format: "yaml", text, rule: RULES[0]! });
+      const bySops = sops(dir, ["encrypt", "s.yaml"]);
+      expect(bySops.code).toBe(0);
+      writeFileSync(file, bySops.stdout);
+      const expected = sops(dir, ["decrypt", "s.yaml"]).stdout;
+      expect(await decryptFile(file, {}, ctx(dir))).toBe(expected);
+      writeFileSync(file, text);
+      writeFileSync(file, await encryptFile(file, {}, ctx(dir)));
+      expect(await decryptFile(file, {}, ctx(dir))).toBe(expected);
+      const sopsOfMine = sops(dir, ["decrypt", "s.yaml"]);
+      expect([sopsOfMine.stdout, sopsOfMine.stderr]).toEqual([expected, ""]);
+    },
+  );
+});
+
+// ---- the sops-style commands: the same flags given to both tools, on the same files ----
+
+/**
+ * Runs argv with `input` on a real pipe (`cat file | …`), as a shell user would: Node's own stdin for a child
+ * is a socket, which /dev/stdin cannot be opened on.
+ */
+function run(cwd: string, argv: string[], input?: string) {
+  let script = '"$0" "$@"';
+  if (input !== undefined) {
+    writeFileSync(join(cwd, ".stdin"), input);
+    script = `cat .stdin | ${script}`;
+  }
+  const r = spawnSync("/bin/sh", ["-c", script, ...argv], { cwd, env: { PATH: process.env.PATH, ...env() } });
+  return { code: r.status, stdout: r.stdout.toString("utf8"), stderr: r.stderr.toString("utf8") };
+}
+
+/** sops with stdin (its way of reading stdin is no file argument, or /dev/stdin). */
+const sopsIn = (cwd: string, args: string[], input?: string) => run(cwd, [peer("sops"), ...args], input);
+
+/** The built slipway CLI (npm run build), so stdin, exit codes and child processes are the real ones. */
+const slipway = (cwd: string, args: string[], input?: string) =>
+  run(cwd, [process.execPath, join(repoRoot, "bin", "slipway.js"), "secrets", ...args], input);
+
+// Both tools indent nested YAML and JSON by 2 here (sops's default is 4 and a tab), so outputs compare as bytes.
+const STORES = "stores:\n  yaml:\n    indent: 2\n  json:\n    indent: 2\n";
+const NESTED =
+  '# head\ntoken: s3cr3t\nanswer: "y"\ndb:\n  # the user\n  user: app\n  pass: hunter2\n  ports:\n    - 5432\n    - 5433\nempty: ""\n';
+
+/** A folder with .sops.yaml for the first test identity and `s.yaml`, encrypted by slipway. */
+async function encryptedBySlipway(text = NESTED): Promise<{ dir: string; file: string; enc: string }> {
+  const dir = join(tempDir(), "cmd");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, ".sops.yaml"), `${STORES}creation_rules:\n  - age: ${ids[0]!.recipient}\n`);
+  const file = join(dir, "s.yaml");
+  writeFileSync(file, text);
+  const enc = await encryptFile(file, { inPlace: true }, ctx(dir));
+  return { dir, file, enc };
+}
+
+/**
+ * The lines that differ between two versions of a file, as multisets: what `set`/`unset` may change is the
+ * touched value, `lastmodified` and `mac` — never another ciphertext or a line of an age block.
+ */
+function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
+  const count = (text: string) => {
+    const m = new Map<string, number>();
+    for (const l of text.split("\n")) m.set(l, (m.get(l) ?? 0) + 1);
+    return m;
+  };
+  const a = count(before);
+  const b = count(after);
+  const minus = (x: Map<string, number>, y: Map<string, number>) =>
+    [...x].flatMap(([l, n]) => Array<string>(Math.max(0, n - (y.get(l) ?? 0))).fill(l));
+  return { removed: minus(a, b), added: minus(b, a) };
+}
+const META_LINE = /^\s+(lastmodified|mac): /;
+const keyOf = (line: string) => /^\s*(?:- )?([^:]+):/.exec(line)?.[1] ?? line;
+/** The metadata keys among changed lines (lastmodified only when the second changed). */
+const metaKeys = (lines: string[]) => lines.filter((l) => META_LINE.test(l)).map(keyOf);
+
+describe.runIf(ready)("sops is the oracle for the sops-style commands (same flags, same inputs)", () => {
+  it("decrypt from stdin: `-` and /dev/stdin with --input-type/--output-type give sops's bytes", async () => {
+    const { dir, enc } = await encryptedBySlipway();
+    const types = ["--input-type", "yaml", "--output-type", "yaml"];
+    const bySops = sopsIn(dir, ["decrypt", ...types], enc);
+    expect([bySops.code, bySops.stderr]).toEqual([0, ""]);
+    expect(sopsIn(dir, ["decrypt", ...types, "/dev/stdin"], enc).stdout).toBe(bySops.stdout);
+    for (const name of ["-", "/dev/stdin"]) {
+      const mine = slipway(dir, ["decrypt", ...types, name], enc);
+      expect([name, mine.code, mine.stderr, mine.stdout]).toEqual([name, 0, "", bySops.stdout]);
+    }
+    // The library reads the same from a given stdin.
+    const lib = await decryptFile(
+      "-",
+      { inputType: "yaml", outputType: "yaml" },
+      { ...ctx(dir), stdin: () => Buffer.from(enc) },
+    );
+    expect(lib).toBe(bySops.stdout);
+    expect(bySops.stdout).toContain('answer: "y"');
+  });
+
+  it("stdin with --input-type alone: the output store is still the name's (binary), and both tools refuse", async () => {
+    const { dir, enc } = await encryptedBySlipway();
+    const bySops = sopsIn(dir, ["decrypt", "--input-type", "yaml", "/dev/stdin"], enc);
+    const mine = slipway(dir, ["decrypt", "--input-type", "yaml", "-"], enc);
+    expect(bySops.code).not.toBe(0);
+    expect([mine.code, mine.stdout]).toEqual([1, ""]);
+    expect(bySops.stderr).toMatch(/no binary data found in tree/);
+    expect(mine.stderr).toMatch(/binary store.*has none\n {2}hint: .*--output-type/s);
+  });
+
+  it("--output-type json of a YAML file gives sops's bytes, from either tool's encryption", async () => {
+    const { dir, file, enc } = await encryptedBySlipway();
+    const bySops = sops(dir, ["decrypt", "--output-type", "json", "s.yaml"]);
+    expect(bySops.code).toBe(0);
+    expect(slipway(dir, ["decrypt", "--output-type", "json", "s.yaml"]).stdout).toBe(bySops.stdout);
+    writeFileSync(file, NESTED);
+    writeFileSync(file, sops(dir, ["encrypt", "s.yaml"]).stdout);
+    expect(slipway(dir, ["decrypt", "--output-type", "json", "s.yaml"]).stdout).toBe(bySops.stdout);
+    expect(JSON.parse(bySops.stdout)).toMatchObject({ db: { ports: [5432, 5433] } });
+    expect(enc).not.toContain("hunter2");
+  });
+
+  it.each([
+    ['["token"]', '"rotated"'],
+    ['["db"]["pass"]', '"correct-horse"'],
+    ['["db"]["ports"][1]', '"6000"'],
+    ['["db"]["new"]', '"added"'],
+    ['["db"]["port"]', "5432"],
+    ['["db"]["ports"][5]', "true"],
+    ['["extra"]', '{"k": "v", "10": "ten"}'],
+  ])(
+    "set %s %s: the same plaintext as sops set; only that value, mac and lastmodified change",
+    async (index, value) => {
+      const { dir, file, enc } = await encryptedBySlipway();
+      copyFileSync(file, join(dir, "by-sops.yaml"));
+      const bySops = sops(dir, ["set", "by-sops.yaml", index, value]);
+      expect([bySops.code, bySops.stderr]).toEqual([0, ""]);
+      const mine = slipway(dir, ["set", "s.yaml", index, value]);
+      expect([mine.code, mine.stderr]).toEqual([0, `s.yaml: ${index} set\n`]);
+      const after = readFileSync(file, "utf8");
+      // Each tool opens the other's result, with the same plaintext bytes.
+      const sopsOfMine = sops(dir, ["decrypt", "s.yaml"]);
+      expect(sopsOfMine.code).toBe(0);
+      expect(slipway(dir, ["decrypt", "by-sops.yaml"]).stdout).toBe(sopsOfMine.stdout);
+      expect(sops(dir, ["decrypt", "by-sops.yaml"]).stdout).toBe(sopsOfMine.stdout);
+      const { removed, added } = changedLines(enc, after);
+      const valueLines = (ls: string[]) => ls.filter((l) => !META_LINE.test(l));
+      expect(metaKeys(removed)).toEqual(metaKeys(added));
+      expect(metaKeys(added)).toContain("mac");
+      // A new key adds its lines; an existing one changes its own line only.
+      expect(valueLines(removed).length).toBeLessThanOrEqual(1);
+      expect(valueLines(added).every((l) => /ENC\[AES256_GCM|^\s*(- )?[a-z0-9"]+:\s*$/.test(l))).toBe(true);
+      expect(
+        after.slice(after.indexOf("\nsops:\n")).match(/-----BEGIN AGE[^]*?END AGE ENCRYPTED FILE-----/g),
+      ).toEqual(enc.slice(enc.indexOf("\nsops:\n")).match(/-----BEGIN AGE[^]*?END AGE ENCRYPTED FILE-----/g));
+    },
+  );
+
+  it("set --idempotent of the value already there writes nothing, in both tools", async () => {
+    const { dir, file, enc } = await encryptedBySlipway();
+    copyFileSync(file, join(dir, "by-sops.yaml"));
+    const before = readFileSync(join(dir, "by-sops.yaml"), "utf8");
+    expect(sops(dir, ["set", "--idempotent", "by-sops.yaml", '["token"]', '"s3cr3t"']).code).toBe(0);
+    expect(readFileSync(join(dir, "by-sops.yaml"), "utf8")).toBe(before);
+    const mine = slipway(dir, ["set", "--idempotent", "s.yaml", '["token"]', '"s3cr3t"']);
+    expect([mine.code, readFileSync(file, "utf8")]).toEqual([0, enc]);
+  });
+
+  it.each(['["token"]', '["db"]["pass"]', '["db"]["ports"][0]', '["db"]'])(
+    "unset %s: the same plaintext as sops unset; only that value's lines, mac and lastmodified change",
+    async (index) => {
+      const { dir, file, enc } = await encryptedBySlipway();
+      copyFileSync(file, join(dir, "by-sops.yaml"));
+      expect(sops(dir, ["unset", "by-sops.yaml", index]).code).toBe(0);
+      const mine = slipway(dir, ["unset", "s.yaml", index]);
+      expect([mine.code, mine.stderr]).toEqual([0, `s.yaml: ${index} removed\n`]);
+      const sopsOfMine = sops(dir, ["decrypt", "s.yaml"]);
+      expect(sopsOfMine.code).toBe(0);
+      expect(slipway(dir, ["decrypt", "by-sops.yaml"]).stdout).toBe(sopsOfMine.stdout);
+      expect(sops(dir, ["decrypt", "by-sops.yaml"]).stdout).toBe(sopsOfMine.stdout);
+      const { removed, added } = changedLines(enc, readFileSync(file, "utf8"));
+      // lastmodified has whole seconds: within the same second only the MAC line is new.
+      expect(added.every((l) => META_LINE.test(l))).toBe(true);
+      expect(metaKeys(added)).toContain("mac");
+      expect(removed.filter((l) => !META_LINE.test(l)).length).toBeGreaterThan(0);
+    },
+  );
+
+  it("unset of a missing key fails in both tools, and --idempotent makes it no error", async () => {
+    const { dir, file, enc } = await encryptedBySlipway();
+    copyFileSync(file, join(dir, "by-sops.yaml"));
+    expect(sops(dir, ["unset", "by-sops.yaml", '["nope"]']).code).not.toBe(0);
+    const mine = slipway(dir, ["unset", "s.yaml", '["nope"]']);
+    expect([mine.code, mine.stderr]).toEqual([
+      1,
+      's.yaml: error: unset ["nope"]: no value at ["nope"]\n  hint: --idempotent makes a missing value no error\n',
+    ]);
+    expect(sops(dir, ["unset", "--idempotent", "by-sops.yaml", '["nope"]']).code).toBe(0);
+    expect(slipway(dir, ["unset", "--idempotent", "s.yaml", '["nope"]']).code).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(enc);
+  });
+
+  it("filestatus prints sops's bytes for encrypted, plain, sops-written and stdin input", async () => {
+    const { dir } = await encryptedBySlipway();
+    writeFileSync(join(dir, "plain.yaml"), NESTED);
+    writeFileSync(join(dir, "by-sops.yaml"), sops(dir, ["encrypt", "plain.yaml"]).stdout);
+    writeFileSync(join(dir, "plain.env"), "A=1\n");
+    const outputs: string[] = [];
+    for (const f of ["s.yaml", "plain.yaml", "by-sops.yaml", "plain.env"]) {
+      const bySops = sops(dir, ["filestatus", f]);
+      const mine = slipway(dir, ["filestatus", f]);
+      expect([f, mine.code, mine.stdout]).toEqual([f, bySops.code, bySops.stdout]);
+      outputs.push(mine.stdout);
+    }
+    expect(outputs).toEqual([
+      '{"encrypted":true}\n',
+      '{"encrypted":false}\n',
+      '{"encrypted":true}\n',
+      '{"encrypted":false}\n',
+    ]);
+    const enc = readFileSync(join(dir, "s.yaml"), "utf8");
+    expect(slipway(dir, ["filestatus", "--input-type", "yaml", "-"], enc).stdout).toBe(
+      sopsIn(dir, ["filestatus", "--input-type", "yaml", "/dev/stdin"], enc).stdout,
+    );
+  });
+
+  it("exec-env: the command sees the same environment and its exit code is passed on", async () => {
+    const { dir } = await encryptedBySlipway(
+      'TOKEN: s3cr3t\nPORT: 5432\nRATIO: 1.5\nBIG: 1.0e7\nON: true\nEMPTY: ""\n',
+    );
+    const show =
+      'printf "%s|%s|%s|%s|%s|%s|%s" "$TOKEN" "$PORT" "$RATIO" "$BIG" "$ON" "${EMPTY-unset}" "$PATH"; exit 3';
+    const bySops = sops(dir, ["exec-env", "s.yaml", show]);
+    const mine = slipway(dir, ["exec-env", "s.yaml", show]);
+    expect([mine.code, mine.stdout]).toEqual([bySops.code, bySops.stdout]);
+    expect(mine.code).toBe(3);
+    expect(mine.stdout.startsWith("s3cr3t|5432|1.5|")).toBe(true);
+    const pristine = 'printf "%s|%s" "$TOKEN" "${HOME-none}"';
+    expect(slipway(dir, ["exec-env", "--pristine", "s.yaml", pristine]).stdout).toBe(
+      sops(dir, ["exec-env", "--pristine", "s.yaml", pristine]).stdout,
+    );
+  });
+
+  it("exec-env refuses a nested value, as sops does", async () => {
+    const { dir } = await encryptedBySlipway();
+    expect(sops(dir, ["exec-env", "s.yaml", "true"]).code).not.toBe(0);
+    const mine = slipway(dir, ["exec-env", "s.yaml", "true"]);
+    expect([mine.code, mine.stderr]).toEqual([
+      1,
+      "s.yaml: error: cannot put a nested value in the environment (key db)\n  hint: exec-env takes a file of top-level values; use exec-file for nested ones\n",
+    ]);
+  });
+
+  it("exec-file: {} is a 0600 plaintext file on /dev/shm (when present) with sops's content, removed after", async () => {
+    const { dir } = await encryptedBySlipway();
+    const cmd = (out: string) => `cat {}; echo {} > ${out}`;
+    const bySops = sops(dir, ["exec-file", "--no-fifo", "s.yaml", cmd("sops-path")]);
+    const mine = slipway(dir, [
+      "exec-file",
+      "s.yaml",
+      `${cmd("my-path")}; stat -c %a {}; stat -c %a $(dirname {}); exit 4`,
+    ]);
+    expect(bySops.code).toBe(0);
+    expect(mine.code).toBe(4);
+    expect(mine.stdout).toBe(`${bySops.stdout}600\n700\n`);
+    const path = readFileSync(join(dir, "my-path"), "utf8").trim();
+    const shm = existsSync("/dev/shm") && statSync("/dev/shm").isDirectory();
+    expect(path.startsWith(shm ? "/dev/shm/slipway-exec-" : "/")).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(path, ".."))).toBe(false);
+    // --output-type and --filename as sops takes them.
+    const json = slipway(dir, [
+      "exec-file",
+      "--output-type",
+      "json",
+      "--filename",
+      "x.json",
+      "s.yaml",
+      "basename {}; cat {}",
+    ]);
+    const sopsJson = sops(dir, [
+      "exec-file",
+      "--output-type",
+      "json",
+      "--filename",
+      "x.json",
+      "s.yaml",
+      "basename {}; cat {}",
+    ]);
+    expect([json.code, json.stdout]).toEqual([0, sopsJson.stdout]);
+  });
+});
+
+const haveGpg = spawnSync("gpg", ["--version"]).status === 0;
+if (!haveGpg)
+  process.stderr.write("SKIPPED: sops PGP-only file (test/sops-oracle.test.ts): gpg is not on PATH\n");
+
+describe.runIf(ready && haveGpg)("a file sops encrypted for a PGP key alone", () => {
+  it("sops opens it with the key; slipway says it has no key (naming pgp), and check notes it as unverified", async () => {
+    const home = join(tempDir(), "gnupg");
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    const gpgEnv = { PATH: process.env.PATH, GNUPGHOME: home, HOME: "/nonexistent" };
+    const gen = spawnSync(
+      "gpg",
+      [
+        "--batch",
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "t <t@example.invalid>",
+        "default",
+        "default",
+        "never",
+      ],
+      { env: gpgEnv },
+    );
+    expect(gen.status).toBe(0);
+    const fp = /^fpr:+([0-9A-F]{40}):/m.exec(
+      spawnSync("gpg", ["--list-keys", "--with-colons"], { env: gpgEnv, encoding: "utf8" }).stdout,
+    )![1]!;
+    const dir = join(tempDir(), "pgp");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "s.yaml"), "token: s3cr3t\n");
+    const enc = spawnSync(peer("sops"), ["encrypt", "--pgp", fp, "s.yaml"], {
+      cwd: dir,
+      env: gpgEnv,
+      encoding: "utf8",
+    });
+    expect(enc.status).toBe(0);
+    writeFileSync(join(dir, "s.yaml"), enc.stdout);
+    const bySops = spawnSync(peer("sops"), ["decrypt", "s.yaml"], {
+      cwd: dir,
+      env: gpgEnv,
+      encoding: "utf8",
+    });
+    expect([bySops.status, bySops.stdout]).toEqual([0, "token: s3cr3t\n"]);
+    const mine = slipway(dir, ["decrypt", "s.yaml"]);
+    expect([mine.code, mine.stdout, mine.stderr.split("\n")[0]]).toEqual([
+      1,
+      "",
+      "s.yaml: error: no key for this file: it is encrypted for pgp only, and slipway opens age keys",
+    ]);
+    expect(mine.stderr).not.toMatch(/MAC|s3cr3t/);
+    const checked = slipway(dir, ["check", "s.yaml"]);
+    expect([checked.code, checked.stderr.split("\n")[0]]).toEqual([
+      0,
+      "s.yaml: note: [unverified] cannot verify: no key for this file: it is encrypted for pgp only, and slipway opens age keys",
+    ]);
+    expect(slipway(dir, ["filestatus", "s.yaml"]).stdout).toBe(sops(dir, ["filestatus", "s.yaml"]).stdout);
   });
 });

@@ -114,7 +114,7 @@ function removeLeftTempFiles(path: string): void {
  * `mkdir -p`, one level at a time: Node's recursive mkdir never returns on a path under /proc (it retries
  * ENOENT forever), so each missing folder is made on its own and the first failure is thrown as it is.
  */
-export function makeDirs(dir: string, mode?: number): void {
+export function makeDirs(dir: string, mode?: number): string | undefined {
   const missing: string[] = [];
   let cur = resolve(dir);
   while (!existsSync(cur)) {
@@ -123,11 +123,15 @@ export function makeDirs(dir: string, mode?: number): void {
     if (up === cur) break;
     cur = up;
   }
+  let first: string | undefined;
   for (const d of missing.reverse()) {
     try {
       mkdirSync(d, mode === undefined ? undefined : { mode });
+      first ??= d;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
   }
+  // Like mkdirSync's recursive form: the first folder it made, if any.
+  return first;
 }

@@ -1,3 +1,4 @@
+import { isNotASecret } from "../core/not-a-secret.js";
 import { ALLOW_ANNOTATION, TENANT_LABEL, type ManifestObject, type RuleId } from "./types.js";
 
 /** A platform rule's finding before severity and file are attached. */
@@ -78,21 +79,12 @@ function noRequests(obj: ManifestObject): RuleHit[] {
     });
 }
 
-/**
- * Values that hold no secret: SOPS ciphertext, and references a tool resolves later — 1Password
- * (`op://`), vals (`ref+…`), argocd-vault-plugin (`<path:…>`), Flux substitutions (`${VAR}`).
- */
-const NOT_A_SECRET =
-  /^\s*(ENC\[AES256_GCM,|op:\/\/|ref\+[a-z0-9]+:\/\/|<path:|\$\{[A-Za-z0-9_]+(:?[=-][^}]*)?\}\s*$)/;
-
 /** `plaintext-secret`: a Secret whose data or stringData is not SOPS-encrypted. */
 function plaintextSecret(obj: ManifestObject): RuleHit[] {
   const o = obj.value;
   if (o.kind !== "Secret" || o.apiVersion !== "v1") return [];
   return ["data", "stringData"].flatMap((section) => {
-    const keys = Object.entries(map(o[section])).filter(
-      ([, v]) => !(typeof v === "string" && NOT_A_SECRET.test(v)),
-    );
+    const keys = Object.entries(map(o[section])).filter(([, v]) => !isNotASecret(v));
     if (keys.length === 0) return [];
     return [
       {

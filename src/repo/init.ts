@@ -1,8 +1,8 @@
+import { makeDirs } from "../core/fs-atomic.js";
 import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   lstatSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   rmdirSync,
@@ -197,7 +197,7 @@ function writeAll(dir: string, files: PlannedFile[]): void {
   const made: string[] = [];
   const dirs: string[] = [];
   const mkdirs = (d: string, mode: number) => {
-    const first = mkdirSync(d, { recursive: true, mode });
+    const first = makeDirs(d, mode);
     // mkdirSync returns the first folder it made; the ones under it were made too.
     for (let p = d; first !== undefined && p.length >= first.length; p = dirname(p)) dirs.push(p);
   };

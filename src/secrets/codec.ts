@@ -68,7 +68,7 @@ export function encryptDocs(
         if (!rules.macOnlyEncrypted || on) hash.update(plainBytes(v));
         // Empty strings and nulls stay as they are, as sops leaves them.
         if (!on || v.type === "null" || v.value === "") return v;
-      } else if (!on) return v;
+      } else if (!on || v.text === "") return v; // sops leaves an empty comment (`#`) as it is, too
       const enc = reuse?.get(reuseKey(aad, v))?.shift() ?? encryptValue(v, key, aad);
       // An encrypted comment stays a comment: `#ENC[…,type:comment]`.
       return v.kind === "comment"

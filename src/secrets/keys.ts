@@ -104,6 +104,12 @@ export async function wrapDataKey(
   };
 }
 
+/**
+ * No key at hand opens the file: no age identity fits, or the file is encrypted for key types slipway does
+ * not open (PGP, cloud KMS, Vault). `secrets check` reports it as unverified, not as a broken file.
+ */
+export class NoKeyError extends SlipwayError {}
+
 /** Unwraps the data key with the identities at hand; names the recipients and the places searched when none fits. */
 export async function unwrapDataKey(meta: SopsMetadata, ids: Identities, file?: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -117,11 +123,20 @@ export async function unwrapDataKey(meta: SopsMetadata, ids: Identities, file?: 
     }
   }
   const need = meta.keyGroups ? (meta.threshold ?? meta.groups.length) : 1;
+  const others = meta.otherKeyTypes ?? [];
+  if (parts.length < need && meta.groups.every((g) => g.length === 0)) {
+    throw new NoKeyError({
+      code: "validation",
+      message: `no key for this file: it is encrypted for ${others.join(", ")} only, and slipway opens age keys`,
+      file,
+      hint: "decrypt it with sops and a key of that type, or have it re-encrypted for an age recipient (sops updatekeys with an age creation rule)",
+    });
+  }
   if (parts.length < need) {
     const recipients = meta.groups.flat().map((s) => s.recipient);
-    throw new SlipwayError({
+    throw new NoKeyError({
       code: "validation",
-      message: `no age identity opens this file${meta.keyGroups ? ` (${parts.length} of ${need} key groups opened)` : ""}; it is encrypted for ${recipients.join(", ")}`,
+      message: `no age identity opens this file${meta.keyGroups ? ` (${parts.length} of ${need} key groups opened)` : ""}; it is encrypted for ${recipients.join(", ")}${others.length ? ` (and for ${others.join(", ")}, which slipway does not open)` : ""}`,
       file,
       hint: `identities were looked for in ${ids.searched.join(", ")}`,
     });

@@ -19,6 +19,13 @@ export interface SopsMetadata {
   mac: string;
   rules: EncryptionRules;
   version: string;
+  /**
+   * Master keys of other kinds (kms, gcp_kms, azure_kv, hc_vault, pgp) as the file holds them: slipway
+   * cannot open them, but writes them back unchanged when the data key stays (edit, set, unset).
+   */
+  otherKeys?: Record<string, unknown[]>;
+  /** Every other key type the file names, key groups included (for the message when none can be opened). */
+  otherKeyTypes?: string[];
 }
 
 const RULE_KEYS = [
@@ -28,7 +35,8 @@ const RULE_KEYS = [
   "encrypted_regex",
   "mac_only_encrypted",
 ] as const;
-const OTHER_KEY_TYPES = ["kms", "gcp_kms", "azure_kv", "hc_vault", "pgp"];
+/** The master key types sops has besides age, in the order its metadata lists them. */
+export const OTHER_KEY_TYPES = ["kms", "gcp_kms", "azure_kv", "hc_vault", "pgp"] as const;
 
 function bad(file: string | undefined, message: string): SlipwayError {
   return new SlipwayError({
@@ -55,20 +63,20 @@ export function metadataFromPlain(v: unknown, file?: string): SopsMetadata {
   if (!v || typeof v !== "object") throw bad(file, "missing");
   const o = v as Record<string, unknown>;
   const others = OTHER_KEY_TYPES.filter((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length > 0);
+  const inGroups = Array.isArray(o.key_groups)
+    ? OTHER_KEY_TYPES.filter((k) =>
+        (o.key_groups as unknown[]).some((g) => ((g as Record<string, unknown>)?.[k] as unknown[])?.length),
+      )
+    : [];
   const keyGroups = Array.isArray(o.key_groups);
   const groups = keyGroups
     ? (o.key_groups as unknown[]).map((g, i) =>
         stanzas((g as Record<string, unknown>)?.age, file, `key_groups[${i}].age`),
       )
     : [stanzas(o.age, file, "age")];
-  if (groups.every((g) => g.length === 0)) {
-    throw bad(
-      file,
-      others.length
-        ? `the file is encrypted for ${others.join(", ")} only; slipway opens age-encrypted files`
-        : "no age recipients",
-    );
-  }
+  // A file for other key types only is still a sops file: it is read, and opening it says which keys it needs.
+  if (groups.every((g) => g.length === 0) && others.length === 0 && inGroups.length === 0)
+    throw bad(file, "no age recipients");
   if (typeof o.lastmodified !== "string" && !(o.lastmodified instanceof Date))
     throw bad(file, "lastmodified is missing");
   if (typeof o.mac !== "string") throw bad(file, "mac is missing");
@@ -88,6 +96,12 @@ export function metadataFromPlain(v: unknown, file?: string): SopsMetadata {
     mac: o.mac,
     rules: normalizeRules(rules),
     version: String(o.version ?? ""),
+    ...(others.length || inGroups.length
+      ? {
+          otherKeys: Object.fromEntries(others.map((k) => [k, o[k] as unknown[]])),
+          otherKeyTypes: [...new Set([...others, ...inGroups])],
+        }
+      : {}),
   };
 }
 
@@ -99,14 +113,15 @@ export function metadataToPlain(m: SopsMetadata, emptyList: [] | null): Record<s
     out.shamir_threshold = m.threshold;
     out.key_groups = m.groups.map((g) => ({ age: age(g) }));
   }
-  out.kms = emptyList;
-  out.gcp_kms = emptyList;
-  out.azure_kv = emptyList;
-  out.hc_vault = emptyList;
+  const other = (k: string) => m.otherKeys?.[k] ?? emptyList;
+  out.kms = other("kms");
+  out.gcp_kms = other("gcp_kms");
+  out.azure_kv = other("azure_kv");
+  out.hc_vault = other("hc_vault");
   if (!m.keyGroups) out.age = age(m.groups[0] ?? []);
   out.lastmodified = m.lastmodified;
   out.mac = m.mac;
-  out.pgp = emptyList;
+  out.pgp = other("pgp");
   for (const k of RULE_KEYS) if (m.rules[k] !== undefined) out[k] = m.rules[k];
   out.version = m.version;
   return out;

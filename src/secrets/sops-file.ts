@@ -29,6 +29,27 @@ export function formatOf(path: string): SecretsFormat {
   return "binary";
 }
 
+const FORMATS: Record<string, SecretsFormat> = {
+  yaml: "yaml",
+  json: "json",
+  dotenv: "dotenv",
+  binary: "binary",
+};
+
+/** `--input-type` / `--output-type` as sops names them; sops's `ini` store is one slipway does not have. */
+export function formatNamed(name: string, flag: string): SecretsFormat {
+  const format = FORMATS[name.toLowerCase()];
+  if (format) return format;
+  throw new SlipwayError({
+    code: "usage",
+    message: `${flag} ${name}: slipway reads and writes yaml, json, dotenv and binary`,
+    hint:
+      name.toLowerCase() === "ini"
+        ? "sops's ini store is not supported; convert the file to dotenv or yaml"
+        : `use one of: ${Object.keys(FORMATS).join(", ")}`,
+  });
+}
+
 /** A file split into its documents and, when encrypted, its sops metadata. */
 export interface SopsDocument {
   format: SecretsFormat;
@@ -170,6 +191,28 @@ export async function encryptDocument(
     version: SOPS_VERSION,
   };
   return { format: plain.format, docs: docs as MapNode[], meta };
+}
+
+/**
+ * Encrypts `plain` again under `enc`'s metadata and data key: the master key blocks (age and any other) stay
+ * byte for byte, values listed in `reuse` keep their ciphertext, and only `mac` and `lastmodified` are new —
+ * what `edit`, `set` and `unset` change in a file.
+ */
+export function reencryptDocument(
+  enc: SopsDocument,
+  plain: SopsDocument,
+  dataKey: Uint8Array,
+  reuse: Reuse,
+  now = new Date(),
+): SopsDocument {
+  const meta = enc.meta!;
+  const { docs, mac } = encryptDocs(plain.docs, dataKey, compileRules(meta.rules), reuse);
+  const lastmodified = timestamp(now);
+  return {
+    format: plain.format,
+    docs: docs as MapNode[],
+    meta: { ...meta, lastmodified, mac: encryptValue(str(mac), dataKey, lastmodified) },
+  };
 }
 
 /** Decrypts an encrypted document and verifies its MAC; returns the plaintext and the data key. */

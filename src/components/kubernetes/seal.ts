@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
-import { findIdentities } from "../../secrets/keys.js";
+import { findIdentities, NoKeyError } from "../../secrets/keys.js";
 import { chooseRule, findSopsConfig } from "../../secrets/sops-config.js";
 import { decryptDocument, encryptDocument, readDocument, writeDocument } from "../../secrets/sops-file.js";
 
@@ -38,7 +38,7 @@ export async function sealSecrets(
           continue;
         }
       } catch (e) {
-        if (e instanceof SlipwayError && e.message.startsWith("no age identity")) {
+        if (e instanceof NoKeyError) {
           out.set(path, existing);
           unverified.push(path);
           continue;

@@ -173,8 +173,12 @@ const DATE = /^\d{4}-\d\d-\d\d([Tt ]|$)/;
 const DATE_CHARS = /^[0-9Tt:. Zz+-]+$/;
 /** Characters a plain scalar may hold here; the first may not be an indicator (`-`, `[`, `@`, `,` …). */
 const PLAIN = /^[A-Za-z0-9_/.=][A-Za-z0-9_/.=+,:[\]@-]*$/;
-/** Strings the YAML 1.2 core schema would read as something else (null, bool). */
+/**
+ * Strings a reader would take for something else: null and bool in YAML 1.2, and the YAML 1.1 booleans
+ * (y, yes, on, off …) that yaml.v3, so sops, quotes when it writes them.
+ */
 const RESERVED = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+export const YAML11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 /** Only characters numbers are made of (`0x1F`, `.inf`, `1e5`, `0o17`, `-1.5`): left to the library. */
 const NUMBERISH = /^[0-9a-fA-FxXoOiInN.+_-]+$/;
 
@@ -183,6 +187,7 @@ function isPlain(s: string): boolean {
     PLAIN.test(s) &&
     !s.endsWith(":") &&
     !RESERVED.test(s) &&
+    !YAML11_BOOL.test(s) &&
     !(NUMBERISH.test(s) && /^[0-9.]/.test(s)) &&
     !goYamlNumber(s)
   );

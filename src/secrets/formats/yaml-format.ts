@@ -13,12 +13,18 @@ import {
 } from "yaml";
 import { SlipwayError } from "../../core/errors.js";
 import type { Comment, MapNode, Node, Scalar, SeqNode } from "../tree.js";
-import { emitYamlFast, goYamlNumber, parseYamlFast } from "./yaml-fast.js";
+import { emitYamlFast, goYamlNumber, parseYamlFast, YAML11_BOOL } from "./yaml-fast.js";
 
-/** Comment lines of a `yaml` node comment string. */
+/**
+ * Comment lines of a `yaml` node comment string. The library keeps a blank line inside a comment block as an
+ * empty line; yaml.v3 (so sops) drops it, and it is no comment to encrypt.
+ */
 function commentItems(text: string | null | undefined): Comment[] {
   if (!text) return [];
-  return text.split("\n").map((line) => ({ kind: "comment", text: line }));
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => ({ kind: "comment", text: line }));
 }
 
 /** Parses YAML (every document) into sops trees, comments kept as items; positions for errors. */
@@ -197,8 +203,14 @@ export function emitYamlDocsSlow(docs: MapNode[]): string {
       const lead: string[] = [];
       let i = 0;
       while (root.items[i]?.kind === "comment") lead.push((root.items[i++] as Comment).text);
-      doc.contents = yamlNode({ kind: "map", items: root.items.slice(i) }) as YAMLMap;
-      if (lead.length) doc.commentBefore = lead.join("\n");
+      const map = yamlNode({ kind: "map", items: root.items.slice(i) }) as YAMLMap;
+      doc.contents = map;
+      // On the first key, the comments sit right above it, as sops writes them; as the document's own
+      // comment the library would write a blank line after them.
+      const first = map.items[0]?.key as YScalar | undefined;
+      if (lead.length && first)
+        first.commentBefore = [...lead, ...(first.commentBefore ? [first.commentBefore] : [])].join("\n");
+      else if (lead.length) doc.commentBefore = lead.join("\n");
       return escapeYaml11Breaks(doc.toString({ indent: 2, lineWidth: 0 }));
     })
     .join("---\n");
@@ -218,10 +230,13 @@ function escapeYaml11Breaks(text: string): string {
 function yamlNode(n: Node): YNode {
   if (n.kind === "scalar") {
     const s = new YScalar(n.type === "bytes" ? Buffer.from(n.value as Uint8Array).toString("utf8") : n.value);
-    if (n.type === "float" && Number.isInteger(n.value)) s.minFractionDigits = 1;
+    // An integral float is written as yaml.v3 (so sops) writes it: 1, not 1.0.
     // YAML 1.1 readers (sops's own among them) take an unquoted date for a timestamp: quote it.
     if (n.type === "str" && /^\d{4}-\d\d-\d\d([Tt ]|$)/.test(n.value as string)) s.type = "QUOTE_DOUBLE";
-    if (typeof n.value === "string" && (YAML11_BREAKS.test(n.value) || goYamlNumber(n.value)))
+    if (
+      typeof n.value === "string" &&
+      (YAML11_BREAKS.test(n.value) || goYamlNumber(n.value) || YAML11_BOOL.test(n.value))
+    )
       s.type = "QUOTE_DOUBLE";
     return s;
   }
@@ -252,7 +267,8 @@ function yamlNode(n: Node): YNode {
     if (item.kind === "comment") pending.push(item.text);
     else {
       const key = new YScalar(item.key);
-      if (YAML11_BREAKS.test(item.key) || goYamlNumber(item.key)) key.type = "QUOTE_DOUBLE";
+      if (YAML11_BREAKS.test(item.key) || goYamlNumber(item.key) || YAML11_BOOL.test(item.key))
+        key.type = "QUOTE_DOUBLE";
       if (pending.length) key.commentBefore = pending.join("\n");
       pending = [];
       map.items.push(new YPair(key, yamlNode(item.value)));
