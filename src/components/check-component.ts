@@ -5,7 +5,7 @@ import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import { runOpaPolicies } from "./opa.js";
 import { componentDir } from "./registry.js";
-import { validateComponent } from "./validate-component.js";
+import { builtinFindings } from "./builtin-check.js";
 import { checkComponentVariables } from "./variables.js";
 
 /** What the component checks found: errors stop a run (and fail `validate stacks`); warnings do not. */
@@ -37,7 +37,25 @@ export async function checkComponent(
     const [section, ...rest] = segs;
     return section ? engine.placeOf(c.atmos_stack, c.atmos_component, section, rest, c.component_type) : {};
   };
-  const v = await validateComponent(engine, c.atmos_stack, c.atmos_component, c.component_type);
+  // Ajv loads only for a component that names schemas: most runs have none, and every driver run pays
+  // for what it loads.
+  const validation = c.settings.validation;
+  const named =
+    validation !== null &&
+    typeof validation === "object" &&
+    Object.values(validation).some(
+      (v) => v && typeof v === "object" && (v as { disabled?: unknown }).disabled !== true,
+    );
+  const v = named
+    ? await (
+        await import("./validate-component.js")
+      ).validateComponent(engine, c.atmos_stack, c.atmos_component, c.component_type)
+    : {
+        component: c.atmos_component,
+        stack: c.atmos_stack,
+        policies: [],
+        ...(await builtinFindings(c)),
+      };
   const opa = runOpaPolicies(v.policies, c, env);
   out.checks.push(...v.checks, ...opa.checks);
   out.warnings.push(...opa.skipped.map((message) => ({ message })));

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { SlipwayError } from "../core/errors.js";
-import { builtinVarsSchema } from "./registry.js";
+import { builtinFindings } from "./builtin-check.js";
 import type { StackEngine } from "../stack/engine.js";
 import { isMap } from "../yaml/markers.js";
 import type { ResolvedComponent } from "../stack/types.js";
@@ -85,21 +85,9 @@ export async function validateComponent(
     checks.push(`${name} (${shown})`);
     findings.push(...runSchema(readSchema(schemaPath, name), c, name, shown));
   }
-  const builtin = await builtinVarsSchema(c.component_type, c.component);
-  if (builtin) {
-    checks.push(`builtin (${c.component_type}/${c.component})`);
-    const r = builtin.safeParse(c.vars);
-    if (!r.success) {
-      for (const issue of r.error.issues) {
-        findings.push({
-          validation: "builtin",
-          schema: `${c.component_type}/${c.component}`,
-          path: ["vars", ...issue.path].join("."),
-          message: issue.message,
-        });
-      }
-    }
-  }
+  const builtin = await builtinFindings(c);
+  checks.push(...builtin.checks);
+  findings.push(...builtin.findings);
   return { component, stack, checks, findings, policies };
 }
 
