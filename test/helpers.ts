@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,4 +47,24 @@ export function slipwayErrorOf(fn: () => unknown): SlipwayError {
     throw e;
   }
   throw new Error("expected a SlipwayError, but nothing was thrown");
+}
+
+/**
+ * Two sleeps no other process runs (random durations), for tests that check a command's processes are
+ * gone: `script` is a shell line starting both, `running()` the pids of those still alive.
+ */
+export function twoSleeps(base: number): { script: string; running: () => string[] } {
+  const [a, b] = [
+    base + Math.floor(Math.random() * 99_999),
+    base + 100_000 + Math.floor(Math.random() * 99_999),
+  ];
+  return {
+    script: `sleep ${a} & sleep ${b}`,
+    running: () =>
+      spawnSync("pgrep", ["-f", `^sleep (${a}|${b})$`])
+        .stdout.toString()
+        .trim()
+        .split("\n")
+        .filter(Boolean),
+  };
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planGraph } from "../src/components/stack-run.js";
-import { engineAt, hasTool, repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { engineAt, hasTool, repoRoot, slipwayErrorOf, twoSleeps, writeRepo } from "./helpers.js";
 import { havePeers, peerEnv } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -104,12 +104,16 @@ describe("plan / apply a whole stack", () => {
         "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
         "components/ansible/site/site.yml":
           "- hosts: all\n  gather_facts: false\n  tasks: [{ansible.builtin.ping: {}}]\n",
+        "components/terraform/after/main.tf": "",
+        // `after` depends on the play; its command is a test double (`true` exits 0 for any argv).
         "stacks/deploy/prod.yaml":
-          "name: prod\ncomponents:\n  ansible:\n    site: {vars: {nodes: [{name: n1, address: 192.0.2.1, role: server}]}}\n",
+          'name: prod\ncomponents:\n  ansible:\n    site: {vars: {nodes: [{name: n1, address: 192.0.2.1, role: server}]}}\n  terraform:\n    after: {command: "true", settings: {depends_on: [{component: site}]}}\n',
       });
       const r = spawnSync(process.execPath, [bin, "plan", "-s", "prod"], { cwd: dir, encoding: "utf8" });
       expect(r.stdout).toMatch(/^site\s+ansible\s+checked\s+\S+ s\s+syntax-check only$/m);
-      expect(r.stdout).toContain("plan: 1 component — 1 checked only\n");
+      expect(r.stdout).toContain("plan: 2 components — 1 ran for real, 1 checked only\n");
+      // A checked dependency does not stop its dependents.
+      expect(r.stdout).toMatch(/^after\s+terraform\s+done/m);
       expect(r.stderr).toContain(
         "note: site: syntax-check only, not run for real; to run it: slipway ansible run site -s prod --check --diff",
       );
@@ -122,16 +126,13 @@ describe("plan / apply a whole stack", () => {
   it("Ctrl-C during apply stops the tool's whole process group and starts nothing more", async () => {
     // A test double for a long tofu run: a script, named as the component's command, that starts two
     // processes and waits. Durations no other process has, so pgrep finds only these.
-    const [a, b] = [
-      400_000 + Math.floor(Math.random() * 99_999),
-      500_000 + Math.floor(Math.random() * 99_999),
-    ];
+    const { script, running } = twoSleeps(400_000);
     const dir = repo(
       "    a: {command: ./slow-tool}\n    b: {command: ./slow-tool, settings: {depends_on: [{component: a}]}}\n",
     );
     for (const c of ["a", "b"]) {
       const tool = join(dir, `components/terraform/${c}/slow-tool`);
-      writeFileSync(tool, `#!/bin/sh\nsleep ${a} &\nsleep ${b}\n`, { mode: 0o755 });
+      writeFileSync(tool, `#!/bin/sh\n${script}\nwait\n`, { mode: 0o755 });
     }
     const p = spawn(process.execPath, [bin, "apply", "-s", "prod"], {
       cwd: dir,
@@ -141,12 +142,6 @@ describe("plan / apply a whole stack", () => {
     let stdout = "";
     p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    const running = () =>
-      spawnSync("pgrep", ["-f", `^sleep (${a}|${b})$`])
-        .stdout.toString()
-        .trim()
-        .split("\n")
-        .filter(Boolean);
     for (let i = 0; i < 150 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(running()).toHaveLength(2);
     p.kill("SIGINT");

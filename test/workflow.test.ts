@@ -8,7 +8,7 @@ import { parseDuration } from "../src/workflow/duration.js";
 import { runSlipway } from "../src/cli/main.js";
 import { runWorkflow, splitArgs, stackFor } from "../src/workflow/runner.js";
 import { loadWorkflows, type Workflow } from "../src/workflow/workflow-file.js";
-import { repoRoot, slipwayErrorOf, writeRepo } from "./helpers.js";
+import { repoRoot, slipwayErrorOf, twoSleeps, writeRepo } from "./helpers.js";
 
 function workflowsFrom(yaml: string) {
   const dir = writeRepo({ "wf.yaml": yaml });
@@ -193,26 +193,17 @@ describe("workflows", () => {
 describe("slipway workflow interrupted (the built CLI, a real SIGINT)", () => {
   it("Ctrl-C stops the running step and everything it started, and says how to resume", async () => {
     // Durations no other process has, so the check below finds only this step's processes.
-    const [a, b] = [
-      200_000 + Math.floor(Math.random() * 99_999),
-      300_000 + Math.floor(Math.random() * 99_999),
-    ];
+    const { script, running } = twoSleeps(200_000);
     const dir = writeRepo({
       "slipway.yaml": "stacks: {included_paths: ['deploy/*']}\n",
       "stacks/deploy/a.yaml": "vars: {a: 1}\n",
-      "stacks/workflows/w.yaml": `workflows:\n  w:\n    steps:\n      - {name: long, type: shell, command: 'sleep ${a} & sleep ${b}'}\n      - {name: after, type: shell, command: 'touch ran.txt'}\n`,
+      "stacks/workflows/w.yaml": `workflows:\n  w:\n    steps:\n      - {name: long, type: shell, command: '${script}'}\n      - {name: after, type: shell, command: 'touch ran.txt'}\n`,
     });
     const p = spawn(process.execPath, [join(repoRoot, "bin", "slipway.js"), "workflow", "w", "-f", "w"], {
       cwd: dir,
     });
     let stderr = "";
     p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const running = () =>
-      spawnSync("pgrep", ["-f", `^sleep (${a}|${b})$`])
-        .stdout.toString()
-        .trim()
-        .split("\n")
-        .filter(Boolean);
     for (let i = 0; i < 100 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(running()).toHaveLength(2);
     p.kill("SIGINT");

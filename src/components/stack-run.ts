@@ -147,26 +147,17 @@ export async function runStack(
       for (const n of nodes) {
         const name = n.c.atmos_component;
         if (!pending.has(name)) continue;
-        if (interrupted) {
-          pending.delete(name);
-          const note = `not started: interrupted by ${interrupted}`;
-          results.set(name, {
-            component: name,
-            type: n.c.component_type,
-            status: "skipped",
-            ms: 0,
-            log: "",
-            reason: note,
-            warnings: [],
-            interrupted,
-          });
-          opts.progress({ component: name, type: n.c.component_type, state: "skipped", note });
-          continue;
-        }
+        // A dependency that failed or was skipped skips its dependents; a checked one (ansible's syntax
+        // check in a plan) lets them go on, as a dry run does.
         const failedDep = n.deps.find(
-          (d) => results.get(d) && !["done", "dry-run"].includes(results.get(d)!.status),
+          (d) => results.get(d) && !["done", "checked", "dry-run"].includes(results.get(d)!.status),
         );
-        if (failedDep) {
+        const skipped = interrupted
+          ? `not started: interrupted by ${interrupted}`
+          : failedDep
+            ? `${failedDep} did not succeed`
+            : undefined;
+        if (skipped) {
           pending.delete(name);
           results.set(name, {
             component: name,
@@ -174,15 +165,11 @@ export async function runStack(
             status: "skipped",
             ms: 0,
             log: "",
-            reason: `${failedDep} did not succeed`,
+            reason: skipped,
             warnings: [],
+            ...(interrupted ? { interrupted } : {}),
           });
-          opts.progress({
-            component: name,
-            type: n.c.component_type,
-            state: "skipped",
-            note: `${failedDep} did not succeed`,
-          });
+          opts.progress({ component: name, type: n.c.component_type, state: "skipped", note: skipped });
           continue;
         }
         if (running.size >= opts.parallelism || !n.deps.every((d) => results.has(d))) continue;
