@@ -139,3 +139,16 @@ describe("validate stacks is the CI gate", () => {
     }
   });
 });
+
+describe("a stack-level var stays a warning, even when it resembles a declared name", () => {
+  it("global `sise` (near `size`) warns for every module instead of failing them all", () => {
+    const dir = repo();
+    const dev = join(dir, "stacks/deploy/dev.yaml");
+    spawnSync("sed", ["-i", "s/^vars: {stage: dev}/vars: {stage: dev, sise: 1}/", dev]);
+    const r = slipway(dir, "validate", "stacks");
+    expect(r.stderr).toMatch(
+      /warning: vars\.sise is set for component "app" in stack "dev".*\(did you mean "size"\?\)/,
+    );
+    expect(r.status, r.stderr).toBe(0);
+  });
+});

@@ -299,7 +299,10 @@ describe("slipway render (CLI)", () => {
     const r = slipway(["render", "-s", "pve-prod", "--out", out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^rendered stack "pve-prod": 63 files under .* \(63 changed\)\n$/);
-    const ok = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
+    // With the example's key the sealed Secrets are compared too (without one they are "not checked").
+    const ok = slipway(["render", "-s", "pve-prod", "--out", out, "--check"], homelab, {
+      SOPS_AGE_KEY_FILE: join(homelab, "example-age-key.txt"),
+    });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^ok: 63 files under .* match stack "pve-prod"\n$/);
     const file = join(out, "clusters/pve-prod/flux-system/sync.yaml");
@@ -307,7 +310,9 @@ describe("slipway render (CLI)", () => {
     const bad = slipway(["render", "-s", "pve-prod", "--out", out, "--check"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/clusters\/pve-prod\/flux-system\/sync\.yaml: differs from the stack\n/);
-    expect(slipway(["render", "-s", "pve-prod", "--out", out]).stdout).toMatch(/\(1 changed\)/);
+    expect(slipway(["render", "-s", "pve-prod", "--out", out]).stdout).toMatch(
+      /\(1 changed; 2 sealed Secret\(s\) not checked/,
+    );
     const secret = readFileSync(join(out, "clusters/pve-prod/apps/whoami/prod/secret.sops.yaml"), "utf8");
     expect(secret).toMatch(/API_TOKEN: ENC\[AES256_GCM/);
     expect(slipway(["validate", "manifests", out]).code).toBe(0);
@@ -345,7 +350,7 @@ describe("user input never meets an 'unexpected failure'", () => {
     [
       ["discover", "--from-file", "bad.json"],
       1,
-      /bad\.json: error: this file holds something that is not JSON/,
+      /bad\.json: error: this file is not `tailscale status --json` output/,
     ],
     [
       ["validate", "manifests", "gitops", "--disable", "shema"],
@@ -354,6 +359,22 @@ describe("user input never meets an 'unexpected failure'", () => {
     ],
     [["plan", "-s", "pve-prod", "--parallelism", "0"], 2, /--parallelism must be a whole number/],
     [["describe", "component", "nope", "-s", "pve-prod"], 1, /component "nope" is not defined/],
+    [
+      ["describe", "stacks", "--sections", "var"],
+      2,
+      /--sections var: no such section \(did you mean vars\?\)/,
+    ],
+    [
+      ["terraform", "plan", "k3s", "-s", "pve-prod", "--dry-run"],
+      1,
+      /"k3s" in stack "pve-prod" is an ansible component, not terraform/,
+    ],
+    [["discover", "--from-file", "/etc/passwd"], 1, /is not `tailscale status --json` output/],
+    [
+      ["validate", "stacks", "--config", "twodocs.yaml"],
+      1,
+      /holds one YAML document, and this one holds several/,
+    ],
     // This one hung, spinning: Node's mkdir -p under /proc.
     [["secrets", "keygen", "--out", "/proc/slipway-x/key"], 1, /\/proc\/slipway-x does not exist \(mkdir\)/],
   ];
@@ -363,8 +384,11 @@ describe("user input never meets an 'unexpected failure'", () => {
     mkdirSync(join(dir, "emptydir"));
     writeFileSync(join(dir, "afile"), "x\n");
     writeFileSync(join(dir, "bad.json"), "{x");
+    writeFileSync(join(dir, "twodocs.yaml"), "stacks: {base_path: stacks}\n---\na: 1\n");
     const r = slipway(args, dir);
     expect(r.stderr).not.toMatch(/unexpected failure|\n\s+at /);
+    // Never a file's content in an error (/etc/passwd here).
+    expect(r.stderr).not.toContain("root:x:");
     expect(r.stderr).toMatch(message);
     expect(r.code).toBe(code);
   });
@@ -386,5 +410,73 @@ describe("user input never meets an 'unexpected failure'", () => {
       "Output is data: `--format yaml` (default) or `--format json`.",
     );
     expect(slipway(["node", "list", "-s", "pve-prod"]).stdout).toMatch(/^NAME\s+ROLE/);
+  });
+});
+
+describe("the new user's findings: nothing quietly wrong", () => {
+  const copy = (example: string) => {
+    const dir = tempDir("slipway-findings-");
+    cpSync(join(repoRoot, "examples", example), dir, {
+      recursive: true,
+      filter: (p) => !p.includes(".slipway"),
+    });
+    return dir;
+  };
+
+  it("render --check without an age identity says which sealed Secrets it could not check, never 'ok'", () => {
+    const dir = copy("homelab");
+    const r = slipway(["render", "-s", "pve-prod", "--check"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^ok:/);
+    expect(r.stdout).toMatch(
+      /^61 of 63 files under gitops match stack "pve-prod"; 2 sealed Secret\(s\) not checked \(no age identity\)$/m,
+    );
+    expect(r.stderr).toMatch(/secret\.sops\.yaml: warning: not checked — no age identity here opens it/);
+    const keyed = slipway(["render", "-s", "pve-prod", "--check"], dir, {
+      SOPS_AGE_KEY_FILE: join(dir, "example-age-key.txt"),
+    });
+    expect(keyed.stdout).toMatch(/^ok: 63 files/);
+  });
+
+  it("render --out outside the repository warns that Flux and Argo CD cannot follow the paths", () => {
+    const dir = copy("org-platform");
+    const out = tempDir("slipway-outside-");
+    const r = slipway(["render", "-s", "acme-prod", "--out", out], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: --out .* is outside the repository .*: the paths Flux and Argo CD follow cannot point at it/,
+    );
+  });
+
+  it("plan of a stack whose components are all kubernetes ones says they are rendered, not planned", () => {
+    const r = slipway(["plan", "-s", "acme-prod"], copy("org-platform"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'note: the 3 kubernetes component(s) of stack "acme-prod" are not part of plan: `slipway render -s acme-prod` writes them into the GitOps tree',
+    );
+  });
+
+  it("a plaintext Secret in a .json file is found by validate manifests and secrets check", () => {
+    const dir = writeRepo({
+      "t/s.json": JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "z", namespace: "a" },
+        data: { p: "aHVudGVy" },
+      }),
+      "t/kustomization.yaml": "resources: [s.json]\n",
+    });
+    const v = slipway(["validate", "manifests", "t"], dir);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/t\/s\.json:1: error: \[plaintext-secret\]/);
+    const c = slipway(["secrets", "check", "t"], dir);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/t\/s\.json:1: error: \[plaintext-secret\] Secret z has plaintext data/);
+  });
+
+  it("a size limit that is not a size is an error, not the default", () => {
+    const r = slipway(["describe", "stacks", "-s", "pve-prod"], homelab, { SLIPWAY_MAX_FILE_SIZE: "1.5k" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: SLIPWAY_MAX_FILE_SIZE=1.5k is not a size");
   });
 });

@@ -448,6 +448,13 @@ components:
       'vars.cluster.version is the template "{{ .vars.k3s_version }}" in stacks/catalog/k3s.yaml; setting it replaces the template with a literal',
     );
     expect(read(dir, "stacks/catalog/k3s.yaml")).toBe(catalog);
+    // An override in the stack's own manifest would split the version from what the template reads.
+    const shadow = slipway(dir, ["config", "set", "cluster.version", "v1.33.0+k3s1", "-s", "dev"]);
+    expect(shadow.status).toBe(1);
+    expect(shadow.stderr).toContain(
+      "setting it overrides the template for this stack alone, while what it reads (vars.k3s_version) stays as it is",
+    );
+    expect(shadow.stderr).toContain("hint: set vars.k3s_version in the stack instead");
     const forced = slipway(dir, [
       "config",
       "set",

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createDecipheriv } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -376,6 +376,39 @@ describe("secrets: commands", () => {
       /^# created: .*\n# public key: age1.*\nAGE-SECRET-KEY-1[0-9A-Z]+\n$/,
     );
     expect((await errorOf(keygen("id.txt", { cwd: dir, env: {} }))).message).toMatch(/never overwrites/);
+  });
+
+  it("edit: text that no longer parses reopens the editor on a terminal (as sops does), and keeps the file unchanged elsewhere", async () => {
+    const dir = writeRepo({ "s.yaml": "keep: same\nchange: old\n" });
+    const id = await identityFile(dir);
+    await encryptFile("s.yaml", { age: [id.recipient], inPlace: true }, { cwd: dir, env: {} });
+    const before = readFileSync(join(dir, "s.yaml"), "utf8");
+    // The editor breaks the YAML the first time and repairs it the second.
+    const editor = join(dir, "editor.sh");
+    writeFileSync(
+      editor,
+      `#!/bin/sh\nif [ -e ${dir}/once ]; then sed -i 's/^change: \\[old$/change: new/' "$1"; else touch ${dir}/once; sed -i 's/old/[old/' "$1"; fi\n`,
+      { mode: 0o755 },
+    );
+    const env = { SOPS_AGE_KEY_FILE: id.file, EDITOR: editor, PATH: process.env.PATH };
+    // Not a terminal: an error at the edited text's line, nothing written.
+    const e = await errorOf(editFile("s.yaml", { cwd: dir, env }));
+    expect(e.message).toMatch(
+      /\(line \d+ of the edited text\); the file is unchanged and the edits were not kept$/,
+    );
+    expect(readFileSync(join(dir, "s.yaml"), "utf8")).toBe(before);
+    // A terminal (a scripted prompt): the editor opens again and the second try is kept.
+    rmSync(join(dir, "once"));
+    const prompts: string[] = [];
+    const r = await editFile("s.yaml", {
+      cwd: dir,
+      env,
+      interactive: { prompt: async (text) => void prompts.push(text) },
+    });
+    expect(r.changed).toBe(true);
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]).toContain("Press Enter to return to the editor");
+    expect(await decryptFile("s.yaml", {}, { cwd: dir, env })).toBe("keep: same\nchange: new\n");
   });
 
   it("edit with a scripted $EDITOR: unchanged values keep their ciphertext, the plaintext never stays on disk", async () => {

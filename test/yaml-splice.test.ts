@@ -195,3 +195,11 @@ describe("setInText: one value set as a splice (src/nodes/yaml-set.ts)", () => {
     );
   });
 });
+
+describe("setInText writes strings YAML 1.1 readers would take as booleans quoted", () => {
+  it.each(["off", "on", "yes", "No", "null"])("%s", (word) => {
+    const out = setInText("cluster:\n  mode: x\n", file, ["cluster", "mode"], word);
+    expect(out).toBe(`cluster:\n  mode: "${word}"\n`);
+    expect(parseDocument(out).toJS()).toEqual({ cluster: { mode: word } });
+  });
+});

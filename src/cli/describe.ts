@@ -2,6 +2,8 @@ import type { CommandContext, CommandResult } from "./command.js";
 import { componentTypes, listFlag, openEngine, requireStack, stackWarnings } from "./open-engine.js";
 import { formatWithProvenance, mapChunks, outputFormat } from "./output.js";
 import type { InputRecord } from "../core/inputs.js";
+import { SlipwayError } from "../core/errors.js";
+import { closestName } from "../core/suggest.js";
 
 /** `slipway describe component <component> -s <stack> [--provenance]` */
 export function describeComponentCommand(ctx: CommandContext): CommandResult {
@@ -36,8 +38,44 @@ export function describeStacksOutput(
     stack: typeof ctx.flags.stack === "string" ? ctx.flags.stack : undefined,
     components: listFlag(ctx.flags.components),
     componentTypes: componentTypes(ctx.flags["component-types"], "--component-types"),
-    sections: listFlag(ctx.flags.sections),
+    sections: knownSections(listFlag(ctx.flags.sections)),
   });
   // Written one stack at a time, so a large repository never holds its whole output in memory.
   return { chunks: mapChunks(stacks, outputFormat(ctx.flags.format)), notes };
+}
+
+/** What a resolved component holds, by the names `--sections` takes (Atmos's describe fields). */
+const SECTIONS = [
+  "atmos_component",
+  "atmos_stack",
+  "atmos_stack_file",
+  "stack",
+  "component",
+  "component_type",
+  "metadata",
+  "vars",
+  "settings",
+  "env",
+  "backend_type",
+  "backend",
+  "providers",
+  "overrides",
+  "imports",
+  "inheritance",
+  "workspace",
+  "command",
+];
+
+/** `--sections`, checked: a name no component has would give empty output, never an error, without this. */
+function knownSections(list: string[] | undefined): string[] | undefined {
+  for (const s of list ?? []) {
+    if (SECTIONS.includes(s)) continue;
+    const near = closestName(s, SECTIONS);
+    throw new SlipwayError({
+      code: "usage",
+      message: `--sections ${s}: no such section${near ? ` (did you mean ${near}?)` : ""}`,
+      hint: `sections: ${SECTIONS.join(", ")}`,
+    });
+  }
+  return list;
 }

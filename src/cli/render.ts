@@ -1,4 +1,4 @@
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Warning } from "../core/place.js";
 import { formatWarning } from "./output.js";
 import { renderStack } from "../components/kubernetes/render.js";
@@ -17,6 +17,10 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
   // (the folder of slipway.yaml), is what the sync objects name.
   const warnings: Warning[] = [];
   const treePath = relative(engine.config.basePath, out).split(sep).join("/") || ".";
+  if (treePath.startsWith("../") || treePath === ".." || isAbsolute(treePath))
+    notes.push(
+      `warning: --out ${relative(c.cwd, out) || out} is outside the repository (${relative(c.cwd, engine.config.basePath) || "."}): the paths Flux and Argo CD follow cannot point at it; render into the repository, or set repository.path to where the tree will sit in its repository`,
+    );
   const rendered = renderStack(engine, stack, { treePath, warnings });
   notes.push(...warnings.map((w) => formatWarning(w, c.cwd)));
   // The secrets module (age, AES) loads only when the tree holds a Secret to seal.
@@ -26,12 +30,16 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
       ).sealSecrets(rendered, { outDir: out, env: c.env, stack })
     : { files: rendered, unverified: [] };
   const files = sealed.files;
+  // A sealed Secret this machine cannot open cannot be compared: kept, and said so — never "it matches".
   notes.push(
     ...sealed.unverified.map(
       (p) =>
-        `${relative(c.cwd, join(out, p))}: note: kept as it is (no age identity here to check its content)`,
+        `${relative(c.cwd, join(out, p))}: warning: not checked — no age identity here opens it, so a changed value would go unseen; kept as it is (set SOPS_AGE_KEY_FILE to check and update it)`,
     ),
   );
+  const unchecked = sealed.unverified.length
+    ? `; ${sealed.unverified.length} sealed Secret(s) not checked (no age identity)`
+    : "";
   const shown = (p: string) => relative(c.cwd, join(out, p)) || ".";
   const changes = treeChanges(out, stack, files);
   const where = relative(c.cwd, out) || ".";
@@ -43,13 +51,18 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
       ),
     ];
     if (lines.length === 0)
-      return { text: `ok: ${files.size} files under ${where} match stack "${stack}"\n`, notes };
+      return {
+        text: unchecked
+          ? `${files.size - sealed.unverified.length} of ${files.size} files under ${where} match stack "${stack}"${unchecked}\n`
+          : `ok: ${files.size} files under ${where} match stack "${stack}"\n`,
+        notes,
+      };
     return { notes: [...notes, ...lines, `run \`slipway render -s ${stack}\` to update them`], exitCode: 1 };
   }
   applyTree(out, stack, files, changes);
   const removed = changes.orphans.length ? `, ${changes.orphans.length} removed` : "";
   return {
-    text: `rendered stack "${stack}": ${files.size} files under ${where} (${changes.write.length} changed${removed})\n`,
+    text: `rendered stack "${stack}": ${files.size} files under ${where} (${changes.write.length} changed${removed}${unchecked})\n`,
     notes: [
       ...notes,
       ...changes.orphans.map((p) => `removed ${shown(p)}: stack "${stack}" no longer renders it`),

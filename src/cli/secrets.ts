@@ -69,7 +69,25 @@ export async function decryptCommand(c: CommandContext): Promise<CommandResult> 
 
 /** `slipway secrets edit FILE` */
 export async function editCommand(c: CommandContext): Promise<CommandResult> {
-  const r = await editFile(c.args[0]!, ctxOf(c));
+  const tty = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const r = await editFile(c.args[0]!, {
+    ...ctxOf(c),
+    ...(tty
+      ? {
+          interactive: {
+            prompt: async (text: string) => {
+              const { createInterface } = await import("node:readline/promises");
+              const rl = createInterface({ input: process.stdin, output: process.stderr });
+              try {
+                await rl.question(text);
+              } finally {
+                rl.close();
+              }
+            },
+          },
+        }
+      : {}),
+  });
   return {
     notes: [
       ...r.removedStale.map((d) => `removed ${d}: the plaintext folder of an edit that was killed`),

@@ -56,6 +56,12 @@ async function stackCommand(c: CommandContext, action: StackAction): Promise<Com
     ),
     ...checked.map((r) => `note: ${r.component}: ${r.reason}, not run for real; to run it: ${r.instead}`),
   );
+  // Kubernetes components are rendered into the GitOps tree, not planned: a plan of none is no plan.
+  const kube = engine.stack(stack).componentNames("kubernetes").length;
+  if (kube > 0)
+    notes.push(
+      `note: the ${kube} kubernetes component(s) of stack "${stack}" are not part of ${action}: \`slipway render -s ${stack}\` writes them into the GitOps tree`,
+    );
   const again = `slipway ${action} -s ${stack}`;
   if (interrupted) {
     notes.push(

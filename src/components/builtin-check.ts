@@ -1,6 +1,18 @@
 import type { ResolvedComponent } from "../stack/types.js";
 import { builtinVarsSchema } from "./registry.js";
-import type { ComponentFinding } from "./validate-component.js";
+
+/** One problem a component check found. */
+export interface ComponentFinding {
+  /** Which check: the name under settings.validation, or "builtin". */
+  validation: string;
+  schema: string;
+  path: string;
+  message: string;
+  /** Where the problem is, when it is in a file (the module's variable block, for the variable check). */
+  file?: string;
+  line?: number;
+  col?: number;
+}
 
 /** The built-in component's schema (ansible/k3s, the renderers) checked against the vars: no schema, no check. */
 export async function builtinFindings(

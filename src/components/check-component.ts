@@ -20,8 +20,9 @@ export interface ComponentCheck {
  * The checks Atmos runs before a plan, and `validate stacks` runs for every component: the JSON Schemas and
  * OPA policies of settings.validation, the built-in component's schema, and the module variable check. In
  * `gate` mode (validate stacks) a var the module does not declare is an error when it is plainly meant for
- * this module — set on the component itself, or one edit away from a declared name; a shared var inherited
- * from the stack's global vars stays a warning, as OpenTofu treats an undeclared var-file entry. A run
+ * this module — set on the component itself, a base or an override (named with the closest declared one);
+ * a shared var inherited from the stack's global vars stays a warning, as OpenTofu treats an undeclared
+ * var-file entry. A run
  * that checks variables itself (prepareRun) passes `variables: false`.
  */
 export async function checkComponent(
@@ -80,8 +81,9 @@ export async function checkComponent(
   out.errors.push(...report.errors);
   for (const u of report.undeclared) {
     const level = engine.origin(c.atmos_stack, c.atmos_component, ["vars", u.name], c.component_type)?.level;
-    const meant =
-      u.near !== undefined || (level !== undefined && level !== "global" && level !== c.component_type);
+    // Meant for this module: set on the component, a base or an override. A stack-level var reaches every
+    // component (Atmos's global vars), so it stays a warning even when it resembles a declared name.
+    const meant = level !== undefined && level !== "global" && level !== c.component_type;
     if (mode === "gate" && meant)
       out.errors.push(
         new SlipwayError({

@@ -4,23 +4,13 @@ import { Ajv, type ErrorObject } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { SlipwayError } from "../core/errors.js";
-import { builtinFindings } from "./builtin-check.js";
+import { builtinFindings, type ComponentFinding } from "./builtin-check.js";
 import type { StackEngine } from "../stack/engine.js";
 import { isMap } from "../yaml/markers.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 
-export interface ComponentFinding {
-  /** Which check: the name under settings.validation, or "builtin". */
-  validation: string;
-  schema: string;
-  path: string;
-  message: string;
-  /** Where the problem is, when it is in a file (the module's variable block, for the variable check). */
-  file?: string;
-  line?: number;
-  col?: number;
-}
+export type { ComponentFinding } from "./builtin-check.js";
 
 export interface ComponentValidation {
   component: string;

@@ -125,6 +125,7 @@ function readText(file: string, inputs: Inputs): string {
   try {
     return inputs.read(file);
   } catch (e) {
+    if (e instanceof SlipwayError) throw e;
     throw new SlipwayError({ code: "io", message: `cannot read ${file}: ${(e as Error).message}`, file });
   }
 }

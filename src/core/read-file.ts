@@ -6,8 +6,15 @@ export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** The limit in bytes: `SLIPWAY_MAX_FILE_SIZE` (bytes, or with a k/m/g suffix), else the default. */
 export function maxFileBytes(env: Record<string, string | undefined> = process.env): number {
-  const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(env.SLIPWAY_MAX_FILE_SIZE?.trim() ?? "");
-  if (!m) return DEFAULT_MAX_FILE_BYTES;
+  const raw = env.SLIPWAY_MAX_FILE_SIZE?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_MAX_FILE_BYTES;
+  const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(raw);
+  if (!m || Number(m[1]) === 0)
+    throw new SlipwayError({
+      code: "usage",
+      message: `SLIPWAY_MAX_FILE_SIZE=${raw} is not a size`,
+      hint: "give bytes, or a number with k, m or g (e.g. 64m); unset it for the default 16m",
+    });
   const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? "").charAt(0).toLowerCase()] ?? 1;
   return Number(m[1]) * unit;
 }

@@ -25,15 +25,18 @@ export interface ManifestTree {
   files: number;
 }
 
+/** Files kustomize and kubectl take as manifests: YAML, and JSON (a Secret in .json is a Secret too). */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
 function yamlFiles(path: string): string[] {
   const st = statSync(path);
-  if (st.isFile()) return /\.ya?ml$/.test(path) ? [path] : [];
+  if (st.isFile()) return MANIFEST_FILE.test(path) ? [path] : [];
   return readdirSync(path, { withFileTypes: true })
     .filter((d) => !SKIP_DIRS.has(d.name))
     .flatMap((d) =>
       d.isDirectory()
         ? yamlFiles(join(path, d.name))
-        : d.isFile() && /\.ya?ml$/.test(d.name)
+        : d.isFile() && MANIFEST_FILE.test(d.name)
           ? [join(path, d.name)]
           : [],
     )

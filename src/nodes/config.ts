@@ -159,16 +159,22 @@ export async function setConfig(
     if (opts.in) edits = [source && source.file === opts.in ? source : overrideAt(opts.in)];
     else if (source && stacksUsing(engine, source.file).every((s) => s === stack)) edits = [source];
     else edits = [overrideAt(own)];
-    // Writing over the template itself needs --force; an override elsewhere leaves it for the other stacks.
-    if (source && !opts.force && edits[0]!.file === source.file) {
+    // A value made by a template (`{{ .vars.k3s.version }}`) is tied to what the template reads: other
+    // components (the image build) read the same var. Writing over it, or shadowing it with an override,
+    // splits them — so it needs --force, and the message names what to set instead.
+    if (source && !opts.force) {
       const raw = rawStringAt(readFileSync(source.file, "utf8"), source.docPath);
-      if (raw !== undefined && raw.includes("{{"))
+      if (raw !== undefined && raw.includes("{{")) {
+        const reads = [...raw.matchAll(/\.vars\.([A-Za-z0-9_.]+)/g)].map((m) => `vars.${m[1]}`);
         throw new SlipwayError({
           code: "validation",
-          message: `vars.${key} is the template ${JSON.stringify(raw)} in ${rel(source.file)}; setting it replaces the template with a literal`,
+          message: `vars.${key} is the template ${JSON.stringify(raw)} in ${rel(source.file)}; setting it ${edits[0]!.file === source.file ? "replaces the template with a literal" : "overrides the template for this stack alone"}${reads.length ? `, while what it reads (${reads.join(", ")}) stays as it is for everything else that reads it` : ""}`,
           file: source.file,
-          hint: "pass --force to replace it, or change what the template reads",
+          hint: reads.length
+            ? `set ${reads[0]} in the stack instead, or pass --force to set vars.${key} anyway`
+            : "pass --force to set it anyway",
         });
+      }
     }
   }
   checkNodesVars(nextVars);

@@ -34,7 +34,8 @@ export function tailnetPeers(env: Record<string, string | undefined>, fromFile?:
       if (!(e instanceof SlipwayError)) throw e;
       throw new SlipwayError({
         code: e.code,
-        message: e.message.replace("tailscale status --json printed", "this file holds"),
+        // Never the parser's message: it quotes the file's first bytes, which may be anything.
+        message: "this file is not `tailscale status --json` output (not JSON, or not its shape)",
         ...(fromFile === "-" ? {} : { file: fromFile }),
         hint: "write it on a machine on the tailnet: `tailscale status --json > status.json`",
       });

@@ -85,8 +85,12 @@ function lineEnd(text: string, at: number): number {
 }
 
 /** A value as one line of YAML: a plain or quoted scalar, or a flow collection. */
+/** Words YAML 1.1 readers (Ansible, older tools) take as booleans or null: written quoted, as strings. */
+const YAML11_SPECIAL = /^(y|yes|n|no|on|off|true|false|null|~)$/i;
+
 function inline(value: unknown, like?: Scalar): string {
-  if (typeof value === "string" && like?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value === "string" && (like?.type === Scalar.QUOTE_DOUBLE || YAML11_SPECIAL.test(value)))
+    return JSON.stringify(value);
   const d = new Document(value);
   if (isCollection(d.contents)) (d.contents as { flow?: boolean }).flow = true;
   return d.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd();

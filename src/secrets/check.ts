@@ -50,7 +50,9 @@ export async function check(paths: string[], ctx: CheckContext): Promise<CheckFi
       if (format === "binary" && !covered) continue;
       const text = readFileSync(file, "utf8");
       const encrypted = /(^|\n)\s*"?sops"?\s*:|(^|\n)sops_mac=/.test(text) && text.includes("ENC[AES256_GCM");
-      if (format === "yaml" && !encrypted) findings.push(...plaintextSecrets(text, file));
+      // A Secret in JSON is as plaintext as one in YAML (`yaml` reads both).
+      if ((format === "yaml" || format === "json") && !encrypted)
+        findings.push(...plaintextSecrets(text, file));
       if (covered && !encrypted) {
         findings.push({
           file,

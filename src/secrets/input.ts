@@ -11,6 +11,8 @@ export interface SecretsContext {
   env: Record<string, string | undefined>;
   /** Standard input, for the file `-` (read once, when asked for). */
   stdin?: () => Buffer;
+  /** On a terminal: shows a question and waits for Enter (`secrets edit` reopens the editor on an error). */
+  interactive?: { prompt(text: string): Promise<void> };
 }
 
 /** How a command names its input, as sops's flags do. */

@@ -187,26 +187,55 @@ export async function editFile(
     const tmp = join(dir, basename(file));
     try {
       writeFileSync(tmp, before, { mode: 0o600 });
-      const r = await runShell(`${editor} "$1"`, ["slipway-edit", tmp], ctx.env);
-      const sig = received();
-      if (sig && sig !== "SIGINT") {
-        throw new SlipwayError({
-          code: "validation",
-          message: `interrupted by ${sig}; the plaintext copy was removed and the file is unchanged`,
-          file,
-        });
+      let edited: SopsDocument;
+      for (;;) {
+        const r = await runShell(`${editor} "$1"`, ["slipway-edit", tmp], ctx.env);
+        const sig = received();
+        if (sig && sig !== "SIGINT") {
+          throw new SlipwayError({
+            code: "validation",
+            message: `interrupted by ${sig}; the plaintext copy was removed and the file is unchanged`,
+            file,
+          });
+        }
+        if (r.status !== 0) {
+          throw new SlipwayError({
+            code: "validation",
+            message: `the editor (${editor}) exited with ${r.status ?? r.signal}${r.signal ? " (killed)" : ""}; the file is unchanged`,
+            file,
+            hint: r.signal
+              ? "run the edit again"
+              : "set EDITOR (or SOPS_EDITOR) to an editor that waits until you close the file",
+          });
+        }
+        const after = readFileSync(tmp);
+        if (after.equals(before)) return { changed: false, removedStale };
+        try {
+          edited = readDocument(enc.format === "binary" ? after : after.toString("utf8"), enc.format, tmp);
+          break;
+        } catch (e) {
+          if (!(e instanceof SlipwayError)) throw e;
+          // As sops does: on a terminal the editor opens again on the edited text, so no edit is lost.
+          const where = `line ${e.line ?? "?"} of the edited text`;
+          if (!ctx.interactive) {
+            throw new SlipwayError({
+              code: e.code,
+              message: `${e.message} (${where}); the file is unchanged and the edits were not kept`,
+              file,
+              hint: "fix the text and edit again",
+            });
+          }
+          await ctx.interactive.prompt(
+            `${file}: error: ${e.message} (${where})\nPress Enter to return to the editor, or Ctrl-C to give up (the file stays unchanged). `,
+          );
+          if (received())
+            throw new SlipwayError({
+              code: "validation",
+              message: "edit given up; the file is unchanged",
+              file,
+            });
+        }
       }
-      if (r.status !== 0) {
-        throw new SlipwayError({
-          code: "validation",
-          message: `the editor (${editor}) exited with ${r.status ?? r.signal}; the file is unchanged`,
-          file,
-          hint: "set EDITOR (or SOPS_EDITOR) to an editor that waits until you close the file",
-        });
-      }
-      const after = readFileSync(tmp);
-      if (after.equals(before)) return { changed: false, removedStale };
-      const edited = readDocument(enc.format === "binary" ? after : after.toString("utf8"), enc.format, file);
       // Same metadata and data key: unchanged values keep their ciphertext, the key blocks stay byte for byte.
       writeFileAtomic(file, writeDocument(reencryptDocument(enc, edited, dataKey, reuse)));
       return { changed: true, removedStale };

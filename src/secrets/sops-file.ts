@@ -228,7 +228,11 @@ export async function decryptDocument(
       code: "validation",
       message: "the file is not encrypted (no sops metadata)",
       file,
-      hint: "`slipway secrets encrypt` encrypts it",
+      // Stdin has no name to tell its format by: read as binary, a sops YAML file shows no metadata.
+      hint:
+        file === "(stdin)"
+          ? "stdin is read as --input-type says (binary without it): pass --input-type yaml, json or dotenv"
+          : "`slipway secrets encrypt` encrypts it",
     });
   const dataKey = await unwrapDataKey(meta, ids, file);
   const rules = compileRules(meta.rules);

@@ -165,6 +165,15 @@ export class StackEngine {
       entry.buildsDefining(t, component).map((b) => ({ b, t })),
     );
     if (hits.length === 0) {
+      // The name is right, the type is not: say which type it is, not "did you mean" the same name.
+      const other =
+        type && COMPONENT_TYPES.find((t) => t !== type && entry.buildsDefining(t, component).length);
+      if (other)
+        throw new SlipwayError({
+          code: "unknown-component",
+          message: `component "${component}" in stack "${stackName}" is ${/^[aeiou]/.test(other) ? "an" : "a"} ${other} component, not ${type}`,
+          hint: `use \`slipway ${other} … ${component} -s ${stackName}\`, or \`slipway describe component ${component} -s ${stackName}\``,
+        });
       const known = COMPONENT_TYPES.flatMap((t) => entry.componentNames(t));
       throw new SlipwayError({
         code: "unknown-component",

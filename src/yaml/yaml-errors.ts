@@ -36,7 +36,10 @@ export function throwFirstError(doc: Document, file: string, lc: LineCounter, ta
   const pos = lc.linePos(err.pos[0]);
   throw new SlipwayError({
     code: "yaml",
-    message: `invalid YAML: ${err.message.split("\n")[0]}`,
+    message:
+      err.code === "MULTIPLE_DOCS"
+        ? "invalid YAML: a stack file holds one YAML document, and this one holds several (a `---` line)"
+        : `invalid YAML: ${err.message.split("\n")[0]}`,
     file,
     line: pos.line,
     col: pos.col,
@@ -46,6 +49,7 @@ export function throwFirstError(doc: Document, file: string, lc: LineCounter, ta
 
 const YAML_HINTS: Partial<Record<string, string>> = {
   DUPLICATE_KEY: "a key may appear once per mapping: remove or rename one of them",
+  MULTIPLE_DOCS: "remove the `---` and merge the documents, or put the second in a file of its own",
   BAD_INDENT: "indent nested keys consistently with spaces (not tabs)",
   TAB_AS_INDENT: "YAML indentation must use spaces, not tabs",
   MISSING_CHAR: "a quote or bracket is not closed",
