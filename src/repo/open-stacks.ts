@@ -1,4 +1,3 @@
-import { checkComponent } from "../components/check-component.js";
 import { defaultCommands, REGISTRY } from "../components/registry.js";
 import { SlipwayError } from "../core/errors.js";
 import type { Warning } from "../core/place.js";
@@ -49,6 +48,8 @@ export async function validateRepository(
   const errors = [...report.errors];
   const warnings = [...report.warnings];
   if (errors.length === 0) {
+    // Loaded here: every command opens the stacks, only this one checks each component.
+    const { checkComponent } = await import("../components/check-component.js");
     for (const [stack, entry] of engine.stacks()) {
       for (const type of COMPONENT_TYPES) {
         for (const name of entry.componentNames(type)) {
