@@ -321,3 +321,30 @@ describe.runIf(ready)("Atmos is the oracle for stack resolution", () => {
     expect(LISTED.filter((l) => !l.seen).map((l) => l.row)).toEqual([]);
   });
 });
+
+describe.runIf(ready)("stack names: a manifest path is no name for a stack that has a logical one", () => {
+  it("both tools refuse -s <manifest path> where the stack is named by name_pattern, and accept the name", () => {
+    const repo = prepare("homelab-names", join(repoRoot, "examples", "homelab"));
+    const refusesByPath = (tool: typeof atmos) => {
+      try {
+        tool(repo, ["describe", "component", "k3s", "-s", "deploy/pve-prod", "--format", "json"]);
+        return false;
+      } catch (e) {
+        if (e instanceof AtmosRefused || e instanceof SlipwayRefused) return true;
+        throw e;
+      }
+    };
+    expect(refusesByPath(atmos)).toBe(true);
+    expect(refusesByPath(slipway)).toBe(true);
+    const a = atmos(repo, ["describe", "component", "k3s", "-s", "pve-prod", "--format", "json"]);
+    const s = slipway(repo, ["describe", "component", "k3s", "-s", "pve-prod", "--format", "json"]);
+    expect(s.vars).toEqual(a.vars);
+    // slipway says what to use instead.
+    const r = spawnSync(process.execPath, [bin, "describe", "component", "k3s", "-s", "deploy/pve-prod"], {
+      cwd: repo.dir,
+      encoding: "utf8",
+    });
+    expect(r.stderr).toContain('"deploy/pve-prod" is the manifest of stack "pve-prod", not a stack name');
+    expect(r.stderr).toContain("hint: use -s pve-prod");
+  });
+});

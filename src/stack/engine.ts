@@ -118,12 +118,24 @@ export class StackEngine {
     return this.entries;
   }
 
-  /** One stack by name (or by manifest path, as Atmos accepts); an unknown name suggests the closest ones. */
+  /**
+   * One stack by name; an unknown name suggests the closest ones. A manifest path is a stack name only
+   * when the manifest's stack has no logical name: one with `name:`, `name_template` or `name_pattern`
+   * is refused by its path, naming the name — as Atmos refuses it, and since a path could be another
+   * stack's name.
+   */
   stack(name: string): StackEntry {
     const entry = this.stacks().get(name);
     if (entry) return entry;
-    const byFile = [...this.stacks().values()].find((e) => e.builds.some((b) => b.top.rel === name));
-    if (byFile) return byFile;
+    const byFile = [...this.stacks().values()].filter((e) => e.builds.some((b) => b.top.rel === name));
+    if (byFile.length > 0) {
+      const names = byFile.map((e) => e.name);
+      throw new SlipwayError({
+        code: "unknown-stack",
+        message: `"${name}" is the manifest of stack${names.length > 1 ? "s" : ""} ${names.map((n) => `"${n}"`).join(", ")}, not a stack name: a stack with a logical name (name:, name_template, name_pattern) is named by it`,
+        hint: `use -s ${names[0]}`,
+      });
+    }
     const names = [...this.stacks().keys()];
     throw new SlipwayError({
       code: "unknown-stack",
