@@ -229,8 +229,14 @@ describe("stack names and workspaces", () => {
     );
     expect(ws).toEqual(["acme-ue2-dev", "acme-ue2-dev-vpc-2", "fixed-ws", "acme-dev-patterned"]);
   });
-  it("finds a stack by name or by manifest path, and suggests the closest names otherwise", () => {
-    expect(engine.stack("orgs/acme/ue2-dev").name).toBe("acme-ue2-dev");
+  it("finds a stack by its name, refuses its manifest path naming the name, and suggests the closest names otherwise", () => {
+    expect(engine.stack("acme-ue2-dev").name).toBe("acme-ue2-dev");
+    // As Atmos does: a stack with a logical name is not named by its path.
+    const byPath = slipwayErrorOf(() => engine.stack("orgs/acme/ue2-dev"));
+    expect(byPath.message).toMatch(
+      /^"orgs\/acme\/ue2-dev" is the manifest of stack "acme-ue2-dev", not a stack name/,
+    );
+    expect(byPath.hint).toBe("use -s acme-ue2-dev");
     const e = slipwayErrorOf(() => engine.stack("acme-ue2-deb"));
     expect(e.message).toBe('stack "acme-ue2-deb" not found');
     expect(e.hint).toMatch(/did you mean "acme-ue2-dev"/);
