@@ -17,7 +17,8 @@ import {
 } from "./component-type.js";
 import { componentDir, componentType } from "./registry.js";
 import { checkComponentVariables } from "./variables.js";
-import { spawnGroup, stripAnsi } from "../exec/spawn.js";
+import { stripVTControlCharacters } from "node:util";
+import { spawnGroup } from "../exec/spawn.js";
 
 /** One action of one component, to be prepared and run: `slipway <type> …`, `plan`/`apply` and workflows. */
 export interface RunRequest {
@@ -188,7 +189,7 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
     const r = await spawnGroup(cmd.argv, {
       cwd: cmd.cwd,
       env: { ...opts.env, ...secrets, ...cmd.env },
-      output: log ? (chunk) => log.write(stripAnsi(chunk)) : "inherit",
+      output: log ? (chunk) => log.write(stripVTControlCharacters(chunk)) : "inherit",
       graceMs: toolGraceMs(opts.env),
     });
     if (r.startError) log?.write(`${cmd.argv[0]}: ${r.startError}\n`);
@@ -237,8 +238,6 @@ const minimumFor = (type: ComponentType, action: string) =>
  * resource in flight and release its state lock. `SLIPWAY_KILL_GRACE` (seconds) changes it.
  */
 function toolGraceMs(env: Record<string, string | undefined>): number {
-  const s = Number(env.SLIPWAY_KILL_GRACE);
-  return Number.isFinite(s) && s >= 0 && env.SLIPWAY_KILL_GRACE !== "" && env.SLIPWAY_KILL_GRACE !== undefined
-    ? s * 1000
-    : 30_000;
+  const s = env.SLIPWAY_KILL_GRACE ? Number(env.SLIPWAY_KILL_GRACE) : NaN;
+  return Number.isFinite(s) && s >= 0 ? s * 1000 : 30_000;
 }

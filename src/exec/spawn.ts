@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { stripVTControlCharacters } from "node:util";
 
 /** Signals slipway passes on to what it runs, and the exit code each gives (128 + the signal, as a shell reports). */
 export const INTERRUPTED: Partial<Record<NodeJS.Signals, number>> = {
@@ -116,6 +115,3 @@ export function spawnGroup(argv: string[], opts: SpawnOptions): Promise<SpawnRes
     });
   });
 }
-
-/** Text without terminal colour and cursor sequences, so a log file reads as text. */
-export const stripAnsi = (s: string) => stripVTControlCharacters(s);
