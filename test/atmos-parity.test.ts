@@ -40,14 +40,14 @@ const COMPONENT_FIELDS = [
   "imports",
 ];
 
-/** Atmos ships its examples in its module; they are data here, read from the Go module cache. */
-function atmosExamples(): string | undefined {
+/** Atmos ships its examples and test scenarios in its module; they are data here, read from the Go module cache. */
+function atmosModule(sub: string): string | undefined {
   const pins = JSON.parse(readFileSync(join(repoRoot, "test/peers/pins.json"), "utf8")) as {
     peers: { name: string; module: string; version: string }[];
   };
   const atmos = pins.peers.find((p) => p.name === "atmos")!;
   const r = spawnSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" });
-  const dir = join(r.stdout.trim(), `${atmos.module}@${atmos.version}`, "examples");
+  const dir = join(r.stdout.trim(), `${atmos.module}@${atmos.version}`, sub);
   return r.status === 0 && existsSync(dir) ? dir : undefined;
 }
 
@@ -60,6 +60,12 @@ const ATMOS_EXAMPLES = [
   "demo-workflows",
   "demo-vendoring",
   "locals",
+];
+
+/** Atmos's test scenarios (tests/fixtures/scenarios) compared, each for the resolution rule it pins. */
+const ATMOS_SCENARIOS = [
+  // overrides across imports: a later import's overrides win, an earlier sibling's reach later ones
+  "atmos-overrides-section",
 ];
 
 interface Repo {
@@ -253,8 +259,11 @@ const examples = readdirSync(join(repoRoot, "examples")).map((n) => ({
 }));
 
 describe.runIf(ready)("Atmos is the oracle for stack resolution", () => {
-  const atmosDir = atmosExamples();
+  const atmosDir = atmosModule("examples");
+  const scenarios = atmosModule("tests/fixtures/scenarios");
   const theirs = atmosDir ? ATMOS_EXAMPLES.map((n) => ({ name: `atmos/${n}`, src: join(atmosDir, n) })) : [];
+  if (scenarios)
+    theirs.push(...ATMOS_SCENARIOS.map((n) => ({ name: `atmos/${n}`, src: join(scenarios, n) })));
   if (!atmosDir)
     process.stderr.write(
       "SKIPPED: Atmos's own examples: the atmos module is not in the Go module cache (run `npm run peers`)\n",

@@ -79,12 +79,17 @@ export function referenceResolve(
     strategyOf(global("settings", config.listMergeStrategy)) ??
     config.listMergeStrategy;
 
-  // Overrides reach the component from the files that define it and every file importing those.
-  const scope = [...new Set(definedIn(name).flatMap((f) => layers[f.layer]!.scope))].sort((a, b) => a - b);
-  const overrides = (section: string) => [
-    ...scope.map((i) => map(data(i).overrides)[section]),
-    ...scope.map((i) => map(map(data(i)[type]).overrides)[section]),
-  ];
+  // Overrides reach the component from each visit of a file that defines it, in walk order (the import
+  // walk lists them per visit: layer * 2 is a file's global overrides, layer * 2 + 1 its type-level ones).
+  // One file's overrides reaching it through several visits count once, at the last.
+  const visits = [...new Set(definedIn(name).map((f) => f.layer))]
+    .flatMap((l) => layers[l]!.overrides)
+    .sort((a, b) => a.order - b.order);
+  const entries = visits.flatMap((v) => v.entries);
+  const overrides = (section: string) =>
+    entries
+      .filter((e, i) => entries.lastIndexOf(e) === i)
+      .map((e) => map((e & 1 ? map(data(e >> 1)[type]) : data(e >> 1)).overrides)[section]);
 
   // The precedence, lowest first: global, type level, each base, the component, overrides.
   const section = (key: string, select: (v: unknown) => unknown = (v) => v, withOverrides = true): Json => {

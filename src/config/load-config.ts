@@ -1,5 +1,6 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { SlipwayError } from "../core/errors.js";
+import { atmosEnv, type AtmosEnvOverlay } from "./atmos-env.js";
 import {
   CliConfigSchema,
   COMPONENT_TYPES,
@@ -90,14 +91,18 @@ export function loadConfig(
       file,
       ...locate(text, p, parseOpts, "key"),
     }));
-  const root = resolve(dirname(file), c.base_path ?? ".");
-  const defaults = defaultCommands(isAtmosConfig(file) ? "atmos" : "slipway");
+  // An atmos.yaml reads the ATMOS_* variables over its fields, as Atmos does.
+  const atmos = isAtmosConfig(file);
+  const e: AtmosEnvOverlay = atmos ? atmosEnv(env, file) : { commands: {}, basePaths: {}, warnings: [] };
+  warnings.push(...e.warnings);
+  const root = e.basePath ?? resolve(dirname(file), c.base_path ?? ".");
+  const defaults = defaultCommands(atmos ? "atmos" : "slipway");
   const components = Object.fromEntries(
     COMPONENT_TYPES.map((t) => [
       t,
       {
-        basePath: resolve(root, c.components?.[t]?.base_path ?? join("components", t)),
-        command: c.components?.[t]?.command ?? defaults[t],
+        basePath: resolve(root, e.basePaths[t] ?? c.components?.[t]?.base_path ?? join("components", t)),
+        command: e.commands[t] ?? c.components?.[t]?.command ?? defaults[t],
       },
     ]),
   ) as CliConfig["components"];
@@ -106,15 +111,15 @@ export function loadConfig(
     basePath: root,
     components,
     stacks: {
-      basePath: resolve(root, c.stacks?.base_path ?? "stacks"),
-      includedPaths: c.stacks?.included_paths ?? ["**/*"],
-      excludedPaths: c.stacks?.excluded_paths ?? [],
-      namePattern: c.stacks?.name_pattern || undefined,
-      nameTemplate: c.stacks?.name_template || undefined,
+      basePath: resolve(root, e.stacksBasePath ?? c.stacks?.base_path ?? "stacks"),
+      includedPaths: e.includedPaths ?? c.stacks?.included_paths ?? ["**/*"],
+      excludedPaths: e.excludedPaths ?? c.stacks?.excluded_paths ?? [],
+      namePattern: (e.namePattern ?? c.stacks?.name_pattern) || undefined,
+      nameTemplate: (e.nameTemplate ?? c.stacks?.name_template) || undefined,
     },
-    workflowsBasePath: resolve(root, c.workflows?.base_path ?? "stacks/workflows"),
+    workflowsBasePath: resolve(root, e.workflowsBasePath ?? c.workflows?.base_path ?? "stacks/workflows"),
     prefixSeparator: c.components?.terraform?.workspace?.prefix_separator || "-",
-    listMergeStrategy: c.settings?.list_merge_strategy ?? "replace",
+    listMergeStrategy: e.listMergeStrategy ?? c.settings?.list_merge_strategy ?? "replace",
     // Atmos renders stack templates only when atmos.yaml turns them on; slipway.yaml has them on by default.
     templatesEnabled: c.templates?.settings?.enabled ?? !isAtmosConfig(file),
     warnings,

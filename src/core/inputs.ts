@@ -132,6 +132,11 @@ export function newRecord(): InputRecord {
 
 /** Variables that name where the config is: their values are paths, safe to keep in a record. */
 const PATH_VARIABLES = new Set(["SLIPWAY_CONFIG", "ATMOS_CLI_CONFIG_PATH"]);
+/** The `ATMOS_*` settings the config loader reads (config/atmos-env.ts): paths and names, no secrets. */
+const isAtmosSettingVariable = (name: string): boolean =>
+  /^ATMOS_(BASE_PATH|STACKS_[A-Z_]+|COMPONENTS_[A-Z_]+|WORKFLOWS_BASE_PATH|SETTINGS_LIST_MERGE_STRATEGY|VENDOR_BASE_PATH|SCHEMAS_[A-Z_]+)$/.test(
+    name,
+  );
 
 /**
  * The environment, with every lookup written to `record`. A variable that is set and may end up in the
@@ -146,7 +151,7 @@ export function recordEnv(
     if (typeof key !== "string") return;
     const value = target[key];
     if (value === undefined) record.env[key] = null;
-    else if (PATH_VARIABLES.has(key)) record.env[key] = value;
+    else if (PATH_VARIABLES.has(key) || isAtmosSettingVariable(key)) record.env[key] = value;
     else record.unreplayable ??= `reads environment variable ${key}`;
   };
   return new Proxy(env, {

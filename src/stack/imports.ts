@@ -2,6 +2,8 @@ import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { closest } from "fastest-levenshtein";
 import { globSync, isDynamicPattern } from "tinyglobby";
 import { SlipwayError } from "../core/errors.js";
+import { COMPONENT_TYPES } from "../schema/cli-config.js";
+import { isMap } from "../yaml/markers.js";
 import { MANIFEST_EXTENSIONS, type ManifestLoader } from "./loader.js";
 import type { Json, Layer, ManifestFile } from "./types.js";
 
@@ -35,19 +37,10 @@ function specsOf(file: ManifestFile): ImportSpec[] {
  */
 export function flattenImports(loader: ManifestLoader, top: ManifestFile): Layer[] {
   const layers: Layer[] = [];
-  /** Per layer, the visit that imported it (-1 for the top); per visit, the layer it became. */
-  const importer: number[] = [];
-  const layerOf: number[] = [];
+  /** Per layer, its file's path and import context: what makes it one layer. */
+  const keys: string[] = [];
   const seen = new Set<string>();
-  let visits = 0;
-  const visit = (
-    file: ManifestFile,
-    chain: string[],
-    relChain: string[],
-    contextKey: string,
-    from: number,
-  ): void => {
-    const id = visits++;
+  const visit = (file: ManifestFile, chain: string[], relChain: string[], contextKey: string): void => {
     seen.add(file.path + contextKey);
     for (const imp of importsOf(loader, file)) {
       imp.targets ??= resolveImport(loader, file, imp.spec).map((path) => ({ path }));
@@ -59,21 +52,73 @@ export function flattenImports(loader: ManifestLoader, top: ManifestFile): Layer
           context: imp.spec.context,
           skipTemplates: imp.spec.skipTemplates,
         }));
-        visit(child, [...chain, target.path], [...relChain, child.rel], imp.key, id);
+        visit(child, [...chain, target.path], [...relChain, child.rel], imp.key);
       }
     }
-    layerOf[id] = layers.length;
-    importer.push(from);
-    layers.push({ file, chain: relChain, scope: [] });
+    keys.push(file.path + contextKey);
+    layers.push({ file, chain: relChain, overrides: [] });
   };
-  visit(top, [top.path], [top.rel], "", -1);
-  // A layer's scope is itself and its importers, nearest first (importers come after it).
-  for (let i = 0; i < layers.length; i++) {
-    const scope = [i];
-    for (let v = importer[i]!; v >= 0; v = importer[scope.at(-1)!]!) scope.push(layerOf[v]!);
-    layers[i]!.scope = scope;
-  }
+  visit(top, [top.path], [top.rel], "");
+  if (layers.some((l) => hasOverrides(l.file.data))) orderOverrides(loader, top, layers, keys);
   return layers;
+}
+
+const typeOverrides = (data: Json): boolean =>
+  COMPONENT_TYPES.some((t) => isMap(data[t]) && (data[t] as Json).overrides !== undefined);
+/** A file that sets `overrides`, global or type-level. */
+export const hasOverrides = (data: Json): boolean => data.overrides !== undefined || typeOverrides(data);
+
+/** Keeps the last of equal entries: merging a map again later wins over merging it earlier. */
+export function lastOnly(seq: number[]): number[] {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (let i = seq.length - 1; i >= 0; i--) {
+    if (seen.has(seq[i]!)) continue;
+    seen.add(seq[i]!);
+    out.push(seq[i]!);
+  }
+  return out.reverse();
+}
+
+/**
+ * Which `overrides` reach the components of each file, as Atmos works them out. Atmos walks every import
+ * (a file imported twice is walked twice) and gives each visit of a file two lists: its *inline* overrides
+ * (its own global and type-level ones, then its importers', so an importer wins) and the overrides its
+ * earlier sibling imports and its own imports brought (*imports*). The components a visit defines get
+ * imports then inline; visits merge in walk order (imports first), so a later import wins over an earlier.
+ * An entry is `layer * 2` for a layer's global `overrides`, `layer * 2 + 1` for its type-level ones.
+ */
+function orderOverrides(loader: ManifestLoader, top: ManifestFile, layers: Layer[], keys: string[]): void {
+  const layerOf = new Map(keys.map((k, i) => [k, i]));
+  let order = 0;
+  const own = (i: number): number[] => {
+    const data = layers[i]!.file.data;
+    const out: number[] = [];
+    if (data.overrides !== undefined) out.push(i * 2);
+    if (typeOverrides(data)) out.push(i * 2 + 1);
+    return out;
+  };
+  const visit = (file: ManifestFile, key: string, parentInline: number[], entry: number[]) => {
+    const i = layerOf.get(file.path + key)!;
+    const inline = lastOnly([...own(i), ...parentInline]);
+    let imported = entry;
+    for (const imp of importsOf(loader, file)) {
+      // The files of one import (a glob's matches) all start from the same list; their results then add up in order.
+      const start = imported;
+      for (const target of imp.targets ?? []) {
+        const child = (target.file ??= loader.load({
+          path: target.path,
+          context: imp.spec.context,
+          skipTemplates: imp.spec.skipTemplates,
+        }));
+        const r = visit(child, imp.key, inline, start);
+        imported = lastOnly([...imported, ...r.imported, ...r.inline]);
+      }
+    }
+    layers[i]!.overrides.push({ order: order++, entries: lastOnly([...imported, ...inline]) });
+    return { inline, imported };
+  };
+  visit(top, "", [], []);
 }
 
 interface ResolvedImport {

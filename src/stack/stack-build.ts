@@ -18,6 +18,7 @@ import {
   type Selector,
 } from "./precedence.js";
 import { backendDefaults, workspace } from "./state-defaults.js";
+import { lastOnly } from "./imports.js";
 import { StackIndex, type BuildContext } from "./stack-index.js";
 import type { Json, Layer, ManifestFile, ResolvedComponent } from "./types.js";
 
@@ -31,6 +32,7 @@ interface Plan {
   /** The plans of `chain`. */
   bases: Plan[];
   strategy: ListMergeStrategy;
+  /** The overrides that reach it, last wins: `layer * 2` global, `layer * 2 + 1` type-level. */
   scope: number[];
   scopeKey: string;
   groups: Memo<string, Group>;
@@ -137,22 +139,23 @@ export class StackBuild extends StackIndex {
     });
   }
 
-  /** Overrides reach the components of the file that declares them and of its importers; outer files win. */
+  /** The overrides that reach a component, in Atmos's order (see orderOverrides); the last wins. */
   private overridesGroup(plan: Plan, section: string): Group {
     if (!this.hasOverrides) return NO_OVERRIDES;
     return plan.overrides.get(section, () =>
       this.overrideGroups.get(`${plan.type}\0${section}\0${plan.scopeKey}`, () => {
         const inputs: Input[] = [];
-        for (const i of plan.scope) {
-          const o = this.layers[i]!.file.data.overrides;
+        for (const e of plan.scope) {
+          const i = e >> 1;
+          const data = this.layers[i]!.file.data;
+          const holder = e & 1 ? data[plan.type] : data;
+          const o = isMap(holder) ? holder.overrides : undefined;
           if (isMap(o) && o[section] !== undefined)
-            inputs.push({ value: o[section], layer: i, path: ["overrides", section] });
-        }
-        for (const i of plan.scope) {
-          const t = this.layers[i]!.file.data[plan.type];
-          const o = isMap(t) ? t.overrides : undefined;
-          if (isMap(o) && o[section] !== undefined)
-            inputs.push({ value: o[section], layer: i, path: [plan.type, "overrides", section] });
+            inputs.push({
+              value: o[section],
+              layer: i,
+              path: e & 1 ? [plan.type, "overrides", section] : ["overrides", section],
+            });
         }
         return new Group(inputs, this.ctx.memo);
       }),
@@ -194,15 +197,13 @@ export class StackBuild extends StackIndex {
   private plan(type: ComponentTypeName, name: string): Plan {
     return this.plans.get(type, name, () => {
       const fragments = this.fragmentsOf(type, name);
-      // Only overrides need the scope (the files that define the component and their importers).
+      // The overrides that reach the component: those of every visit of a file that defines it, in walk order.
       let scope: number[] = [];
       if (this.hasOverrides) {
-        if (fragments.length === 1) scope = this.layers[fragments[0]!.layer]!.scope;
-        else {
-          const scopeSet = new Set<number>();
-          for (const f of fragments) for (const i of this.layers[f.layer]!.scope) scopeSet.add(i);
-          scope = [...scopeSet].sort((a, b) => a - b);
-        }
+        const layers = [...new Set(fragments.map((f) => f.layer))];
+        const visits = layers.flatMap((l) => this.layers[l]!.overrides);
+        if (layers.length > 1) visits.sort((a, b) => a.order - b.order);
+        scope = lastOnly(visits.flatMap((v) => v.entries));
       }
       const chain = this.baseChain(type, name);
       const memo = this.ctx.memo;

@@ -1,6 +1,7 @@
 import { COMPONENT_TYPES, type ComponentTypeName, type ListMergeStrategy } from "../schema/cli-config.js";
 import type { DocPath, Position } from "../yaml/parse.js";
 import { isMap } from "../yaml/markers.js";
+import { hasOverrides } from "./imports.js";
 import type { Json, Layer, ManifestFile } from "./types.js";
 
 /** One place a component is defined: a layer of the stack and the definition there. */
@@ -43,13 +44,7 @@ export class StackIndex {
   ) {
     this.hasMarkers = layers.some((l) => l.file.hasMarkers);
     this.hasTemplates = layers.some((l) => l.file.hasTemplates);
-    this.hasOverrides = layers.some(
-      (l) =>
-        l.file.data.overrides !== undefined ||
-        COMPONENT_TYPES.some(
-          (t) => isMap(l.file.data[t]) && (l.file.data[t] as Json).overrides !== undefined,
-        ),
-    );
+    this.hasOverrides = layers.some((l) => hasOverrides(l.file.data));
     layers.forEach((layer, i) => {
       const comps = layer.file.data.components;
       if (!isMap(comps)) return;

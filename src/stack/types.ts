@@ -25,8 +25,11 @@ export interface Layer {
   file: ManifestFile;
   /** Import chain from the top-level manifest down to this file (rel paths). */
   chain: string[];
-  /** Indexes (into the stack's layers) of this layer and every layer that imports it. */
-  scope: number[];
+  /**
+   * Each visit of this file in Atmos's import walk (in walk order), with the overrides that reach the
+   * components it defines there (see orderOverrides). Empty when no file of the stack sets overrides.
+   */
+  overrides: { order: number; entries: number[] }[];
 }
 
 /** Where a resolved value came from. */
