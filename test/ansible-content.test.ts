@@ -38,6 +38,8 @@ describe("shipped Ansible content (assets/ansible)", () => {
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout + r.stderr).toMatch(/Passed with production profile: 0 failure\(s\), 0 warning\(s\)/);
     },
+    // ansible-lint takes ~15 s alone and over 50 s on a loaded 2-core machine: a guard, not a speed check.
+    120_000,
   );
 
   it.runIf(hasTool("ansible-playbook"))(
@@ -69,5 +71,7 @@ describe("shipped Ansible content (assets/ansible)", () => {
         expect(r.status, `${p}: ${r.stdout}${r.stderr}`).toBe(0);
       }
     },
+    // One syntax check per playbook, a few seconds each: a guard against a hung tool, not a speed check.
+    120_000,
   );
 });

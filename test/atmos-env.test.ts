@@ -99,7 +99,12 @@ describe.runIf(ready)("ATMOS_* variables with an atmos.yaml, as Atmos reads them
     [
       "ATMOS_SETTINGS_LIST_MERGE_STRATEGY",
       { ATMOS_SETTINGS_LIST_MERGE_STRATEGY: "append" },
-      (r) => expect((r.dev as Record<string, { vars: Json }>).app.vars.zones).toEqual(["a", "b", "c"]),
+      (r) =>
+        expect((r.dev as Record<string, { vars: Record<string, unknown> }>).app!.vars.zones).toEqual([
+          "a",
+          "b",
+          "c",
+        ]),
     ],
   ];
   for (const [what, env, check] of cases) {

@@ -26,6 +26,7 @@ const STACK_FIELDS = [
   "inheritance",
   "workspace",
   "command",
+  "dependencies",
 ];
 /** The sections Atmos's `describe component` shows by default. */
 const COMPONENT_FIELDS = [
@@ -38,6 +39,7 @@ const COMPONENT_FIELDS = [
   "backend",
   "component",
   "imports",
+  "dependencies",
 ];
 
 /** Atmos ships its examples and test scenarios in its module; they are data here, read from the Go module cache. */
@@ -66,6 +68,9 @@ const ATMOS_EXAMPLES = [
 const ATMOS_SCENARIOS = [
   // overrides across imports: a later import's overrides win, an earlier sibling's reach later ones
   "atmos-overrides-section",
+  // dependencies.components merged through bases and imports, with either list strategy
+  "dependencies-components-inheritance",
+  "dependencies-components-inheritance-append",
 ];
 
 interface Repo {

@@ -169,6 +169,34 @@ describe("plan / apply a whole stack", () => {
   });
 });
 
+describe("dependencies.components, Atmos's current dependency format", () => {
+  it("orders the stack like settings.depends_on (both forms together, `name` as Atmos's alias), with the same errors", () => {
+    const dir = repo(
+      "    a: {}\n" +
+        "    b: {dependencies: {components: [{component: a}]}}\n" +
+        "    c: {dependencies: {components: [{name: b}, {component: other, stack: elsewhere}, {kind: file, path: x.json}]}}\n" +
+        "    d: {settings: {depends_on: [{component: a}]}, dependencies: {components: [{component: c}]}}\n",
+    );
+    const graph = planGraph(engineAt(dir), "prod");
+    expect(Object.fromEntries(graph.map((n) => [n.c.atmos_component, n.deps]))).toEqual({
+      a: [],
+      b: ["a"],
+      c: ["b"],
+      d: ["a", "c"],
+    });
+    const cycle = repo(
+      "    a: {dependencies: {components: [{component: b}]}}\n    b: {settings: {depends_on: [{component: a}]}}\n",
+    );
+    expect(slipwayErrorOf(() => planGraph(engineAt(cycle), "prod")).message).toMatch(
+      /^dependency cycle: (a → b → a|b → a → b)$/,
+    );
+    const unknown = repo("    a: {dependencies: {components: [{name: zz}]}}\n");
+    const e = slipwayErrorOf(() => planGraph(engineAt(unknown), "prod"));
+    expect(e.message).toBe('component "a" depends on "zz", which stack "prod" does not deploy');
+    expect(e.hint).toMatch(/dependencies\.components/);
+  });
+});
+
 describe("plan on a terminal (a real pseudo-terminal from util-linux `script`)", () => {
   it.skipIf(!hasTool("script"))(
     "draws the live table with Ink from the CLI bundle, with empty and with filled caches",

@@ -66,6 +66,41 @@ describe("terraform driver", () => {
     expect(() =>
       checkRunnable(e.resolveComponent("deploy/s", "frozen"), "plan", terraformType.changes),
     ).not.toThrow();
+    // The pass-through subcommands that change the state are changes too; state mv/rm/push as well.
+    for (const a of ["import", "taint", "untaint", "force-unlock", "refresh"])
+      expect(
+        slipwayErrorOf(() =>
+          checkRunnable(e.resolveComponent("deploy/s", "frozen"), a, terraformType.changes),
+        ).message,
+      ).toMatch(new RegExp(`is locked .*${a} would change it`));
+    const frozen = e.resolveComponent("deploy/s", "frozen");
+    expect(
+      slipwayErrorOf(() =>
+        terraformType.prepare(frozen, "state", { dir: "/m", extra: ["rm", "x.y"] } as never),
+      ).message,
+    ).toMatch(/is locked: state rm would change its state/);
+    expect(terraformType.prepare(frozen, "state", { dir: "/m", extra: ["list"] } as never)).toBeTruthy();
+  });
+
+  it("passes the tool's other subcommands through with what each reads prepared", () => {
+    const c = k3s();
+    const argv = (a: Parameters<typeof terraformCommands>[1], extra: string[] = []) =>
+      terraformCommands(c, a, "/m", extra).map((x) => x.argv.join(" "));
+    const ws = "tofu workspace select -or-create pve-prod";
+    const vf = "-var-file=pve-prod-k3s-cluster.terraform.tfvars.json";
+    expect(argv("state", ["mv", "a.b", "a.c"])).toEqual([
+      "tofu init -reconfigure",
+      ws,
+      "tofu state mv a.b a.c",
+    ]);
+    expect(argv("import", ["a.b", "id-1"])).toEqual([
+      "tofu init -reconfigure",
+      ws,
+      `tofu import ${vf} a.b id-1`,
+    ]);
+    expect(argv("fmt", ["-check"])).toEqual(["tofu fmt -check"]);
+    expect(argv("test")).toEqual(["tofu init -reconfigure", `tofu test ${vf}`]);
+    expect(argv("providers")).toEqual(["tofu init -reconfigure", "tofu providers"]);
   });
 
   it.runIf(

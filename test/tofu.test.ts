@@ -116,6 +116,61 @@ describe.runIf(ready)("slipway terraform with the real OpenTofu", () => {
     expect(show.values?.root_module?.resources ?? []).toEqual([]);
   });
 
+  it("the tool's other subcommands pass through with the workspace and varfile they read: tofu agrees", () => {
+    const dir = repo();
+    const module = join(dir, "components/terraform/pet");
+    // The canary component shares the module: every answer must come from its own workspace.
+    expect(slipway(dir, "terraform", "deploy", "pet-canary", "-s", "dev").status).toBe(0);
+    const ws = describeComponent(dir, "pet-canary", "dev").workspace;
+    const run = (...args: string[]) => {
+      const r = slipway(dir, "terraform", ...args);
+      expect(r.status, r.stderr).toBe(0);
+      return stripAnsi(r.stdout);
+    };
+    const lines = (t: string) =>
+      t
+        .split("\n")
+        .filter((l) => /^[a-z_]+\.[a-z_]+$/.test(l))
+        .sort();
+    // state, as Atmos spells it: the subcommand before the component.
+    expect(lines(run("state", "list", "pet-canary", "-s", "dev"))).toEqual(
+      lines(tofu(module, ws, "state", "list")),
+    );
+    expect(lines(run("state", "list", "pet-canary", "-s", "dev"))).toHaveLength(3);
+    const shown = run("show", "pet-canary", "-s", "dev", "--", "-json");
+    expect(JSON.parse(shown.slice(shown.indexOf("{")))).toEqual(
+      JSON.parse(tofu(module, ws, "show", "-json")),
+    );
+    // taint / untaint: words after the component go to the tool.
+    run("taint", "pet-canary", "-s", "dev", "null_resource.marker");
+    const tainted = () =>
+      (
+        JSON.parse(tofu(module, ws, "show", "-json")) as {
+          values: { root_module: { resources: { address: string; tainted?: boolean }[] } };
+        }
+      ).values.root_module.resources.find((r) => r.address === "null_resource.marker")?.tainted === true;
+    expect(tainted()).toBe(true);
+    run("untaint", "pet-canary", "-s", "dev", "null_resource.marker");
+    expect(tainted()).toBe(false);
+    // refresh and console read the varfile: the canary's own vars.
+    run("refresh", "pet-canary", "-s", "dev");
+    const consoled = spawnSync(process.execPath, [bin, "terraform", "console", "pet-canary", "-s", "dev"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: peerEnv(),
+      input: "var.owner\n",
+    });
+    expect(consoled.status, consoled.stderr).toBe(0);
+    expect(consoled.stdout).toContain('"canary"');
+    expect(run("providers", "pet-canary", "-s", "dev")).toMatch(
+      /provider\[registry\.opentofu\.org\/hashicorp\/null\]/,
+    );
+    expect(run("graph", "pet-canary", "-s", "dev")).toMatch(/digraph/);
+    // fmt -check: the exit code tofu itself gives in the module (3 when a file needs formatting).
+    const own = spawnSync(peer("tofu"), ["fmt", "-check"], { cwd: module, env: peerEnv() }).status;
+    expect(slipway(dir, "terraform", "fmt", "pet-canary", "-s", "dev", "--", "-check").status).toBe(own);
+  });
+
   it("two components of one module in one stack get their own workspace and state (plan -s, apply -s)", () => {
     const dir = repo();
     const plan = slipway(dir, "plan", "-s", "dev");

@@ -64,6 +64,7 @@ const SECTIONS = [
   "inheritance",
   "workspace",
   "command",
+  "dependencies",
 ];
 
 /** `--sections`, checked: a name no component has would give empty output, never an error, without this. */

@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { checkComponent } from "../components/check-component.js";
+import { SlipwayError } from "../core/errors.js";
 import { dataOf, executeRun, prepareRun, type ReadyRun } from "../components/run.js";
 import type { ComponentTypeName } from "../schema/cli-config.js";
 import type { CommandContext, CommandResult } from "./command.js";
@@ -15,7 +16,7 @@ export function driverCommand(
   options: (c: CommandContext) => Record<string, unknown> = () => ({}),
 ) {
   return async (c: CommandContext): Promise<CommandResult> => {
-    const [action, component] = c.args as [string, string];
+    const { action, component, extra } = positionals(c);
     const { engine, notes } = openEngine(c);
     const stack = requireStack(c);
     notes.push(...stackWarnings(c, engine, stack));
@@ -36,11 +37,31 @@ export function driverCommand(
       component: resolved,
       action,
       env: c.env,
-      extra: c.extra ?? [],
+      extra,
       options: options(c),
     });
     return runReady(c, ready, notes);
   };
+}
+
+/**
+ * The action, the component and what goes to the tool, from the words as Atmos spells them:
+ * `state <subcommand> <component>` (`state list vpc`), otherwise `<action> <component> [tool args…]`
+ * (`import vpc ADDR ID`, `taint vpc ADDR`); arguments after `--` come last.
+ */
+function positionals(c: CommandContext): { action: string; component: string; extra: string[] } {
+  const [action, first, ...rest] = c.args as [string, string, ...string[]];
+  const after = c.extra ?? [];
+  if (action === "state") {
+    if (rest.length === 0)
+      throw new SlipwayError({
+        code: "usage",
+        message: `state needs a subcommand and a component: "state ${first ?? "list"} <component>"`,
+        hint: "e.g. slipway terraform state list vpc -s dev",
+      });
+    return { action, component: rest[0]!, extra: [first, ...rest.slice(1), ...after] };
+  }
+  return { action, component: first, extra: [...rest, ...after] };
 }
 
 /** String flags a command passes to its type, by name. */

@@ -56,17 +56,27 @@ interface Node {
   deps: string[];
 }
 
-/** `settings.depends_on` in Atmos's form: a map (or list) of `{component: name}`; other stacks are not ours to order. */
-function dependsOn(c: ResolvedComponent): string[] {
+/**
+ * What a component needs first, in both of Atmos's forms: `dependencies.components` (a list of
+ * `{component | name, stack?, kind?}`; `kind: file`/`folder` entries are for describe affected) and the older
+ * `settings.depends_on` (a map or list of `{component}`). Other stacks are not ours to order.
+ */
+export function dependsOn(c: ResolvedComponent): string[] {
   const raw = c.settings.depends_on;
-  const items = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
-  return items.flatMap((d) => {
+  const legacy = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
+  const listed = c.dependencies?.components;
+  const current = (Array.isArray(listed) ? listed : []).filter(
+    (d) => !["file", "folder"].includes(String((d as Record<string, unknown>)?.kind)),
+  );
+  const out = [...legacy, ...current].flatMap((d) => {
     const o = d as Record<string, unknown>;
     if (typeof d === "string") return [d];
-    if (typeof o?.component !== "string") return [];
-    if (typeof o.stack === "string" && o.stack !== c.atmos_stack) return [];
-    return [o.component];
+    const name = o?.component ?? o?.name;
+    if (typeof name !== "string") return [];
+    if (typeof o.stack === "string" && o.stack !== "" && o.stack !== c.atmos_stack) return [];
+    return [name];
   });
+  return [...new Set(out)];
 }
 
 /** The stack's runnable components with their dependencies, checked: unknown targets and cycles are errors before anything runs. */
@@ -88,7 +98,7 @@ export function planGraph(engine: StackEngine, stack: string): Node[] {
         throw new SlipwayError({
           code: "validation",
           message: `component "${n.c.atmos_component}" depends on "${d}", which stack "${entry.name}" does not deploy`,
-          hint: "fix settings.depends_on, or enable the component it names",
+          hint: "fix dependencies.components (or settings.depends_on), or enable the component it names",
         });
       }
     }
@@ -101,7 +111,7 @@ export function planGraph(engine: StackEngine, stack: string): Node[] {
       throw new SlipwayError({
         code: "validation",
         message: `dependency cycle: ${[...path, name].join(" → ")}`,
-        hint: "remove one of these settings.depends_on entries",
+        hint: "remove one of these dependencies (dependencies.components or settings.depends_on)",
       });
     seen.set(name, "visiting");
     for (const d of byName.get(name)!.deps) visit(d, [...path, name]);

@@ -35,6 +35,24 @@ const Overrides = z.looseObject({
   command: z.string().optional(),
 });
 
+/** One entry of `dependencies.components`: Atmos's current form (`name` is its newer alias of `component`). */
+const Dependency = z.looseObject({
+  component: z.string().optional(),
+  name: z.string().optional(),
+  stack: z.string().optional(),
+  kind: z.string().optional(),
+  path: z.string().optional(),
+});
+
+const Dependencies = z.looseObject({
+  components: z
+    .array(Dependency)
+    .optional()
+    .describe("Components this one needs first: plan/apply order, describe affected --include-dependents"),
+  files: z.array(z.string()).optional().describe("Files whose change makes this component affected"),
+  folders: z.array(z.string()).optional().describe("Folders whose change makes this component affected"),
+});
+
 const Sections = {
   vars: Section.optional(),
   settings: Section.optional(),
@@ -46,6 +64,7 @@ const Sections = {
   remote_state_backend: Section.optional(),
   overrides: Overrides.optional(),
   command: z.string().optional(),
+  dependencies: Dependencies.optional(),
   locals: Section.optional().describe(
     "File-scoped values for this file's templates (.locals.x); never inherited through imports",
   ),
@@ -67,7 +86,7 @@ const ComponentMap = z.record(z.string(), z.union([ComponentSchema, z.null()]));
 export const ATMOS_UNSUPPORTED = new Set([
   "hooks",
   "mocks",
-  "dependencies",
+  "tools",
   "provision",
   "generate",
   "source",

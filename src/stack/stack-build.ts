@@ -353,6 +353,9 @@ export class StackBuild extends StackIndex {
       command: String(ovr.command ?? this.scalar(plan, "command") ?? this.ctx.commands[type]),
     };
     if (type === "terraform") resolved.workspace = workspace(name, folder, meta, vars, stackName);
+    // Atmos shows `dependencies` only on components that have some.
+    const dependencies = this.mergedSection(plan, "dependencies");
+    if (Object.keys(dependencies).length > 0) resolved.dependencies = dependencies;
     return resolved;
   }
 

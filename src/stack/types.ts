@@ -60,4 +60,6 @@ export interface ResolvedComponent {
   inheritance: string[];
   workspace?: string;
   command: string;
+  /** `dependencies` (components, files, folders) merged like settings; absent when none is set. */
+  dependencies?: Json;
 }

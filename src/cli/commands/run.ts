@@ -8,19 +8,30 @@ export const RUN_COMMANDS: CommandDef[] = [
     summary:
       "Run OpenTofu (or Terraform) for a component: varfile and backend file written, workspace selected",
     description:
-      "Actions: init, plan, apply, deploy (init + apply -auto-approve), destroy, output, validate, workspace, clean. Writes <stack>-<component>.terraform.tfvars.json and backend.tf.json in the component folder, selects or creates the workspace, passes the component's env. Locked components refuse changes; abstract and disabled ones refuse everything. Arguments after -- go to the tool.",
+      "Actions: init, plan, apply, deploy (init + apply -auto-approve), destroy, output, validate, workspace, clean, and the tool's own show, state, import, console, providers, fmt, force-unlock, taint, untaint, refresh, graph, test — each with what it reads prepared (init, the workspace, the varfile where the subcommand takes one). Writes <stack>-<component>.terraform.tfvars.json and backend.tf.json in the component folder, selects or creates the workspace, passes the component's env. Locked components refuse changes (state mv/rm/push too); abstract and disabled ones refuse everything. `state` takes its subcommand first, as in Atmos (`state list vpc`); words after the component, and arguments after --, go to the tool.",
     args: [
       {
         name: "action",
-        description: "init | plan | apply | deploy | destroy | output | validate | workspace | clean",
+        description:
+          "init | plan | apply | deploy | destroy | output | validate | workspace | clean | show | state | import | console | providers | fmt | force-unlock | taint | untaint | refresh | graph | test",
         required: true,
       },
-      { name: "component", description: "Component name", required: true },
+      {
+        name: "component",
+        description: "Component name (for state: the subcommand, then the component)",
+        required: true,
+      },
+      {
+        name: "args",
+        description: "More words for the tool (import ADDR ID, taint ADDR, …)",
+        variadic: true,
+      },
     ],
     flags: DRIVER_FLAGS,
     examples: [
       "slipway terraform plan k3s-cluster -s pve-prod --dry-run",
       "slipway terraform deploy k3s-cluster -s pve-prod -- -parallelism=4",
+      "slipway terraform state list k3s-cluster -s pve-prod",
     ],
     load: async () => (await import("../drivers.js")).terraformCommand,
   }),

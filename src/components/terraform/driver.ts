@@ -13,6 +13,19 @@ export const TERRAFORM_ACTIONS = [
   "validate",
   "workspace",
   "clean",
+  // The tool's other subcommands, passed through with what each reads prepared.
+  "show",
+  "state",
+  "import",
+  "console",
+  "providers",
+  "fmt",
+  "force-unlock",
+  "taint",
+  "untaint",
+  "refresh",
+  "graph",
+  "test",
 ] as const;
 export type TerraformAction = (typeof TERRAFORM_ACTIONS)[number];
 
@@ -84,5 +97,28 @@ export function terraformCommands(
       return [cmd("init", "-backend=false"), cmd("validate", ...extra)];
     case "clean":
       return [];
+    // Read the state: the backend and the workspace.
+    case "show":
+    case "state":
+    case "force-unlock":
+    case "taint":
+    case "untaint":
+      return [init, ...workspace, cmd(action, ...extra)];
+    // Read the variables too.
+    case "import":
+    case "console":
+    case "refresh":
+      return [init, ...workspace, cmd(action, varfile, ...extra)];
+    case "test":
+      return [init, cmd("test", varfile, ...extra)];
+    // The configuration only (providers and graph need the providers installed).
+    case "providers":
+    case "graph":
+      return [init, cmd(action, ...extra)];
+    case "fmt":
+      return [cmd("fmt", ...extra)];
   }
 }
+
+/** `state` subcommands that change the state: refused on a locked component, like apply. */
+export const STATE_CHANGES = new Set(["mv", "rm", "push", "replace-provider"]);
