@@ -33,33 +33,52 @@ function specsOf(file: ManifestFile): ImportSpec[] {
 
 /**
  * Flattens a top-level manifest's imports into merge order: depth first, each file after its imports,
- * globs in sorted order. A file imported twice (same context) counts once, where it was first imported.
+ * globs in sorted order. A file imported twice (same context) counts once, where it was last imported: Atmos
+ * merges it at both places, and merging it again later is what makes it win.
  */
 export function flattenImports(loader: ManifestLoader, top: ManifestFile): Layer[] {
-  const layers: Layer[] = [];
-  /** Per layer, its file's path and import context: what makes it one layer. */
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  const visit = (file: ManifestFile, chain: string[], relChain: string[], contextKey: string): void => {
-    seen.add(file.path + contextKey);
+  /** A file's imports and itself in merge order, each (file, context) once at its last place; chains from it. */
+  interface Entry {
+    file: ManifestFile;
+    key: string;
+    rel: string[];
+  }
+  const memo = new Map<string, Entry[]>();
+  const visit = (file: ManifestFile, chain: string[], contextKey: string): Entry[] => {
+    const id = file.path + contextKey;
+    const known = memo.get(id);
+    if (known) return known;
+    const all: Entry[] = [];
     for (const imp of importsOf(loader, file)) {
       imp.targets ??= resolveImport(loader, file, imp.spec).map((path) => ({ path }));
       for (const target of imp.targets) {
         if (chain.includes(target.path)) throw cycleError(loader, file, imp.spec, [...chain, target.path]);
-        if (seen.has(target.path + imp.key)) continue;
         const child = (target.file ??= loader.load({
           path: target.path,
           context: imp.spec.context,
           skipTemplates: imp.spec.skipTemplates,
         }));
-        visit(child, [...chain, target.path], [...relChain, child.rel], imp.key);
+        for (const e of visit(child, [...chain, target.path], imp.key))
+          all.push({ ...e, rel: [file.rel, ...e.rel] });
       }
     }
-    keys.push(file.path + contextKey);
-    layers.push({ file, chain: relChain, overrides: [] });
+    all.push({ file, key: contextKey, rel: [file.rel] });
+    // Atmos merges a file imported twice at both places, so the later one wins: keep each at its last.
+    const last = new Map<string, number>();
+    all.forEach((e, i) => last.set(e.file.path + e.key, i));
+    const entries = all.filter((e, i) => last.get(e.file.path + e.key) === i);
+    memo.set(id, entries);
+    return entries;
   };
-  visit(top, [top.path], [top.rel], "");
-  if (layers.some((l) => hasOverrides(l.file.data))) orderOverrides(loader, top, layers, keys);
+  const entries = visit(top, [top.path], "");
+  const layers: Layer[] = entries.map((e) => ({ file: e.file, chain: e.rel, overrides: [] }));
+  if (layers.some((l) => hasOverrides(l.file.data)))
+    orderOverrides(
+      loader,
+      top,
+      layers,
+      entries.map((e) => e.file.path + e.key),
+    );
   return layers;
 }
 
