@@ -3,7 +3,17 @@
 // difference fails unless docs/atmos-differences.md lists it with its reason; a listed difference that no
 // longer occurs fails too, so the table stays true.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, repoRoot, tempDir } from "./helpers.js";
@@ -78,10 +88,36 @@ interface Repo {
   dir: string;
 }
 
+/** What an Atmos example needs before Atmos 1.225 resolves it here (offline, no container runtime), and why. */
+const ATMOS_EXAMPLE_SETUP: Record<string, (dir: string) => void> = {
+  "quick-start-advanced": (dir) => {
+    // The Go module cache is read-only, and so is the copy.
+    chmodSync(dir, 0o755);
+    for (const f of readdirSync(dir, { recursive: true, encoding: "utf8" }))
+      chmodSync(join(dir, f), statSync(join(dir, f)).isDirectory() ? 0o755 : 0o644);
+    // Its workflows fail Atmos's own schema (`steps[…].command: expected string, but got boolean`), which
+    // makes Atmos refuse every command.
+    rmSync(join(dir, "stacks/workflows"), { recursive: true, force: true });
+    // `auth` names an AWS emulator Atmos starts in a container before any describe, and the stores use it.
+    const config = join(dir, "atmos.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace(/^(auth|stores):\n( .*\n|\s*\n)*/gm, ""));
+    // `!terraform.state` reads S3 and `!secret` a secret store; those vars go (the YAML functions are
+    // compared in their own tests), everything else — templates included — stays as shipped.
+    for (const file of readdirSync(join(dir, "stacks"), { recursive: true, encoding: "utf8" })) {
+      if (!file.endsWith(".yaml")) continue;
+      const path = join(dir, "stacks", file);
+      const text = readFileSync(path, "utf8");
+      const kept = text.replace(/^ +[\w-]+: !(terraform\.state|secret) .*\n/gm, "");
+      if (kept !== text) writeFileSync(path, kept);
+    }
+  },
+};
+
 /** A copy of the repository with one config both tools read: slipway.yaml becomes atmos.yaml. */
 function prepare(name: string, src: string): Repo {
   const dir = join(tempDir(), name);
   cpSync(src, dir, { recursive: true });
+  ATMOS_EXAMPLE_SETUP[name.replace(/^atmos-/, "")]?.(dir);
   if (existsSync(join(dir, "slipway.yaml"))) {
     const text = readFileSync(join(dir, "slipway.yaml"), "utf8");
     rmSync(join(dir, "slipway.yaml"));
@@ -323,7 +359,8 @@ describe.runIf(ready)("Atmos is the oracle for stack resolution", () => {
           diffs.filter((d) => !workspaceAtmosRuns(repo, s, d)),
         ).join("\n"),
       ).toBe("");
-    }, 120_000);
+      // quick-start-advanced alone asks Atmos to describe 36 components, ≈ 2 s each.
+    }, 300_000);
   }
 
   it("every difference the table lists still occurs (remove rows that no longer do)", () => {

@@ -142,13 +142,35 @@ describe("bad input", () => {
     expect([error.line, error.col]).toEqual([4, 13]);
   });
 
-  it("Atmos and gomplate functions get a hint that names what is unsupported", () => {
+  it("gomplate functions slipway does not offer get a hint that names what is unsupported", () => {
     const { error } = errorFor({
       "stacks/deploy/a.yaml":
-        "components:\n  terraform:\n    app:\n      vars:\n        b: '{{ strings.Quote .vars.a }}'\n",
+        "components:\n  terraform:\n    app:\n      vars:\n        b: '{{ time.Now }}'\n",
     });
-    expect(error.message).toMatch(/function "strings" not defined/);
-    expect(error.hint).toMatch(/gomplate/);
+    expect(error.message).toMatch(/function "time\.Now" not defined/);
+    expect(error.hint).toMatch(
+      /gomplate's time\.\* functions read the outside world or are not deterministic/,
+    );
+    expect([error.line, error.col]).toEqual([5, 12]);
+  });
+
+  it("an unknown function of a gomplate namespace is named in full, at its place", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    app:\n      vars:\n        a: x\n        b: '{{ strings.Nope .vars.a }}'\n",
+    });
+    expect(error.message).toMatch(/function "strings\.Nope" not defined/);
+    expect(error.hint).toMatch(/strings\.Nope is not one of them/);
+    expect([error.line, error.col]).toEqual([6, 12]);
+  });
+
+  it("a field of a function is an error, not a field of the data (Sprig's env hides gomplate's env.*)", () => {
+    const { error } = errorFor({
+      "stacks/deploy/a.yaml":
+        "components:\n  terraform:\n    app:\n      vars:\n        b: '{{ env.Getenv \"HOME\" }}'\n",
+    });
+    expect(error.message).toMatch(/env\.Getenv: "env" is a function, not a namespace/);
+    expect(error.hint).toMatch(/use \{\{ env "NAME" \}\}/);
   });
 
   it("validate stacks reports every finding, not only the first", async () => {

@@ -1,5 +1,5 @@
 import { SlipwayError } from "../core/errors.js";
-import { TemplateError } from "../template/index.js";
+import { GOMPLATE_IMPLEMENTED, GOMPLATE_NAMESPACES, TemplateError } from "../template/index.js";
 import type { ManifestLoader } from "./loader.js";
 import { isMap } from "../yaml/markers.js";
 import { placeOf } from "./provenance.js";
@@ -85,36 +85,19 @@ function renderOne(
   }
 }
 
-/** Gomplate's function namespaces, which Atmos offers and slipway does not. */
-const GOMPLATE = new Set([
-  "strings",
-  "conv",
-  "data",
-  "math",
-  "sockaddr",
-  "crypto",
-  "file",
-  "net",
-  "path",
-  "regexp",
-  "test",
-  "time",
-  "coll",
-  "aws",
-  "gcp",
-  "base64",
-  "filepath",
-  "random",
-  "uuid",
-  "semver",
-]);
-
 function templateHint(message: string): string {
+  if (message.startsWith("env."))
+    return "Sprig's env function hides gomplate's env namespace (in Atmos too, with Sprig on): use {{ env \"NAME\" }}";
   const fn = /function "([^"]+)" not defined/.exec(message)?.[1];
   if (fn === "atmos")
     return "atmos.Component / atmos.Store read other components' state; slipway does not run them";
-  if (fn && GOMPLATE.has(fn))
-    return `gomplate functions (${fn}.*) are not supported; use the Sprig functions listed in the README`;
-  if (fn) return "supported functions: Go's builtins and the Sprig subset listed in the README";
+  const ns = fn?.split(".")[0];
+  if (ns && GOMPLATE_NAMESPACES.has(ns)) {
+    return GOMPLATE_IMPLEMENTED.has(ns)
+      ? `the README (Templates) lists the gomplate functions slipway implements; ${fn} is not one of them`
+      : `gomplate's ${ns}.* functions read the outside world or are not deterministic; slipway does not offer them`;
+  }
+  if (fn)
+    return "supported functions: Go's builtins, the Sprig subset and the gomplate functions listed in the README";
   return "template fields: .vars, .settings, .env, .atmos_component, .atmos_stack, .workspace";
 }

@@ -7,8 +7,12 @@ const END_WORDS = new Set(["end", "else"]);
 const UNSUPPORTED = new Set(["define", "template", "block", "break", "continue"]);
 
 /** Parses tokens into a tree; `isFunc` decides which identifiers are known functions. */
-export function parse(tokens: Token[], isFunc: (name: string) => boolean): Node[] {
-  const p = new Parser(tokens, isFunc);
+export function parse(
+  tokens: Token[],
+  isFunc: (name: string) => boolean,
+  isNamespace: (name: string) => boolean = () => false,
+): Node[] {
+  const p = new Parser(tokens, isFunc, isNamespace);
   const { nodes, stop } = p.list();
   if (stop) throw new TemplateError(`unexpected {{${stop.word}}}`, stop.line);
   return nodes;
@@ -20,6 +24,7 @@ class Parser {
   constructor(
     private readonly toks: Token[],
     private readonly isFunc: (name: string) => boolean,
+    private readonly isNamespace: (name: string) => boolean,
   ) {}
 
   private peek(o = 0): Token | undefined {
@@ -175,7 +180,16 @@ class Parser {
           this.i++;
           return { kind: "func", name: `${t.value}.${f.value[0]}` };
         }
+        // An unknown function of a known namespace is named in full (`strings.Nope`), as the user wrote it.
+        if (f?.t === "field" && f.attached && this.isNamespace(t.value) && !this.isFunc(t.value))
+          throw new TemplateError(`function "${t.value}.${f.value[0]}" not defined`, t.line);
         if (!this.isFunc(t.value)) throw new TemplateError(`function "${t.value}" not defined`, t.line);
+        // `print.Foo`: Go calls the function and fails on the field; never a field of the data instead.
+        if (f?.t === "field" && f.attached)
+          throw new TemplateError(
+            `${t.value}.${f.value[0]}: "${t.value}" is a function, not a namespace`,
+            t.line,
+          );
         return { kind: "func", name: t.value };
       }
       case "string":
