@@ -1,0 +1,239 @@
+import { isDeepStrictEqual } from "node:util";
+import { relative, resolve, sep } from "node:path";
+import type { CliConfig } from "../config/load-config.js";
+import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
+import type { DescribedStack } from "./engine.js";
+import type { Json, ResolvedComponent } from "./types.js";
+
+/** One affected component instance, in the shape of Atmos's `describe affected` (its field names and order). */
+export interface AffectedComponent {
+  component: string;
+  component_type: ComponentTypeName;
+  component_path: string;
+  namespace?: string;
+  tenant?: string;
+  environment?: string;
+  stage?: string;
+  stack: string;
+  stack_slug: string;
+  /** The first reason found: stack.metadata, component, stack.vars, stack.env, …, stack.settings, file, folder, deleted, deleted.stack. */
+  affected: string;
+  /** Every reason found, in the order they were checked. */
+  affected_all: string[];
+  /** When the headline is `file`: the settings.depends_on file that changed (Atmos sets it only then). */
+  file?: string;
+  /** When the headline is `folder`: the settings.depends_on folder in which something changed. */
+  folder?: string;
+  dependents: AffectedDependent[];
+  included_in_dependents: boolean;
+  /** The component's settings with `--include-settings`, else null (as Atmos prints it). */
+  settings: Json | null;
+  deleted?: boolean;
+  deletion_type?: "component" | "stack";
+}
+
+/** A component that depends on an affected one (settings.depends_on), with its own dependents. */
+export interface AffectedDependent {
+  component: string;
+  component_type: ComponentTypeName;
+  component_path: string;
+  namespace?: string;
+  tenant?: string;
+  environment?: string;
+  stage?: string;
+  stack: string;
+  stack_slug: string;
+  dependents: AffectedDependent[];
+  included_in_dependents: boolean;
+  settings: Json | null;
+}
+
+export interface FindAffectedOptions {
+  config: CliConfig;
+  /** Files that differ between the two revisions, absolute. */
+  changedFiles: string[];
+  /** Only this stack. */
+  stack?: string;
+  /** Keep each component's settings in the output (`--include-settings`). */
+  includeSettings?: boolean;
+  /** Leave out components with metadata.locked (`--exclude-locked`). */
+  excludeLocked?: boolean;
+  /** Sees every component of `head` as it goes by (the dependents index is built from them). */
+  visit?: (c: ResolvedComponent) => void;
+}
+
+/**
+ * Sections compared verbatim between the revisions, in Atmos's order (the first changed one is the
+ * headline reason); only those a component has are compared. metadata and settings have their own checks.
+ */
+const SECTION_CHECKS: [keyof ResolvedComponent | string, string][] = [
+  ["vars", "stack.vars"],
+  ["env", "stack.env"],
+  ["providers", "stack.providers"],
+  ["backend", "stack.backend"],
+  ["backend_type", "stack.backend_type"],
+  ["command", "stack.command"],
+];
+
+/** Atmos's `stack_slug`: the stack and the component, `/` in the component made `-`. */
+export const stackSlug = (stack: string, component: string) => `${stack}-${component.replace(/\//g, "-")}`;
+
+/** Where the component's files are, relative to the base path (Atmos's `component_path`). */
+export function componentPath(config: CliConfig, type: ComponentTypeName, folder: string): string {
+  return relative(config.basePath, resolve(config.components[type].basePath, folder));
+}
+
+/** vars.namespace/tenant/environment/stage, the context fields Atmos copies into its entries when set. */
+export function contextOf(
+  vars: Json,
+): Pick<AffectedComponent, "namespace" | "tenant" | "environment" | "stage"> {
+  const out: Pick<AffectedComponent, "namespace" | "tenant" | "environment" | "stage"> = {};
+  for (const k of ["namespace", "tenant", "environment", "stage"] as const) {
+    const v = vars[k];
+    if (typeof v === "string" && v) out[k] = v;
+  }
+  return out;
+}
+
+/** Whether `file` is `dir` or lies under it. */
+function isUnder(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/** settings.depends_on entries that name a file or a folder (Atmos's legacy form, which slipway reads). */
+function fileDependencies(settings: Json): { kind: "file" | "folder"; path: string }[] {
+  const raw = settings.depends_on;
+  const items = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
+  const out: { kind: "file" | "folder"; path: string }[] = [];
+  for (const d of items) {
+    if (!d || typeof d !== "object") continue;
+    const o = d as Record<string, unknown>;
+    if (typeof o.file === "string" && o.file) out.push({ kind: "file", path: o.file });
+    if (typeof o.folder === "string" && o.folder) out.push({ kind: "folder", path: o.folder });
+  }
+  return out;
+}
+
+/** The headline reason and every reason, in the order checked; empty when nothing changed. */
+function reasonsFor(
+  c: ResolvedComponent,
+  before: ResolvedComponent | undefined,
+  opts: FindAffectedOptions,
+): { reasons: string[]; file?: string; folder?: string } {
+  const reasons: string[] = [];
+  if (!before || !isDeepStrictEqual(c.metadata, before.metadata)) reasons.push("stack.metadata");
+  const folder = resolve(opts.config.components[c.component_type].basePath, c.component);
+  if (opts.changedFiles.some((f) => isUnder(f, folder))) reasons.push("component");
+  const now = c as unknown as Json;
+  const then = before as unknown as Json | undefined;
+  for (const [section, reason] of SECTION_CHECKS) {
+    if (!(section in now)) continue;
+    if (!then || !(section in then) || !isDeepStrictEqual(now[section], then[section])) reasons.push(reason);
+  }
+  if (!before || !isDeepStrictEqual(c.settings, before.settings)) reasons.push("stack.settings");
+  // The first file or folder dependency in which something changed (Atmos stops at the first).
+  for (const dep of fileDependencies(c.settings)) {
+    const abs = resolve(opts.config.basePath, dep.path);
+    const hit = opts.changedFiles.some((f) =>
+      dep.kind === "file" ? f === abs : isUnder(f, abs) && f !== abs,
+    );
+    if (hit) {
+      reasons.push(dep.kind);
+      return { reasons, [dep.kind]: dep.path };
+    }
+  }
+  return { reasons };
+}
+
+/** The affected entry for a component with its reasons. */
+function entryFor(
+  c: ResolvedComponent,
+  opts: FindAffectedOptions,
+  r: ReturnType<typeof reasonsFor>,
+): AffectedComponent {
+  const headline = r.reasons[0]!;
+  // Atmos names the file or folder only when that is the first reason (a later one only joins affected_all),
+  // and copies the context fields (namespace, stage, …) into deleted entries and dependents, not these.
+  return {
+    component: c.atmos_component,
+    component_type: c.component_type,
+    component_path: componentPath(opts.config, c.component_type, c.component),
+    stack: c.atmos_stack,
+    stack_slug: stackSlug(c.atmos_stack, c.atmos_component),
+    affected: headline,
+    affected_all: r.reasons,
+    ...(headline === "file" ? { file: r.file } : {}),
+    ...(headline === "folder" ? { folder: r.folder } : {}),
+    dependents: [],
+    included_in_dependents: false,
+    settings: opts.includeSettings ? c.settings : null,
+  };
+}
+
+/** Types whose deletion Atmos reports (it compares terraform, helmfile and packer only; slipway compares every type). */
+const DELETABLE: readonly ComponentTypeName[] = COMPONENT_TYPES;
+
+/**
+ * The component instances that differ between two resolutions of a repository (`base`, the older
+ * revision, and `head`, the work tree), with why: Atmos's `describe affected` rules. `head` is consumed
+ * one stack at a time, so only the older revision is held whole.
+ */
+export function findAffected(
+  head: Iterable<[string, DescribedStack]>,
+  base: ReadonlyMap<string, DescribedStack>,
+  opts: FindAffectedOptions,
+): AffectedComponent[] {
+  const out: AffectedComponent[] = [];
+  const headComponents = new Map<string, Set<string>>();
+  for (const [stack, described] of head) {
+    if (opts.stack && opts.stack !== stack) continue;
+    const names = new Set<string>();
+    headComponents.set(stack, names);
+    for (const type of COMPONENT_TYPES) {
+      for (const [name, value] of Object.entries(described.components[type] ?? {})) {
+        names.add(`${type}\0${name}`);
+        const c = value as ResolvedComponent;
+        opts.visit?.(c);
+        if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
+        if (opts.excludeLocked && c.metadata.locked === true) continue;
+        const before = base.get(stack)?.components[type]?.[name] as ResolvedComponent | undefined;
+        const r = reasonsFor(c, before, opts);
+        if (r.reasons.length > 0) out.push(entryFor(c, opts, r));
+      }
+    }
+  }
+  for (const [stack, described] of base) {
+    if (opts.stack && opts.stack !== stack) continue;
+    const names = headComponents.get(stack);
+    for (const type of DELETABLE) {
+      for (const [name, value] of Object.entries(described.components[type] ?? {})) {
+        const c = value as ResolvedComponent;
+        if (c.metadata.type === "abstract" || names?.has(`${type}\0${name}`)) continue;
+        const reason = names ? "deleted" : "deleted.stack";
+        out.push({
+          component: name,
+          component_type: type,
+          component_path: componentPath(opts.config, type, c.component),
+          ...contextOf(c.vars),
+          stack,
+          stack_slug: stackSlug(stack, name),
+          affected: reason,
+          affected_all: [reason],
+          dependents: [],
+          included_in_dependents: false,
+          settings: null,
+          deleted: true,
+          deletion_type: names ? "component" : "stack",
+        });
+      }
+    }
+  }
+  return out.sort(byStackThenComponent);
+}
+
+/** Output order: by stack, then type, then component (Atmos's order is not stable run to run). */
+export function byStackThenComponent(a: AffectedComponent, b: AffectedComponent): number {
+  return cmp(a.stack, b.stack) || cmp(a.component_type, b.component_type) || cmp(a.component, b.component);
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
