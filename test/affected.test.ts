@@ -103,8 +103,8 @@ describe("describe affected", () => {
     const shape = (d: {
       stack_slug: string;
       included_in_dependents: boolean;
-      dependents: unknown[];
-    }): unknown => [d.stack_slug, d.included_in_dependents, (d.dependents as never[]).map(shape)];
+      dependents: unknown[] | null;
+    }): unknown => [d.stack_slug, d.included_in_dependents, (d.dependents as never[] | null)?.map(shape)];
     expect(out.map(shape)).toEqual([
       ["dev-app", true, [["dev-worker", false, []]]],
       ["dev-vpc", false, [["dev-app", false, [["dev-worker", false, []]]]]],

@@ -137,13 +137,11 @@ export function addDependents(
   config: CliConfig,
   includeSettings: boolean,
 ): void {
-  for (const a of affected) {
-    if (a.deleted) continue;
-    a.dependents = index.dependentsOf(a.component, a.stack, config, includeSettings);
-  }
+  for (const a of affected)
+    a.dependents = a.deleted ? [] : index.dependentsOf(a.component, a.stack, config, includeSettings);
   affected.forEach((a, i) => {
-    a.included_in_dependents = affected.some((o, j) => j !== i && contains(o.dependents, a.stack_slug));
-    if (!a.included_in_dependents) markPeers(a.dependents);
+    a.included_in_dependents = affected.some((o, j) => j !== i && contains(o.dependents ?? [], a.stack_slug));
+    if (!a.included_in_dependents) markPeers(a.dependents ?? []);
   });
 }
 

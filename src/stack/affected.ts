@@ -24,7 +24,8 @@ export interface AffectedComponent {
   file?: string;
   /** When the headline is `folder`: the settings.depends_on folder in which something changed. */
   folder?: string;
-  dependents: AffectedDependent[];
+  /** With `--include-dependents`, who depends on it; else null (as Atmos prints it). */
+  dependents: AffectedDependent[] | null;
   included_in_dependents: boolean;
   /** The component's settings with `--include-settings`, else null (as Atmos prints it). */
   settings: Json | null;
@@ -66,14 +67,32 @@ export interface FindAffectedOptions {
  * Sections compared verbatim between the revisions, in Atmos's order (the first changed one is the
  * headline reason); only those a component has are compared. metadata and settings have their own checks.
  */
-const SECTION_CHECKS: [keyof ResolvedComponent | string, string][] = [
-  ["vars", "stack.vars"],
-  ["env", "stack.env"],
-  ["providers", "stack.providers"],
-  ["backend", "stack.backend"],
-  ["backend_type", "stack.backend_type"],
-  ["command", "stack.command"],
-];
+const SECTION_CHECKS: [string, string][] = [
+  "vars",
+  "env",
+  "providers",
+  "required_providers",
+  "required_version",
+  "generate",
+  "backend",
+  "backend_type",
+  "remote_state_backend",
+  "remote_state_backend_type",
+  "auth",
+  "command",
+  "source",
+  "provision",
+].map((s) => [s, `stack.${s}`]);
+
+/**
+ * The sections Atmos gives a component of each type: a component new in the work tree has no older
+ * side, so Atmos reports each section it has as changed — these lists say which, for the same output.
+ * (slipway's own types, ansible and kubernetes, report the sections slipway gives them.)
+ */
+const NEW_COMPONENT_SECTIONS: Partial<Record<ComponentTypeName, ReadonlySet<string>>> = {
+  terraform: new Set(SECTION_CHECKS.map(([s]) => s)),
+  packer: new Set(["vars", "env", "auth", "command", "source", "provision"]),
+};
 
 /** Atmos's `stack_slug`: the stack and the component, `/` in the component made `-`. */
 export const stackSlug = (stack: string, component: string) => `${stack}-${component.replace(/\//g, "-")}`;
@@ -126,9 +145,12 @@ function reasonsFor(
   if (opts.changedFiles.some((f) => isUnder(f, folder))) reasons.push("component");
   const now = c as unknown as Json;
   const then = before as unknown as Json | undefined;
+  const fresh = NEW_COMPONENT_SECTIONS[c.component_type];
   for (const [section, reason] of SECTION_CHECKS) {
-    if (!(section in now)) continue;
-    if (!then || !(section in then) || !isDeepStrictEqual(now[section], then[section])) reasons.push(reason);
+    if (!then) {
+      if (fresh ? fresh.has(section) : section in now) reasons.push(reason);
+    } else if (section in now && (!(section in then) || !isDeepStrictEqual(now[section], then[section])))
+      reasons.push(reason);
   }
   if (!before || !isDeepStrictEqual(c.settings, before.settings)) reasons.push("stack.settings");
   // The first file or folder dependency in which something changed (Atmos stops at the first).
@@ -164,7 +186,7 @@ function entryFor(
     affected_all: r.reasons,
     ...(headline === "file" ? { file: r.file } : {}),
     ...(headline === "folder" ? { folder: r.folder } : {}),
-    dependents: [],
+    dependents: null,
     included_in_dependents: false,
     settings: opts.includeSettings ? c.settings : null,
   };
@@ -219,7 +241,7 @@ export function findAffected(
           stack_slug: stackSlug(stack, name),
           affected: reason,
           affected_all: [reason],
-          dependents: [],
+          dependents: null,
           included_in_dependents: false,
           settings: null,
           deleted: true,
