@@ -82,18 +82,18 @@ function chooseBase(root: string, opts: DescribeAffectedOptions): AffectedReport
 }
 
 /**
- * Every stack of the older revision, resolved. A revision without stack manifests is an empty
- * repository (everything in the work tree is new), as Atmos treats it; any other failure is reported,
- * saying which revision it is in.
+ * Every stack of the older revision, resolved one at a time. A revision without stack manifests is an
+ * empty repository (everything in the work tree is new), as Atmos treats it; any other failure is
+ * reported, saying which revision it is in.
  */
-function describeBase(
+function* describeBase(
   engine: StackEngine,
   stack: string | undefined,
   sha: string,
-): Map<string, DescribedStack> {
+): Generator<[string, DescribedStack]> {
   try {
-    if (stack && !engine.stacks().has(stack)) return new Map();
-    return new Map(engine.describeStacksEach({ stack }));
+    if (stack && !engine.stacks().has(stack)) return;
+    yield* engine.describeStacksEach({ stack });
   } catch (e) {
     if (!(e instanceof SlipwayError)) throw e;
     throw new SlipwayError({

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import { relative, resolve, sep } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
@@ -114,6 +113,28 @@ export function contextOf(
   return out;
 }
 
+/**
+ * Deep equality of parsed YAML (plain objects, arrays, scalars), key order ignored — what Atmos's
+ * reflect.DeepEqual compares; several times faster than util.isDeepStrictEqual on resolved components.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameJson((a as Json)[k], (b as Json)[k])) return false;
+  }
+  return true;
+}
+
 /** Whether `file` is `dir` or lies under it. */
 function isUnder(file: string, dir: string): boolean {
   return file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
@@ -140,7 +161,7 @@ function reasonsFor(
   opts: FindAffectedOptions,
 ): { reasons: string[]; file?: string; folder?: string } {
   const reasons: string[] = [];
-  if (!before || !isDeepStrictEqual(c.metadata, before.metadata)) reasons.push("stack.metadata");
+  if (!before || !sameJson(c.metadata, before.metadata)) reasons.push("stack.metadata");
   const folder = resolve(opts.config.components[c.component_type].basePath, c.component);
   if (opts.changedFiles.some((f) => isUnder(f, folder))) reasons.push("component");
   const now = c as unknown as Json;
@@ -149,10 +170,10 @@ function reasonsFor(
   for (const [section, reason] of SECTION_CHECKS) {
     if (!then) {
       if (fresh ? fresh.has(section) : section in now) reasons.push(reason);
-    } else if (section in now && (!(section in then) || !isDeepStrictEqual(now[section], then[section])))
+    } else if (section in now && (!(section in then) || !sameJson(now[section], then[section])))
       reasons.push(reason);
   }
-  if (!before || !isDeepStrictEqual(c.settings, before.settings)) reasons.push("stack.settings");
+  if (!before || !sameJson(c.settings, before.settings)) reasons.push("stack.settings");
   // The first file or folder dependency in which something changed (Atmos stops at the first).
   for (const dep of fileDependencies(c.settings)) {
     const abs = resolve(opts.config.basePath, dep.path);
@@ -192,65 +213,74 @@ function entryFor(
   };
 }
 
-/** Types whose deletion Atmos reports (it compares terraform, helmfile and packer only; slipway compares every type). */
-const DELETABLE: readonly ComponentTypeName[] = COMPONENT_TYPES;
-
 /**
  * The component instances that differ between two resolutions of a repository (`base`, the older
- * revision, and `head`, the work tree), with why: Atmos's `describe affected` rules. `head` is consumed
- * one stack at a time, so only the older revision is held whole.
+ * revision, and `head`, the work tree), with why: Atmos's `describe affected` rules. Both come one stack at
+ * a time in name order (as `describeStacksEach` gives them) and are walked side by side, so neither is
+ * ever held whole.
  */
 export function findAffected(
   head: Iterable<[string, DescribedStack]>,
-  base: ReadonlyMap<string, DescribedStack>,
+  base: Iterable<[string, DescribedStack]>,
   opts: FindAffectedOptions,
 ): AffectedComponent[] {
   const out: AffectedComponent[] = [];
-  const headComponents = new Map<string, Set<string>>();
-  for (const [stack, described] of head) {
-    if (opts.stack && opts.stack !== stack) continue;
-    const names = new Set<string>();
-    headComponents.set(stack, names);
-    for (const type of COMPONENT_TYPES) {
-      for (const [name, value] of Object.entries(described.components[type] ?? {})) {
-        names.add(`${type}\0${name}`);
-        const c = value as ResolvedComponent;
-        opts.visit?.(c);
-        if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
-        if (opts.excludeLocked && c.metadata.locked === true) continue;
-        const before = base.get(stack)?.components[type]?.[name] as ResolvedComponent | undefined;
-        const r = reasonsFor(c, before, opts);
-        if (r.reasons.length > 0) out.push(entryFor(c, opts, r));
-      }
-    }
-  }
-  for (const [stack, described] of base) {
-    if (opts.stack && opts.stack !== stack) continue;
-    const names = headComponents.get(stack);
-    for (const type of DELETABLE) {
-      for (const [name, value] of Object.entries(described.components[type] ?? {})) {
-        const c = value as ResolvedComponent;
-        if (c.metadata.type === "abstract" || names?.has(`${type}\0${name}`)) continue;
-        const reason = names ? "deleted" : "deleted.stack";
-        out.push({
-          component: name,
-          component_type: type,
-          component_path: componentPath(opts.config, type, c.component),
-          ...contextOf(c.vars),
-          stack,
-          stack_slug: stackSlug(stack, name),
-          affected: reason,
-          affected_all: [reason],
-          dependents: null,
-          included_in_dependents: false,
-          settings: null,
-          deleted: true,
-          deletion_type: names ? "component" : "stack",
-        });
-      }
-    }
+  const hi = head[Symbol.iterator]();
+  const bi = base[Symbol.iterator]();
+  let h = hi.next();
+  let b = bi.next();
+  while (!h.done || !b.done) {
+    const order = h.done ? 1 : b.done ? -1 : cmp(h.value[0], b.value[0]);
+    const now = order <= 0 ? (h.value as [string, DescribedStack]) : undefined;
+    const then = order >= 0 ? (b.value as [string, DescribedStack]) : undefined;
+    const stack = (now ?? then)![0];
+    if (!opts.stack || opts.stack === stack) compareStack(stack, now?.[1], then?.[1], opts, out);
+    if (now) h = hi.next();
+    if (then) b = bi.next();
   }
   return out.sort(byStackThenComponent);
+}
+
+/** One stack's entries: its changed components, and those of the older revision that are gone. */
+function compareStack(
+  stack: string,
+  now: DescribedStack | undefined,
+  then: DescribedStack | undefined,
+  opts: FindAffectedOptions,
+  out: AffectedComponent[],
+): void {
+  for (const type of COMPONENT_TYPES) {
+    const before = then?.components[type];
+    for (const [name, value] of Object.entries(now?.components[type] ?? {})) {
+      const c = value as ResolvedComponent;
+      opts.visit?.(c);
+      if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
+      if (opts.excludeLocked && c.metadata.locked === true) continue;
+      const r = reasonsFor(c, before?.[name] as ResolvedComponent | undefined, opts);
+      if (r.reasons.length > 0) out.push(entryFor(c, opts, r));
+    }
+    const after = now?.components[type];
+    for (const [name, value] of Object.entries(before ?? {})) {
+      const c = value as ResolvedComponent;
+      if (c.metadata.type === "abstract" || (after && name in after)) continue;
+      const reason = now ? "deleted" : "deleted.stack";
+      out.push({
+        component: name,
+        component_type: type,
+        component_path: componentPath(opts.config, type, c.component),
+        ...contextOf(c.vars),
+        stack,
+        stack_slug: stackSlug(stack, name),
+        affected: reason,
+        affected_all: [reason],
+        dependents: null,
+        included_in_dependents: false,
+        settings: null,
+        deleted: true,
+        deletion_type: now ? "component" : "stack",
+      });
+    }
+  }
 }
 
 /** Output order: by stack, then type, then component (Atmos's order is not stable run to run). */
