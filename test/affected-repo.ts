@@ -40,6 +40,8 @@ export const AFFECTED_REPO: Record<string, string> = {
     "    worker:",
     "      metadata:",
     "        component: app",
+    "      vars:",
+    "        size: 1",
     "      settings:",
     "        depends_on:",
     "          1:",

@@ -1,6 +1,7 @@
 // `describe affected` on real git histories made in temp folders: what each kind of change marks, and the
 // git-backed reading of the other revision (no checkout). The differential test against the real Atmos is
 // test/affected-parity.test.ts.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { describeAffected, type DescribeAffectedOptions } from "../src/repo/desc
 import { RevisionInputs } from "../src/repo/git-revision.js";
 import { AFFECTED_REPO, replaced } from "./affected-repo.js";
 import { commit, edit, git, gitRepo } from "./git-repo.js";
-import { slipwayErrorOf } from "./helpers.js";
+import { repoRoot, slipwayErrorOf } from "./helpers.js";
 
 const CATALOG = "stacks/catalog/network.yaml";
 
@@ -171,5 +172,50 @@ describe("RevisionInputs (a commit read through git)", () => {
     ]);
     expect(inputs.glob(["**/*.yaml"], join(top, "stacks"), ["deploy/**"]).length).toBe(2);
     expect(() => inputs.read(join(top, "stacks/deploy/new.yaml"))).toThrow(/ENOENT/);
+  });
+});
+
+describe("plan --affected and list affected (the built CLI)", () => {
+  const cli = (dir: string, ...args: string[]) =>
+    spawnSync(process.execPath, [join(repoRoot, "bin", "slipway.js"), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, HOME: dir, SLIPWAY_CACHE: "off" },
+    });
+
+  it("plan --affected --dry-run runs only the affected instances, stack by stack, and reports deleted ones", () => {
+    const { dir } = branched();
+    commit(dir, {
+      [CATALOG]: replaced(
+        replaced(AFFECTED_REPO[CATALOG]!, "10.0.0.0/16", "10.1.0.0/16"),
+        "    old:\n      vars:\n        x: 1\n",
+        "",
+      ),
+    });
+    const r = cli(dir, "plan", "--affected", "--dry-run", "-s", "dev");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^STACK +COMPONENT +TYPE +STATUS +TIME +LOG \/ NOTE\ndev +vpc +terraform +dry-run +[^\n]*\n\nplan: 1 component — 1 dry run\n$/,
+    );
+    expect(r.stderr).toContain("note: dev/old (terraform) is deleted: not run");
+  });
+
+  it("plan --affected --include-dependents adds the dependents, in dependency order", () => {
+    const { dir } = branched();
+    commit(dir, { [CATALOG]: replaced(AFFECTED_REPO[CATALOG]!, "10.0.0.0/16", "10.1.0.0/16") });
+    const r = cli(dir, "plan", "--affected", "--include-dependents", "--dry-run", "-s", "prod");
+    expect([r.status, r.stderr]).toEqual([0, expect.any(String)]);
+    const started = [...r.stderr.matchAll(/(\S+): running/g)].map((m) => m[1]);
+    expect(started).toEqual(["prod/vpc", "prod/app", "prod/worker"]);
+  });
+
+  it("list affected prints one row per instance with every reason", () => {
+    const { dir } = branched();
+    commit(dir, { "config/app.json": "[]\n", "stacks/deploy/stg.yaml": null });
+    const r = cli(dir, "list", "affected", "-s", "dev");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      "STACK  COMPONENT  TYPE       AFFECTED\ndev    app        terraform  file (config/app.json)\n",
+    );
   });
 });
