@@ -69,11 +69,7 @@ const STEPS: [string, (files: Record<string, string>) => Record<string, string |
     "settings and metadata",
     (f) => ({
       [CATALOG]: replaced(
-        replaced(
-          f[CATALOG]!,
-          "    vpc:\n      vars:",
-          "    vpc:\n      settings:\n        team: net\n      vars:",
-        ),
+        replaced(f[CATALOG]!, "        atlantis:", "        team: net\n        atlantis:"),
         "      metadata:\n        component: app\n      vars:\n        size: 1\n",
         "      metadata:\n        component: app\n        description: worker\n      vars:\n        size: 1\n",
       ),

@@ -1,5 +1,6 @@
 // The small Atmos repository the change-detection tests edit, commit by commit: catalog and mixin imports,
-// an abstract base, settings.depends_on on a component, a file and a folder, a packer component.
+// an abstract base, settings.depends_on on a component, a file and a folder, a packer component, and
+// Spacelift and Atlantis settings (their names are fields of Atmos's entries).
 export const AFFECTED_REPO: Record<string, string> = {
   "atmos.yaml": [
     'base_path: "."',
@@ -20,11 +21,21 @@ export const AFFECTED_REPO: Record<string, string> = {
     "    vpc:",
     "      vars:",
     "        cidr: 10.0.0.0/16",
+    "      settings:",
+    "        spacelift:",
+    "          workspace_enabled: true",
+    "        atlantis:",
+    "          project_template:",
+    '            name: "{stage}-{component}"',
     "    svc-base:",
     "      metadata:",
     "        type: abstract",
     "      vars:",
     "        replicas: 1",
+    "      settings:",
+    "        spacelift:",
+    "          workspace_enabled: true",
+    '          stack_name_pattern: "{stage}-{component}-svc"',
     "    app:",
     "      metadata:",
     "        component: app",

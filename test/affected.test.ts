@@ -149,6 +149,19 @@ describe("describe affected", () => {
   });
 });
 
+describe("describe affected: settings it does not implement", () => {
+  it("describe.affected.sections in atmos.yaml is reported, not silently ignored", () => {
+    const { dir } = gitRepo({
+      ...AFFECTED_REPO,
+      "atmos.yaml": AFFECTED_REPO["atmos.yaml"] + "describe:\n  affected:\n    sections: [vars]\n",
+    });
+    expect(run(dir).warnings).toEqual([
+      expect.stringContaining("atmos.yaml: describe.affected.sections is not implemented"),
+    ]);
+    expect(run(branched().dir).warnings).toEqual([]);
+  });
+});
+
 describe("RevisionInputs (a commit read through git)", () => {
   it("reads, checks and globs the commit's files, not the work tree's", () => {
     const { dir, first } = gitRepo(AFFECTED_REPO);

@@ -20,6 +20,7 @@ export function affectedFromFlags(
     includeDependents: dependents,
     excludeLocked: ctx.flags["exclude-locked"] === true,
   });
+  notes.push(...report.warnings);
   return { engine, report, notes };
 }
 

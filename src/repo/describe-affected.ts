@@ -1,3 +1,4 @@
+import { load } from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
 import { StackEngine, type DescribedStack } from "../stack/engine.js";
 import { findAffected, type AffectedComponent } from "../stack/affected.js";
@@ -30,6 +31,8 @@ export interface AffectedReport {
   /** The commit compared with, and how it was chosen. */
   base: { sha: string; from: string };
   affected: AffectedComponent[];
+  /** What the config asks for that this comparison does not do, to print. */
+  warnings: string[];
 }
 
 /**
@@ -57,7 +60,23 @@ export function describeAffected(opts: DescribeAffectedOptions): AffectedReport 
     visit: index && ((c) => index.add(c)),
   });
   if (index) addDependents(affected, index, config, opts.includeSettings === true);
-  return { base, affected };
+  return { base, affected, warnings: unsupportedSettings(opts.engine) };
+}
+
+/** atmos.yaml's `describe.affected.sections` (which sections to compare) is not implemented: say so. */
+function unsupportedSettings(engine: StackEngine): string[] {
+  let doc: unknown;
+  try {
+    doc = load(engine.loader.inputs.read(engine.config.file));
+  } catch {
+    return []; // the config loaded a moment ago; a read or parse failure now is not this check's to report
+  }
+  const sections = (doc as { describe?: { affected?: { sections?: unknown } } } | null)?.describe?.affected
+    ?.sections;
+  if (sections === undefined) return [];
+  return [
+    `warning: ${engine.config.file}: describe.affected.sections is not implemented; the built-in sections are compared (vars, env, providers, backend, backend_type, command, metadata, settings)`,
+  ];
 }
 
 function chooseBase(root: string, opts: DescribeAffectedOptions): AffectedReport["base"] {

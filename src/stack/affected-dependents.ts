@@ -7,6 +7,7 @@ import {
   type AffectedComponent,
   type AffectedDependent,
 } from "./affected.js";
+import { ciNames } from "./affected-ci-names.js";
 import type { Json, ResolvedComponent } from "./types.js";
 
 const CONTEXT = ["namespace", "tenant", "environment", "stage"] as const;
@@ -27,6 +28,7 @@ interface IndexEntry {
   context: Context;
   settings: Json;
   dependsOn: DependsOn[];
+  ci: ReturnType<typeof ciNames>;
 }
 
 /** settings.depends_on entries naming a component (file and folder entries are reasons, not dependents). */
@@ -66,6 +68,7 @@ export class DependentsIndex {
       context: contextOf(c.vars),
       settings: c.settings,
       dependsOn: deps,
+      ci: ciNames(c),
     };
     for (const target of new Set(deps.map((d) => d.component))) {
       let list = this.byTarget.get(target);
@@ -104,6 +107,7 @@ export class DependentsIndex {
         ...e.context,
         stack: e.stack,
         stack_slug: stackSlug(e.stack, e.name),
+        ...e.ci,
         dependents: more,
         included_in_dependents: false,
         settings: includeSettings ? e.settings : null,

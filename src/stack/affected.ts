@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
+import { ciNames } from "./affected-ci-names.js";
 import type { DescribedStack } from "./engine.js";
 import type { Json, ResolvedComponent } from "./types.js";
 
@@ -15,6 +16,10 @@ export interface AffectedComponent {
   stage?: string;
   stack: string;
   stack_slug: string;
+  /** Terraform, with settings.spacelift.workspace_enabled: the Spacelift stack's name (Atmos's rule). */
+  spacelift_stack?: string;
+  /** Terraform, with settings.atlantis.project_template: the Atlantis project's name. */
+  atlantis_project?: string;
   /** The first reason found: stack.metadata, component, stack.vars, stack.env, …, stack.settings, file, folder, deleted, deleted.stack. */
   affected: string;
   /** Every reason found, in the order they were checked. */
@@ -43,6 +48,8 @@ export interface AffectedDependent {
   stage?: string;
   stack: string;
   stack_slug: string;
+  spacelift_stack?: string;
+  atlantis_project?: string;
   dependents: AffectedDependent[];
   included_in_dependents: boolean;
   settings: Json | null;
@@ -203,6 +210,7 @@ function entryFor(
     component_path: componentPath(opts.config, c.component_type, c.component),
     stack: c.atmos_stack,
     stack_slug: stackSlug(c.atmos_stack, c.atmos_component),
+    ...ciNames(c),
     affected: headline,
     affected_all: r.reasons,
     ...(headline === "file" ? { file: r.file } : {}),
@@ -271,6 +279,7 @@ function compareStack(
         ...contextOf(c.vars),
         stack,
         stack_slug: stackSlug(stack, name),
+        ...ciNames(c),
         affected: reason,
         affected_all: [reason],
         dependents: null,
