@@ -2,7 +2,12 @@ import type { AffectedDependent } from "../stack/affected.js";
 import type { StackEngine } from "../stack/engine.js";
 import { affectedFromFlags } from "./affected.js";
 import type { CommandContext } from "./command.js";
-import type { StackTarget } from "./stack-run.js";
+
+/** One stack to run, and with `only`, just those of its components (`--affected`). */
+export interface StackTarget {
+  stack: string;
+  only?: ReadonlySet<string>;
+}
 
 /**
  * `plan --affected` / `apply --affected`: the stacks and components `describe affected` lists (with

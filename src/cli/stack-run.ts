@@ -7,12 +7,7 @@ import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack, stackWarnings } from "./open-engine.js";
 import { formatWarning, textTable } from "./output.js";
 import { liveProgress, plainProgress } from "./progress.js";
-
-/** One stack to run, and with `only`, just those of its components (`--affected`). */
-export interface StackTarget {
-  stack: string;
-  only?: ReadonlySet<string>;
-}
+import type { StackTarget } from "./stack-run-affected.js";
 
 async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
   if (c.flags.affected) {
