@@ -6,3 +6,4 @@ await import("./render.mjs");
 await import("./plan.mjs");
 await import("./nodes.mjs");
 await import("./cluster.mjs");
+await import("./affected.mjs");

@@ -1,4 +1,5 @@
 import type { CommandDef } from "./command.js";
+import { AFFECTED_COMMANDS } from "./commands/affected.js";
 import { INIT_COMMANDS } from "./commands/init.js";
 import { NODE_COMMANDS } from "./commands/nodes.js";
 import { RUN_COMMANDS } from "./commands/run.js";
@@ -15,6 +16,7 @@ import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
 export const COMMANDS: CommandDef[] = [
   ...INIT_COMMANDS,
   ...STACK_COMMANDS,
+  ...AFFECTED_COMMANDS,
   ...SECRETS_COMMANDS,
   ...RUN_COMMANDS,
   ...NODE_COMMANDS,

@@ -20,6 +20,11 @@ export interface StackRunOptions {
   logDir: string;
   /** State changes, for the live display or plain lines. */
   progress: (e: ProgressEvent) => void;
+  /**
+   * Only these components (`plan --affected`), in the same dependency order; a dependency left out is
+   * taken as it is (it did not change), so it neither runs nor holds its dependents back.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /** One component's state change: every component starts `waiting`; `note` says why (dry run, failure). */
@@ -80,7 +85,7 @@ export function dependsOn(c: ResolvedComponent): string[] {
 }
 
 /** The stack's runnable components with their dependencies, checked: unknown targets and cycles are errors before anything runs. */
-export function planGraph(engine: StackEngine, stack: string): Node[] {
+export function planGraph(engine: StackEngine, stack: string, only?: ReadonlySet<string>): Node[] {
   const entry = engine.stack(stack);
   const nodes: Node[] = [];
   for (const { name: type, stackActions } of Object.values(REGISTRY)) {
@@ -118,7 +123,10 @@ export function planGraph(engine: StackEngine, stack: string): Node[] {
     seen.set(name, "done");
   };
   for (const n of nodes) visit(n.c.atmos_component, []);
-  return nodes;
+  if (!only) return nodes;
+  return nodes
+    .filter((n) => only.has(n.c.atmos_component))
+    .map((n) => ({ ...n, deps: n.deps.filter((d) => only.has(d)) }));
 }
 
 const placedError = (e: SlipwayError) => placed(e, e.message);
@@ -138,7 +146,7 @@ export async function runStack(
   action: StackAction,
   opts: StackRunOptions,
 ): Promise<ComponentRun[]> {
-  const nodes = planGraph(engine, stack);
+  const nodes = planGraph(engine, stack, opts.only);
   const entry = engine.stack(stack);
   const logDir = join(opts.logDir, entry.name.replace(/\//g, "-"));
   makeDirs(logDir);

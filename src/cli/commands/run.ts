@@ -1,5 +1,22 @@
 import { defineCommand, type CommandDef } from "../command.js";
+import { AFFECTED_FLAGS } from "./affected.js";
 import { DRIVER_FLAGS, STACK_RUN_FLAGS } from "./flags.js";
+
+/** plan/apply flags, with --affected and the flags that choose what it compares. */
+const STACK_RUN_AFFECTED_FLAGS = {
+  ...STACK_RUN_FLAGS,
+  stack: { ...STACK_RUN_FLAGS.stack!, description: "Stack name (required, unless --affected)" },
+  affected: {
+    type: "boolean",
+    description: "Only the affected component instances (see describe affected), across stacks",
+  },
+  ref: AFFECTED_FLAGS.ref!,
+  sha: AFFECTED_FLAGS.sha!,
+  "include-dependents": {
+    type: "boolean",
+    description: "With --affected: also run the components that depend on the affected ones",
+  },
+} as const;
 
 /** Running the tools: one component (`slipway <type>`), or a whole stack in dependency order (plan, apply). */
 export const RUN_COMMANDS: CommandDef[] = [
@@ -39,15 +56,21 @@ export const RUN_COMMANDS: CommandDef[] = [
     words: ["plan"],
     summary: "Plan every component of a stack in dependency order (OpenTofu plan, Packer validate)",
     description:
-      "Components run in the order settings.depends_on gives, independent ones in parallel; each one's output goes to .slipway/logs/<stack>/<component>.log. A failure stops its dependents and lets independent work finish. A component whose tool is not on PATH runs as a dry run, and says so.",
-    flags: STACK_RUN_FLAGS,
-    examples: ["slipway plan -s pve-prod", "slipway plan -s pve-prod --parallelism 2"],
+      "Components run in the order settings.depends_on gives, independent ones in parallel; each one's output goes to .slipway/logs/<stack>/<component>.log. A failure stops its dependents and lets independent work finish. A component whose tool is not on PATH runs as a dry run, and says so. With --affected (no -s needed), only the component instances `describe affected` lists run — stack by stack in name order, dependency order inside each, an unaffected dependency taken as it is; --include-dependents adds what depends on them; deleted components are reported, not run.",
+    flags: STACK_RUN_AFFECTED_FLAGS,
+    examples: [
+      "slipway plan -s pve-prod",
+      "slipway plan -s pve-prod --parallelism 2",
+      "slipway plan --affected --ref main --include-dependents",
+    ],
     load: async () => (await import("../stack-run.js")).planCommand,
   }),
   defineCommand({
     words: ["apply"],
     summary: "Apply every component of a stack in dependency order (OpenTofu deploy, Packer build)",
-    flags: STACK_RUN_FLAGS,
+    description:
+      "As plan. With --affected, only the component instances `describe affected` lists, stack by stack.",
+    flags: STACK_RUN_AFFECTED_FLAGS,
     load: async () => (await import("../stack-run.js")).applyCommand,
   }),
   defineCommand({
