@@ -224,6 +224,32 @@ const CASES: Record<string, string> = {
   sha1: '{{ crypto.SHA1 "abc" }}',
   sha256: "{{ crypto.SHA256 .vars.s }}",
   sha512: '{{ crypto.SHA512 "abc" }}',
+  // edges
+  re_case: '{{ regexp.Match "(?i)^hello" .vars.s }}',
+  re_named: "{{ regexp.Replace `(?P<first>\\w+) (?P<second>\\w+)` `${second}-${first}` .vars.s }}",
+  re_empty_matches: '{{ regexp.Replace "a*" "-" "baaac" }}',
+  re_split_n: '{{ regexp.Split "/" 2 .vars.path }}',
+  slug_accents: '{{ strings.Slug "Crème Brûlée à la mode" }}',
+  base_root:
+    '{{ path.Base "/" }}|{{ path.Base "" }}|{{ path.Dir "a" }}|{{ path.Dir "/a/b/" }}|{{ path.Ext ".bashrc" }}',
+  clean_rel: '{{ path.Clean "../a/./b/../c/" }}|{{ filepath.Rel "a" "a/b/c" }}',
+  to_bool_num: '{{ conv.ToBool 2 }}|{{ conv.ToBool "1.0" }}|{{ conv.ToBool "T" }}',
+  to_int_str_float:
+    '{{ conv.ToInt "3.9" }}|{{ conv.ToInt "-3.9" }}|{{ conv.ToInt64 "0o17" }}|{{ conv.ToInt "010" }}',
+  is_float_str:
+    '{{ math.IsFloat "1.5" }}|{{ math.IsFloat "1" }}|{{ math.IsInt "0x10" }}|{{ math.IsNum "1e3" }}',
+  add_str_float: '{{ math.Add "1.5" 1 }}|{{ math.Sub 1 "0.5" }}|{{ math.Pow 2.5 2 }}|{{ math.Pow 2 0.5 }}',
+  abs_str: '{{ math.Abs "-4" }}|{{ math.Abs -1.5 }}|{{ math.Rem -7 3 }}',
+  seq_step: "{{ math.Seq 1 10 4 }}|{{ math.Seq 0 }}|{{ math.Seq -2 2 }}",
+  title_unicode: '{{ strings.Title "élan vital ÉCOLE" }}',
+  trunc_bytes: '{{ strings.Trunc 3 "héllo" | base64.Encode }}',
+  sort_mixed: '{{ coll.Sort (coll.Slice 3 "a" 1) }}',
+  sort_key:
+    '{{ range coll.Sort "n" (coll.Slice (coll.Dict "n" 2 "v" "b") (coll.Dict "n" 1 "v" "a")) }}{{ .v }}{{ end }}',
+  uniq_maps: "{{ coll.Uniq (coll.Slice .vars.m .vars.m .vars.other) | len }}",
+  has_missing: '{{ coll.Has .vars.m "zzz" }}|{{ conv.Has .vars.words "a" }}',
+  quote_unicode: '{{ strings.Quote "naïve ☃" }}',
+  camel_digits: '{{ strings.CamelCase "foo 2bar_baz" }}|{{ strings.SnakeCase "FooBar baz" }}',
   // gomplate and Sprig together, as Atmos offers them
   mixed: '{{ .vars.s | lower | strings.ReplaceAll " " "-" | upper }}',
 };

@@ -80,3 +80,33 @@ describe("Go text/template subset", () => {
     expect([t.execute({ name: "a" }), t.execute({ name: "b" })]).toEqual(["a", "b"]);
   });
 });
+
+// What Atmos cannot be asked through a stack (test/gomplate-parity.test.ts compares everything it can).
+describe("gomplate functions: the cases the differential test cannot reach", () => {
+  it.each([
+    // Atmos re-reads its rendered YAML, where a `'` or a line break in the output breaks or folds it.
+    ['{{ strings.Squote "it\'s" }}', "'it''s'"],
+    ['{{ strings.ShellQuote "it\'s" }}', `'it'"'"'s'`],
+    ['{{ strings.Indent 2 "a\\n\\nb" }}', "  a\n\n  b"],
+    ["{{ data.ToYAML .vars.tags }}", "env: prod\nteam: platform\n"],
+    ['{{ strings.WordWrap 3 "abc defg h" }}', "abc\ndefg\nh"],
+    ['{{ (coll.Merge (coll.Dict "a" 1) .vars.tags).a }}', "1"],
+  ])("%s", (src, want) => {
+    expect(r(src)).toBe(want);
+  });
+
+  it("refuses, naming why, what gomplate v3 gets wrong or slipway does not offer", () => {
+    expect(() => r("{{ strings.ShellQuote .vars.zones }}")).toThrow(/<interface \{\} Value>/);
+    expect(() => r("{{ time.Now }}")).toThrow('function "time.Now" not defined');
+    expect(() => r("{{ strings.Nope .vars.stage }}")).toThrow('function "strings.Nope" not defined');
+    expect(() => r('{{ env.Getenv "HOME" }}')).toThrow('env.Getenv: "env" is a function, not a namespace');
+    expect(() => r("{{ print.Foo }}")).toThrow('"print" is a function, not a namespace');
+    expect(() => r("{{ math.Mul 4294967296 4294967296 }}")).toThrow(/beyond what slipway computes exactly/);
+  });
+
+  it("a template's own functions come before gomplate's, which stay shared", () => {
+    const mine = compileTemplate('{{ strings.Title "x" }}', { funcs: { "strings.Title": () => "mine" } });
+    expect(mine.execute({})).toBe("mine");
+    expect(r('{{ strings.Title "x" }}')).toBe("X");
+  });
+});
