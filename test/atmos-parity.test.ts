@@ -81,6 +81,11 @@ const ATMOS_SCENARIOS = [
   // dependencies.components merged through bases and imports, with either list strategy
   "dependencies-components-inheritance",
   "dependencies-components-inheritance-append",
+  // the `merge` list strategy keeps the earlier item at an index, as Atmos's merge does
+  "component-list-merge-strategy",
+  // atmos.yaml's env under every component's; templates.settings.env (config and component) for templates
+  "global-env",
+  "template-env-vars",
 ];
 
 interface Repo {

@@ -122,6 +122,8 @@ export function loadConfig(
     listMergeStrategy: e.listMergeStrategy ?? c.settings?.list_merge_strategy ?? "replace",
     // Atmos renders stack templates only when atmos.yaml turns them on; slipway.yaml has them on by default.
     templatesEnabled: c.templates?.settings?.enabled ?? !isAtmosConfig(file),
+    templateEnv: c.templates?.settings?.env ?? {},
+    env: c.env ?? {},
     warnings,
   };
 }

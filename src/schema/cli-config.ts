@@ -45,7 +45,23 @@ export const CliConfigSchema = z.object({
     .optional(),
   workflows: z.object({ base_path: z.string().optional() }).optional(),
   settings: z.object({ list_merge_strategy: ListMergeStrategy.optional() }).optional(),
-  templates: z.object({ settings: z.object({ enabled: z.boolean().optional() }).optional() }).optional(),
+  templates: z
+    .object({
+      settings: z
+        .object({
+          enabled: z.boolean().optional(),
+          env: z
+            .record(z.string(), z.string())
+            .optional()
+            .describe("Environment variables the stack templates see ({{ env \"NAME\" }}), over the real ones"),
+        })
+        .optional(),
+    })
+    .optional(),
+  env: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Environment for every component, below the stacks' own env (as Atmos's atmos.yaml env)"),
 });
 export type CliConfigFile = z.infer<typeof CliConfigSchema>;
 
@@ -73,6 +89,10 @@ export interface CliConfig {
   prefixSeparator: string;
   listMergeStrategy: ListMergeStrategy;
   templatesEnabled: boolean;
+  /** `templates.settings.env`: what `{{ env "NAME" }}` sees over the process environment. */
+  templateEnv: Record<string, string>;
+  /** The config's own `env:`, merged under every component's env. */
+  env: Record<string, string>;
   warnings: Warning[];
 }
 
@@ -100,7 +120,6 @@ const ATMOS_TOP_LEVEL = new Set([
   "auth",
   "container",
   "compositions",
-  "env",
   "profiler",
   "track_provenance",
   "toolchain",

@@ -45,6 +45,7 @@ export class StackEngine {
       commands: Object.fromEntries(
         COMPONENT_TYPES.map((t) => [t, opts.config.components[t].command]),
       ) as Record<ComponentTypeName, string>,
+      configEnv: opts.config.env,
       memo: opts.memo ?? true,
       locate: (file, path, target) => this.loader.locate(file, path, target),
       positions: (file: ManifestFile) => {

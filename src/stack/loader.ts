@@ -43,11 +43,32 @@ export class ManifestLoader {
     readonly inputs: Inputs = new Inputs(),
   ) {}
 
-  /** A compiled template, cached: catalog strings repeat across hundreds of components. */
-  template(src: string): CompiledTemplate {
-    let t = this.templates.get(src);
-    if (!t) this.templates.set(src, (t = compileTemplate(src, { env: this.env })));
+  /**
+   * A compiled template, cached: catalog strings repeat across hundreds of components. `env` is a
+   * component's own `settings.templates.settings.env`, over the config's.
+   */
+  template(src: string, env?: Record<string, string>): CompiledTemplate {
+    const key = env && Object.keys(env).length ? `${JSON.stringify(env)}\0${src}` : src;
+    let t = this.templates.get(key);
+    if (!t) this.templates.set(key, (t = compileTemplate(src, { env: this.templateEnv(env) })));
     return t;
+  }
+
+  private templateEnvironment?: Record<string, string | undefined>;
+  /**
+   * The environment templates see: `templates.settings.env` of the component, then of the config, over the
+   * real one (each lookup of a real variable still recorded).
+   */
+  private templateEnv(component?: Record<string, string>): Record<string, string | undefined> {
+    const config = this.config.templateEnv;
+    const own = component && Object.keys(component).length ? { ...config, ...component } : config;
+    if (Object.keys(own).length === 0) return this.env;
+    const view = new Proxy(this.env, {
+      get: (target, key) =>
+        typeof key === "string" && Object.hasOwn(own, key) ? own[key] : Reflect.get(target, key),
+    });
+    if (own === config) return (this.templateEnvironment ??= view);
+    return view;
   }
 
   /** True when `path` is a readable file (cached: imports probe several extensions). */

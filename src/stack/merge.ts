@@ -37,10 +37,15 @@ export function merge(base: unknown, over: unknown, strategy: ListMergeStrategy)
   return over;
 }
 
+/**
+ * Atmos's `merge` strategy, item by item: two maps at one index deep-merge; anything else at an index both
+ * lists have keeps the earlier item (as Atmos does, after mergo); the longer list's extra items are kept.
+ */
 function mergeByIndex(base: unknown[], over: unknown[], strategy: ListMergeStrategy): unknown[] {
   const out = base.slice();
   over.forEach((item, i) => {
-    out[i] = i < base.length && isMap(item) && isMap(base[i]) ? merge(base[i], item, strategy) : item;
+    if (i >= base.length) out[i] = item;
+    else if (isMap(item) && isMap(base[i])) out[i] = merge(base[i], item, strategy);
   });
   return out;
 }

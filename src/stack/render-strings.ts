@@ -62,6 +62,14 @@ function walk(v: unknown, path: (string | number)[], fn: (s: string) => string):
   return v;
 }
 
+/** A component's `settings.templates.settings.env`: more variables its templates see, as in Atmos. */
+function componentTemplateEnv(c: ResolvedComponent): Record<string, string> | undefined {
+  const t = c.settings.templates as { settings?: { env?: unknown } } | undefined;
+  const env = t?.settings?.env;
+  if (!env || typeof env !== "object" || Array.isArray(env)) return undefined;
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
 function renderOne(
   src: string,
   c: ResolvedComponent,
@@ -71,7 +79,7 @@ function renderOne(
   path: (string | number)[],
 ): string {
   try {
-    return loader.template(src).execute(c);
+    return loader.template(src, componentTemplateEnv(c)).execute(c);
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const place = placeOf(build, c.component_type, c.atmos_component, section, path);

@@ -332,7 +332,10 @@ export class StackBuild extends StackIndex {
       metadata: meta,
       vars,
       settings: this.mergedSection(plan, "settings"),
-      env: this.mergedSection(plan, "env"),
+      // The config's env sits below every level of the stacks', as Atmos puts atmos.yaml's.
+      env: Object.keys(this.ctx.configEnv).length
+        ? (merge(this.ctx.configEnv, this.mergedSection(plan, "env"), strategy) as Json)
+        : this.mergedSection(plan, "env"),
       providers: this.mergedSection(plan, "providers"),
       backend_type: backendType,
       backend: backendType

@@ -17,6 +17,8 @@ export interface BuildContext {
   readonly prefixSeparator: string;
   /** Each type's command from the config. */
   readonly commands: Readonly<Record<ComponentTypeName, string>>;
+  /** The config's own `env:`, under every component's env. */
+  readonly configEnv: Readonly<Record<string, string>>;
   /** Keep merge results between calls (off: everything is worked out afresh). */
   readonly memo: boolean;
   /** Where `path` sits in a manifest (or its deepest existing parent). */
