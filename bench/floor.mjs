@@ -4,8 +4,8 @@
 //
 // With a third argument (a file holding slipway's JSON output), the I/O floor: the parse, then
 // `JSON.stringify` of that same output object written to stdout, as `describe stacks --format json`
-// writes it. Loading the object from the file is no part of the floor: its time goes to stderr as
-// `excluded_ms=`, and the bench subtracts it.
+// writes it. Loading the object from the file is no part of the floor: its wall and CPU time go to
+// stderr as `excluded_ms=` and `excluded_cpu_ms=`, and the bench subtracts them.
 import { readFileSync } from "node:fs";
 import { globSync } from "tinyglobby";
 
@@ -22,8 +22,11 @@ if (parser === "yaml") {
 let n = 0;
 for (const file of files) if (parse(readFileSync(file, "utf8"))) n++;
 if (output) {
-  const t0 = performance.now();
+  const [t0, c0] = [performance.now(), process.cpuUsage()];
   const data = JSON.parse(readFileSync(output, "utf8"));
-  process.stderr.write(`\nexcluded_ms=${performance.now() - t0}\n`);
+  const c = process.cpuUsage(c0);
+  process.stderr.write(
+    `\nexcluded_ms=${performance.now() - t0} excluded_cpu_ms=${(c.user + c.system) / 1000}\n`,
+  );
   process.stdout.write(JSON.stringify(data, null, 2) + "\n");
 } else process.stdout.write(`${n}\n`);

@@ -9,7 +9,8 @@ const TIME = "/usr/bin/time";
 
 /**
  * One run. `cmd` is `{ node: args }` for a Node script or `{ exe, args }` for another program. Returns
- * ms (wall, minus what the command reports as `excluded_ms=`), cpu (ms), rss (MB), bytes written.
+ * ms (wall, minus what the command reports as `excluded_ms=`), cpu (ms, minus `excluded_cpu_ms=`), rss
+ * (MB), bytes written.
  */
 export function runOnce(cmd, { cwd, env = {}, outFile, probe }) {
   const fd = openSync(outFile, "w");
@@ -39,9 +40,9 @@ export function runOnce(cmd, { cwd, env = {}, outFile, probe }) {
   const excluded = Number(/excluded_ms=([\d.]+)/.exec(report)?.[1] ?? 0);
   const cpuUs = /cpu_us=(\d+)/.exec(report);
   const cpuS = /cpu_s=([\d.]+)\+([\d.]+)/.exec(report);
-  // What a command excludes ran on one thread: its CPU time is about its wall time.
+  const excludedCpu = Number(/excluded_cpu_ms=([\d.]+)/.exec(report)?.[1] ?? 0);
   const cpu =
-    (cpuUs ? Number(cpuUs[1]) / 1000 : cpuS ? (Number(cpuS[1]) + Number(cpuS[2])) * 1000 : NaN) - excluded;
+    (cpuUs ? Number(cpuUs[1]) / 1000 : cpuS ? (Number(cpuS[1]) + Number(cpuS[2])) * 1000 : NaN) - excludedCpu;
   return {
     ms: wall - excluded,
     excluded,
