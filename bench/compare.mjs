@@ -29,13 +29,27 @@ const homelab = join(here, "..", "examples", "homelab");
 
 // Each build keeps its caches apart (one folder per build, kept across runs): what is compared is a warm
 // repeated run. describe runs with every cache off, so it computes (describe reads no module variables).
-const cases = [
+const only = process.env.COMPARE_ONLY; // a pattern: only the cases it matches run
+const all = [
   {
     what: "describe stacks --format json (computed)",
     cwd: repo,
     args: ["describe", "stacks", "--format", "json"],
     env: { SLIPWAY_CACHE: "off" },
   },
+  {
+    what: "describe stacks (YAML, computed)",
+    cwd: repo,
+    args: ["describe", "stacks"],
+    env: { SLIPWAY_CACHE: "off" },
+  },
+  // Warm caches, as a user runs them again and again.
+  {
+    what: "describe component fam1 -s org3-r4-dev",
+    cwd: repo,
+    args: ["describe", "component", "fam1", "-s", "org3-r4-dev"],
+  },
+  { what: "list stacks", cwd: repo, args: ["list", "stacks"] },
   { what: "plan -s big --dry-run (200 components)", cwd: plan, args: ["plan", "-s", "big", "--dry-run"] },
   {
     what: "terraform plan c0 -s big (one driver run)",
@@ -45,6 +59,7 @@ const cases = [
   { what: "render -s pve-prod --check", cwd: homelab, args: ["render", "-s", "pve-prod", "--check"] },
   { what: "--version", cwd: homelab, args: ["--version"] },
 ];
+const cases = only ? all.filter((c) => new RegExp(only).test(c.what)) : all;
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`\ncompare: ${bins.before} (before) with this checkout (after), medians of 11, interleaved`);
 for (const c of cases) {

@@ -1,18 +1,16 @@
 // Generates a synthetic stacks repository at the scale of the largest Atmos users:
 // ~760 manifest files, 530 stacks, ~8,000 component instances, imports three levels deep,
 // inheritance chains of depth four. Deterministic: the same arguments give the same files.
+// Options give other shapes: `{ families: 12, chain: 4 }` is the one with four abstract bases per
+// instance (~33,000 components, ~90 MB of JSON out), `{ scale: 2 }` twice the stacks and files.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 // Per stack: FAMILIES inheritance chains (CHAIN abstract bases + the concrete component: depth four)
 // plus STANDALONE components without bases — 15 component instances a stack, as in large Atmos repos.
-const FAMILIES = 3;
-const CHAIN = 3;
-const STANDALONE = 3;
 const ORGS = 10;
 const REGIONS = 12;
 const STAGES = ["dev", "staging", "prod", "sandbox"];
-const STACKS = 530;
 
 function write(root, rel, text) {
   const path = join(root, rel);
@@ -40,7 +38,11 @@ function componentVars(f, level) {
 }
 
 /** Writes the repository under `root` and returns its counts. */
-export function generate(root) {
+export function generate(root, { families = 3, chain = 3, standalone = 3, scale = 1 } = {}) {
+  const FAMILIES = families;
+  const CHAIN = chain;
+  const STANDALONE = standalone;
+  const STACKS = 530 * scale;
   rmSync(root, { recursive: true, force: true });
   let files = 0;
   const put = (rel, text) => {
@@ -111,7 +113,7 @@ export function generate(root) {
   for (const s of STAGES)
     put(`stacks/mixins/stage/${s}.yaml`, `vars:\n  stage: ${s}\nsettings:\n  tier: ${s}\n`);
   // Fill up to ~760 files with extra catalog fragments that stacks import in groups.
-  const extraFiles = 760 - files - STACKS;
+  const extraFiles = 760 * scale - files - STACKS;
   for (let e = 0; e < extraFiles; e++) {
     put(
       `stacks/catalog/extra/extra-${e}.yaml`,

@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 
 /** The caches slipway keeps. */
-export type CacheName = "describe" | "variables" | "compile";
+export type CacheName = "describe" | "variables" | "compile" | "names";
 
 /** The root of every cache, or undefined when `SLIPWAY_CACHE` turns them off. */
 export function cacheRoot(env: Record<string, string | undefined>): string | undefined {

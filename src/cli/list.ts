@@ -6,7 +6,7 @@ import { textTable } from "./output.js";
 /** `slipway list stacks` */
 export function listStacksCommand(ctx: CommandContext): CommandResult {
   const { engine, notes } = openEngine(ctx);
-  const stacks = [...engine.stacks().keys()];
+  const stacks = engine.stackNames();
   return ctx.flags.format ? { data: stacks, notes } : { text: stacks.map((s) => s + "\n").join(""), notes };
 }
 

@@ -16,6 +16,8 @@ export function openEngine(
     env: ctx.env,
     config: ctx.flags.config as string | undefined,
     record,
+    // Stack names kept between runs (not with --debug, which bypasses every cache).
+    keepNames: ctx.build && !ctx.flags.debug ? { build: ctx.build() } : undefined,
   });
   return { engine, notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)) };
 }

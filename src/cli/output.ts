@@ -3,6 +3,7 @@ import type { Node as YamlNode } from "yaml";
 import { SlipwayError } from "../core/errors.js";
 import { placed, type Warning } from "../core/place.js";
 import type { Origin } from "../stack/types.js";
+import { emitYaml } from "../yaml/emit.js";
 
 export type OutputFormat = "yaml" | "json";
 
@@ -21,9 +22,17 @@ export function outputFormat(v: unknown): OutputFormat {
   });
 }
 
-/** Data as YAML or JSON; deterministic for the same input. */
+/**
+ * Data as YAML or JSON; deterministic for the same input. Plain data takes the fast YAML writer (its
+ * pinned style: src/yaml/emit.ts); anything else (a bare scalar, a class instance) the `yaml` library.
+ */
 export function formatData(data: unknown, format: OutputFormat): string {
   if (format === "json") return JSON.stringify(data, null, 2) + "\n";
+  return emitYaml(data) ?? libraryYaml(data);
+}
+
+/** The `yaml` library's block style with the same options as the fast writer's. */
+export function libraryYaml(data: unknown): string {
   return yaml().stringify(data, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 

@@ -4,7 +4,9 @@ import type { Warning } from "../core/place.js";
 import { findConfigFile, loadConfig } from "../config/load-config.js";
 import { COMPONENT_TYPES, type CliConfig } from "../schema/cli-config.js";
 import { StackEngine } from "../stack/engine.js";
-import { Inputs, recordEnv, type InputRecord } from "../core/inputs.js";
+import type { KeptNames } from "../stack/kept-names.js";
+import { Inputs, newRecord, recordEnv, type InputRecord } from "../core/inputs.js";
+import { stackNamesDir, stackNamesStore } from "../cache/stack-names.js";
 import { validateStacks, type ValidationReport } from "../stack/validate.js";
 
 export interface OpenStacksOptions {
@@ -15,6 +17,11 @@ export interface OpenStacksOptions {
   config?: string;
   /** With a record, every file, check, glob and environment variable read is written into it (caches key on it). */
   record?: InputRecord;
+  /**
+   * Keep the stack names between runs (src/cache/stack-names.ts), for this slipway build (its id): a
+   * command on one stack then opens only that stack's manifests. Off without it, or with caches off.
+   */
+  keepNames?: { build: string };
 }
 
 /**
@@ -22,11 +29,23 @@ export interface OpenStacksOptions {
  * component types' defaults, and returns the stack engine on it. Config warnings are on `config.warnings`.
  */
 export function openStacks(opts: OpenStacksOptions): { engine: StackEngine; config: CliConfig } {
-  const env = opts.record ? recordEnv(opts.env ?? {}, opts.record) : (opts.env ?? {});
-  const inputs = new Inputs(opts.record);
+  const plainEnv = opts.env ?? {};
+  const namesDir = opts.keepNames ? stackNamesDir(plainEnv) : undefined;
+  const record = opts.record ?? (namesDir ? newRecord() : undefined);
+  const store =
+    namesDir && record
+      ? stackNamesStore<KeptNames>(
+          namesDir,
+          plainEnv,
+          { ...opts.keepNames, cwd: opts.cwd, config: opts.config },
+          record,
+        )
+      : undefined;
+  const env = record ? recordEnv(plainEnv, record) : plainEnv;
+  const inputs = new Inputs(record);
   const file = findConfigFile({ explicit: opts.config, cwd: opts.cwd, env, inputs });
   const config = loadConfig(file, env, inputs, defaultCommands);
-  return { engine: new StackEngine({ config, env, inputs }), config };
+  return { engine: new StackEngine({ config, env, inputs, names: store }), config };
 }
 
 /** Loads one config file with the component types' defaults (no search). */

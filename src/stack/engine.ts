@@ -9,7 +9,9 @@ import { stripMarkers } from "./merge.js";
 import { StackBuild, type BuildContext } from "./stack-build.js";
 import { placeOf, provenanceOf, sourceOf } from "./provenance.js";
 import { renderStrings } from "./render-strings.js";
+import { checkSameDefinition } from "./same-definition.js";
 import { StackEntry } from "./stack-entry.js";
+import { keepNames, keptEntry, namesIn, type KeptNames, type StackNamesStore } from "./kept-names.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
 import type { Json, ManifestFile, Origin, ResolvedComponent, Warning } from "./types.js";
 import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
@@ -23,6 +25,8 @@ export interface StackEngineOptions {
   inputs?: Inputs;
   /** Keep merge results between calls (default). Off, every value is worked out afresh: slower, same answer. */
   memo?: boolean;
+  /** Stack names kept from an earlier run: a command on one stack then loads only that stack's manifests. */
+  names?: StackNamesStore;
 }
 
 /** The stack engine: finds manifests, names stacks, resolves components. Pure apart from reading files. */
@@ -34,9 +38,14 @@ export class StackEngine {
   private readonly names = new Map<StackBuild, ManifestNames>();
   /** What each stack build sees of the engine. */
   private readonly buildContext: BuildContext;
+  private readonly store?: StackNamesStore;
+  /** The store's names, once asked (null: none usable), and the stacks opened from them. */
+  private kept?: KeptNames | null;
+  private readonly keptEntries = new Map<string, StackEntry>();
 
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
+    this.store = opts.names;
     this.loader = new ManifestLoader(opts.config, opts.env, opts.inputs);
     const positions = new Map<string, Map<string, Position>>();
     this.buildContext = {
@@ -96,6 +105,8 @@ export class StackEngine {
         if (!e) entries.set(name, (e = new StackEntry(name)));
         return e;
       };
+      const kept: KeptNames["manifests"] | undefined = this.store ? [] : undefined;
+      let failed = false;
       for (const path of this.manifestPaths()) {
         let build: StackBuild;
         let names: ManifestNames;
@@ -104,6 +115,7 @@ export class StackEngine {
           names = this.manifestNames(build);
         } catch (e) {
           if (onError && e instanceof SlipwayError) {
+            failed = true;
             onError(e);
             continue;
           }
@@ -113,10 +125,23 @@ export class StackEngine {
         else if (names.kind === "per-component") {
           for (const [key, name] of names.names) entry(name).add(build, new Set([key]));
         }
+        kept?.push({ path, names: keepNames(names) });
       }
       this.entries = new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      if (kept && !failed) this.store?.save({ manifests: kept });
     }
     return this.entries;
+  }
+
+  /** The stack names, sorted: from the kept names when they are still good, else by naming every stack. */
+  stackNames(): string[] {
+    const kept = this.entries ? undefined : this.keptNames();
+    return kept ? namesIn(kept) : [...this.stacks().keys()];
+  }
+
+  private keptNames(): KeptNames | undefined {
+    if (this.kept === undefined) this.kept = this.store?.load() ?? null;
+    return this.kept ?? undefined;
   }
 
   /**
@@ -126,6 +151,21 @@ export class StackEngine {
    * stack's name.
    */
   stack(name: string): StackEntry {
+    const kept = this.entries ? undefined : this.keptNames();
+    let entry = kept ? this.keptEntries.get(name) : this.entries?.get(name);
+    if (!entry && kept) {
+      entry = keptEntry(kept, name, (path, names) => {
+        const b = this.build(path);
+        this.names.set(b, names);
+        return b;
+      });
+      if (entry) this.keptEntries.set(name, entry);
+    }
+    return entry ?? this.searchedStack(name);
+  }
+
+  /** `stack` by naming every stack: the entry, or the error for a manifest path or an unknown name. */
+  private searchedStack(name: string): StackEntry {
     const entry = this.stacks().get(name);
     if (entry) return entry;
     const byFile = [...this.stacks().values()].filter((e) => e.builds.some((b) => b.top.rel === name));
@@ -347,22 +387,4 @@ export function suggest(name: string, candidates: string[], what: string): strin
   return near.length
     ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`
     : `closest: "${closest(name, candidates)}"`;
-}
-
-const STACK_FILE_FIELDS = new Set(["atmos_stack_file", "imports"]);
-
-function checkSameDefinition(resolved: ResolvedComponent[], builds: StackBuild[]): void {
-  const key = (c: ResolvedComponent) =>
-    JSON.stringify(Object.entries(c).filter(([k]) => !STACK_FILE_FIELDS.has(k)));
-  const first = resolved[0]!;
-  const firstKey = key(first);
-  resolved.slice(1).forEach((c, i) => {
-    if (key(c) === firstKey) return;
-    throw new SlipwayError({
-      code: "conflict",
-      message: `component "${c.atmos_component}" is defined differently by ${builds[0]!.top.rel} and ${builds[i + 1]!.top.rel}, which are both stack "${c.atmos_stack}"`,
-      ...builds[i + 1]!.componentPlace(c.component_type, c.atmos_component),
-      hint: "define the component in one of them, or give the manifests different stack names",
-    });
-  });
 }
