@@ -53,7 +53,7 @@ export const CliConfigSchema = z.object({
           env: z
             .record(z.string(), z.string())
             .optional()
-            .describe("Environment variables the stack templates see ({{ env \"NAME\" }}), over the real ones"),
+            .describe('Environment variables the stack templates see ({{ env "NAME" }}), over the real ones'),
         })
         .optional(),
     })
