@@ -125,7 +125,9 @@ export class ManifestLoader {
     // come out of the component-stage rendering as the literal text.
     if (this.config.templatesEnabled && req.skipTemplates && hasTemplate(text))
       data = escapeTemplates(data) as Json;
-    if (this.config.templatesEnabled && !req.skipTemplates && text.includes("locals")) {
+    // Locals work whether or not templates are on: Atmos renders a file that has a `locals` section with
+    // them (its templates.settings.enabled governs the other stages).
+    if (!req.skipTemplates && text.includes("locals")) {
       data = applyLocals(data, {
         file: req.path,
         template: (src) => this.template(src),
