@@ -16,6 +16,7 @@ export function openEngine(
     env: ctx.env,
     config: ctx.flags.config as string | undefined,
     record,
+    processFunctions: processFunctions(ctx.flags["process-functions"]),
   });
   return { engine, notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)) };
 }
@@ -29,6 +30,17 @@ export function stackWarnings(ctx: CommandContext, engine: StackEngine, stack: s
     if (e instanceof SlipwayError) return [];
     throw e;
   }
+}
+
+/** `--process-functions=true|false` (absent: true). */
+function processFunctions(v: unknown): boolean {
+  if (v === undefined || v === "true") return true;
+  if (v === "false") return false;
+  throw new SlipwayError({
+    code: "usage",
+    message: `--process-functions must be true or false, not "${String(v)}"`,
+    hint: "use --process-functions=false to show YAML functions as written",
+  });
 }
 
 /** `-s STACK`, required. */

@@ -1,4 +1,5 @@
 import { defaultCommands, REGISTRY } from "../components/registry.js";
+import { functionRuntime } from "../components/function-runtime.js";
 import { SlipwayError } from "../core/errors.js";
 import type { Warning } from "../core/place.js";
 import { findConfigFile, loadConfig } from "../config/load-config.js";
@@ -15,6 +16,8 @@ export interface OpenStacksOptions {
   config?: string;
   /** With a record, every file, check, glob and environment variable read is written into it (caches key on it). */
   record?: InputRecord;
+  /** False: YAML functions stay as their text (`describe --process-functions=false`). */
+  processFunctions?: boolean;
 }
 
 /**
@@ -26,7 +29,14 @@ export function openStacks(opts: OpenStacksOptions): { engine: StackEngine; conf
   const inputs = new Inputs(opts.record);
   const file = findConfigFile({ explicit: opts.config, cwd: opts.cwd, env, inputs });
   const config = loadConfig(file, env, inputs, defaultCommands);
-  return { engine: new StackEngine({ config, env, inputs }), config };
+  const engine = new StackEngine({
+    config,
+    env,
+    inputs,
+    functions: { process: opts.processFunctions ?? true },
+  });
+  engine.functions.runtime = functionRuntime(engine, env, opts.cwd);
+  return { engine, config };
 }
 
 /** Loads one config file with the component types' defaults (no search). */

@@ -9,6 +9,7 @@ import { stripMarkers } from "./merge.js";
 import { StackBuild, type BuildContext } from "./stack-build.js";
 import { placeOf, provenanceOf, sourceOf } from "./provenance.js";
 import { renderStrings } from "./render-strings.js";
+import { evaluateFunctions, type FunctionRuntime } from "./yaml-functions.js";
 import { StackEntry } from "./stack-entry.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
 import type { Json, ManifestFile, Origin, ResolvedComponent, Warning } from "./types.js";
@@ -23,6 +24,12 @@ export interface StackEngineOptions {
   inputs?: Inputs;
   /** Keep merge results between calls (default). Off, every value is worked out afresh: slower, same answer. */
   memo?: boolean;
+  /**
+   * Atmos's YAML functions (`!exec`, `!terraform.output`, …): `process: false` leaves them as their text
+   * (`describe --process-functions=false`); `runtime` runs the ones that reach outside (default: none, so
+   * those are an error).
+   */
+  functions?: { process?: boolean; runtime?: FunctionRuntime };
 }
 
 /** The stack engine: finds manifests, names stacks, resolves components. Pure apart from reading files. */
@@ -34,9 +41,12 @@ export class StackEngine {
   private readonly names = new Map<StackBuild, ManifestNames>();
   /** What each stack build sees of the engine. */
   private readonly buildContext: BuildContext;
+  /** How YAML functions are evaluated (see StackEngineOptions.functions); the runtime may be set after opening. */
+  functions: { process: boolean; runtime?: FunctionRuntime };
 
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
+    this.functions = { process: opts.functions?.process ?? true, runtime: opts.functions?.runtime };
     this.loader = new ManifestLoader(opts.config, opts.env, opts.inputs);
     const positions = new Map<string, Map<string, Position>>();
     this.buildContext = {
@@ -268,11 +278,19 @@ export class StackEngine {
     return placeOf(found.build, found.type, component, section, path);
   }
 
-  /** Templates, marker clean-up and naming: the steps after merging. */
+  /** Templates, marker clean-up, then YAML functions: the steps after merging. */
   finish(build: StackBuild, merged: ResolvedComponent): ResolvedComponent {
     let c = merged;
     if (build.hasMarkers) c = stripMarkers(c) as ResolvedComponent;
     if (this.config.templatesEnabled && build.hasTemplates) c = renderStrings(c, build, this.loader);
+    if (build.hasFunctions) {
+      const record = this.loader.inputs.record;
+      c = evaluateFunctions(c, {
+        ...this.functions,
+        onImpure: record ? (why) => (record.unreplayable ??= why) : undefined,
+        placeOf: (section, path) => placeOf(build, c.component_type, c.atmos_component, section, path),
+      });
+    }
     return c;
   }
 

@@ -299,6 +299,13 @@ export class StackBuild extends StackIndex {
     });
   }
 
+  /** `secrets:` for `!secret`, merged like vars; absent when no level declares any (most stacks). */
+  private secretsSection(plan: Plan): { secrets?: Json } {
+    if (!this.layers.some((l) => l.file.text.includes("secrets:"))) return {};
+    const secrets = this.mergedSection(plan, "secrets");
+    return Object.keys(secrets).length ? { secrets } : {};
+  }
+
   /** Merges a component's configuration: global → type → bases → component → overrides. Templates come later. */
   resolve(type: ComponentTypeName, name: string, stackName: string): ResolvedComponent {
     const plan = this.plan(type, name);
@@ -346,6 +353,7 @@ export class StackBuild extends StackIndex {
           )
         : {},
       overrides: ovr,
+      ...this.secretsSection(plan),
       imports: this.imports(),
       // Atmos lists the bases nearest first.
       inheritance: [...chain].reverse(),

@@ -18,6 +18,8 @@ export interface ManifestFile {
   hasMarkers: boolean;
   /** The file holds `{{`, so resolved components may need their templates rendered. */
   hasTemplates: boolean;
+  /** The file holds a YAML function evaluated after resolution (`!exec`, `!terraform.output`, …). */
+  hasFunctions?: boolean;
 }
 
 /** One file's place in a stack: imports are flattened depth first, the importing file after its imports. */
@@ -57,4 +59,6 @@ export interface ResolvedComponent {
   inheritance: string[];
   workspace?: string;
   command: string;
+  /** `secrets:` (declarations and providers for `!secret`), when the stack declares any. */
+  secrets?: Json;
 }
