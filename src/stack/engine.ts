@@ -181,7 +181,16 @@ export class StackEngine {
     );
   }
 
-  resolveComponent(stackName: string, component: string, type?: ComponentTypeName): ResolvedComponent {
+  /**
+   * With `functions: false`, the YAML functions stay as YamlFunction markers: what `plan -s` reads to order
+   * components (a reader of another's outputs runs after it) before any output exists.
+   */
+  resolveComponent(
+    stackName: string,
+    component: string,
+    type?: ComponentTypeName,
+    opts: { functions?: boolean } = {},
+  ): ResolvedComponent {
     const entry = this.stack(stackName);
     const hits = (type ? [type] : COMPONENT_TYPES).flatMap((t) =>
       entry.buildsDefining(t, component).map((b) => ({ b, t })),
@@ -205,7 +214,9 @@ export class StackEngine {
           ` (\`slipway list components -s ${stackName}\`)`,
       });
     }
-    const resolved = hits.map(({ b, t }) => this.finish(b, b.resolve(t, component, entry.name)));
+    const resolved = hits.map(({ b, t }) =>
+      this.finish(b, b.resolve(t, component, entry.name), opts.functions ?? true),
+    );
     if (resolved.length > 1)
       checkSameDefinition(
         resolved,
@@ -279,11 +290,11 @@ export class StackEngine {
   }
 
   /** Templates, marker clean-up, then YAML functions: the steps after merging. */
-  finish(build: StackBuild, merged: ResolvedComponent): ResolvedComponent {
+  finish(build: StackBuild, merged: ResolvedComponent, functions = true): ResolvedComponent {
     let c = merged;
     if (build.hasMarkers) c = stripMarkers(c) as ResolvedComponent;
     if (this.config.templatesEnabled && build.hasTemplates) c = renderStrings(c, build, this.loader);
-    if (build.hasFunctions) {
+    if (build.hasFunctions && functions) {
       const record = this.loader.inputs.record;
       c = evaluateFunctions(c, {
         ...this.functions,

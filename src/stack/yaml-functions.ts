@@ -110,8 +110,14 @@ function evaluateOne(
   try {
     return evaluate(fn, c, opts, fail);
   } catch (e) {
-    if (e instanceof SlipwayError) throw e;
-    return fail((e as Error).message, HINTS[fn.tag] ?? "see the YAML functions in the README");
+    // An error with a place of its own (the other component's files) keeps it; any other gets this one.
+    if (e instanceof SlipwayError && e.file) throw e;
+    return fail(
+      (e as Error).message,
+      (e instanceof SlipwayError ? e.hint : undefined) ??
+        HINTS[fn.tag] ??
+        "see the YAML functions in the README",
+    );
   }
 }
 
