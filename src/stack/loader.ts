@@ -237,7 +237,7 @@ export function manifestErrors(
       file,
       ...pos,
       hint: line.includes("!include")
-        ? "!include parses .yaml, .yml and .json files; any other file (HCL .tfvars included) comes in as text"
+        ? "!include parses YAML, JSON and HCL (.tfvars, .hcl, .tf) files; any other file (and !include.raw) comes in as text"
         : sectionHint(path),
     });
   });
