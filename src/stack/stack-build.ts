@@ -299,9 +299,12 @@ export class StackBuild extends StackIndex {
     });
   }
 
+  private declaresSecrets?: boolean;
+
   /** `secrets:` for `!secret`, merged like vars; absent when no level declares any (most stacks). */
   private secretsSection(plan: Plan): { secrets?: Json } {
-    if (!this.layers.some((l) => l.file.text.includes("secrets:"))) return {};
+    this.declaresSecrets ??= this.layers.some((l) => l.file.text.includes("secrets:"));
+    if (!this.declaresSecrets) return {};
     const secrets = this.mergedSection(plan, "secrets");
     return Object.keys(secrets).length ? { secrets } : {};
   }

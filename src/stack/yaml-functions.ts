@@ -42,14 +42,6 @@ const SKIP = new Set([
   "inheritance",
 ]);
 
-/** True when `v` holds a YamlFunction anywhere. */
-export function holdsFunctions(v: unknown): boolean {
-  if (v instanceof YamlFunction) return true;
-  if (Array.isArray(v)) return v.some(holdsFunctions);
-  if (isMap(v)) for (const k in v) if (holdsFunctions(v[k])) return true;
-  return false;
-}
-
 /** Every YamlFunction in a component, with the section and path where it sits. */
 export function functionsIn(
   c: ResolvedComponent,
