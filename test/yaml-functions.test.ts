@@ -42,6 +42,7 @@ components:
         raw: !include.raw raw.txt
         tfvars: !include vars.tfvars
         hcl: !include settings.hcl
+        picked: !include settings.hcl .nested.deep.v[0]
         cwd: !cwd
         port: !random 1024 2048
         literal: !literal "{{ .vars.stage }} \${x}"
@@ -124,6 +125,7 @@ describe("YAML functions, evaluated after the component is resolved", () => {
     expect(v.raw).toBe("hello dev\n");
     expect(v.tfvars).toEqual({ region: "us-east-1", count: 3, tags: { a: "b" }, list: [1, 2], flag: true });
     expect(v.hcl).toEqual({ name: "x", nested: { deep: { v: ["a"] } } });
+    expect(v.picked).toBe("a");
     expect(v.branch).toBe("feature-x");
     expect(v.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(v.root).toBe(

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { StackEngine } from "../stack/engine.js";
 import { unquote } from "../stack/function-args.js";
 import type { Json, ResolvedComponent } from "../stack/types.js";
-import { evaluatePath } from "../stack/yq-path.js";
+import { evaluatePath } from "../yaml/yq-path.js";
 import { isMap, SecretValue } from "../yaml/markers.js";
 
 /** Resolves `!secret` to SecretValues; each file is decrypted at most once per run. */

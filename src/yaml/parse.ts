@@ -6,6 +6,7 @@ import jsyaml from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
 import { Append, DEFERRED_TAGS, Unset, YamlFunction } from "./markers.js";
 import { parseHclValues } from "./hcl.js";
+import { evaluatePath } from "./yq-path.js";
 import { throwFirstError } from "./yaml-errors.js";
 
 /** A path into a parsed document: map keys and list indexes. */
@@ -106,8 +107,19 @@ function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
  * `!include path`: YAML and JSON files are parsed, HCL (`.tfvars`, `.hcl`, `.tf`) read into a map of its
  * attributes, anything else is included as text; `!include.raw` (`raw`) includes any file as text.
  */
-function includeFile(ref: string, opts: ParseOptions, raw: boolean): unknown {
+function includeFile(arg: string, opts: ParseOptions, raw: boolean): unknown {
+  // `!include file.yaml .a.b`: a yq-style path after the file picks one value of it, as in Atmos.
+  const [, quoted = "", query = ""] = /^("[^"]*"|'[^']*'|\S+)\s*([\s\S]*)$/.exec(arg) ?? [];
+  const ref = /^["']/.test(quoted) ? quoted.slice(1, -1) : quoted;
   if (!ref) throw new Error("!include needs a file path, e.g. `!include catalog/defaults.yaml`");
+  const value = readInclude(ref, opts, raw);
+  if (!query) return value;
+  const picked = evaluatePath(value, query);
+  if (picked === undefined) throw new Error(`!include ${ref}: nothing at ${query} in that file`);
+  return picked;
+}
+
+function readInclude(ref: string, opts: ParseOptions, raw: boolean): unknown {
   const candidates =
     isAbsolute(ref) || ref.startsWith("./") || ref.startsWith("../")
       ? [resolve(dirname(opts.file), ref)]

@@ -9,7 +9,7 @@ import { makeDirs, writeFileAtomic } from "../../core/fs-atomic.js";
 import type { StackEngine } from "../../stack/engine.js";
 import type { TerraformRef } from "../../stack/function-args.js";
 import type { ResolvedComponent } from "../../stack/types.js";
-import { evaluatePath } from "../../stack/yq-path.js";
+import { evaluatePath } from "../../yaml/yq-path.js";
 import { toolEnv } from "../component-type.js";
 import { componentDir } from "../registry.js";
 import { backendChanged, prepareTerraform } from "./driver.js";
