@@ -2,6 +2,7 @@
 // its outputs — and the real Atmos, running the same tofu on the same repository, reads the same values.
 // `plan -s` / `apply -s` order a reader after the component it reads.
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, writeRepo } from "./helpers.js";
@@ -119,6 +120,38 @@ describe.runIf(ready)("!terraform.output with the real OpenTofu", () => {
     expect(r.stderr).toContain(
       'component "network" in stack "dev" has no output vpc_idd (its outputs: subnets, tags, vpc_id)',
     );
+  });
+
+  it("reads each component's outputs once per run, however many functions read them", () => {
+    const dir = repo(
+      STACK.replace(
+        "    app:\n",
+        "    app2:\n      metadata:\n        component: app\n      vars:\n        vpc: !terraform.output network vpc_id\n        subnet: !terraform.output network .subnets[0].id\n        team: x\n        missing: y\n    app:\n",
+      ),
+    );
+    expect(slipway(dir, "terraform", "deploy", "network", "-s", "dev").status).toBe(0);
+    // The tool, through a wrapper that logs each call (TEST DOUBLE around the real tofu: it runs it).
+    const log = join(dir, "calls.log");
+    writeFileSync(
+      join(dir, "tofu-logged"),
+      `#!/bin/sh\necho "$PWD $*" >> ${log}\nexec ${peer("tofu")} "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(dir, "atmos.yaml"),
+      ATMOS_YAML.replace("command: tofu", `command: ${join(dir, "tofu-logged")}`),
+    );
+    const r = slipway(dir, "describe", "stacks", "--format", "json");
+    expect(r.status, r.stderr).toBe(0);
+    const stacks = JSON.parse(r.stdout) as {
+      dev: { components: { terraform: Record<string, { vars: Record<string, unknown> }> } };
+    };
+    expect(stacks.dev.components.terraform.app2!.vars).toMatchObject({ vpc: "vpc-10", subnet: "s-1" });
+    expect(stacks.dev.components.terraform.app!.vars).toMatchObject({ vpc: "vpc-10", subnet: "s-2" });
+    const outputs = readFileSync(log, "utf8")
+      .split("\n")
+      .filter((l) => l.endsWith(" output -json"));
+    expect(outputs).toEqual([`${join(dir, "components/terraform/network")} output -json`]);
   });
 
   it("a cycle between components is an error naming the chain", () => {
