@@ -3,7 +3,7 @@ import { stringify } from "yaml";
 import { yamlValue } from "./arbitraries.js";
 import { describe, expect, it } from "vitest";
 import { parseYaml, parseYamlWithPositions, positionsOf, locate } from "../src/yaml/parse.js";
-import { Unset } from "../src/yaml/markers.js";
+import { DEFERRED_TAGS, Unset } from "../src/yaml/markers.js";
 
 const opts = { file: "/virtual/x.yaml", env: {}, basePath: "/virtual" };
 
@@ -57,7 +57,7 @@ describe("positions", () => {
 });
 
 describe("tags slipway does not know (never their argument as a string)", () => {
-  const supported = new Set(["env", "unset", "append", "include"]);
+  const supported = new Set(["env", "unset", "append", "include", ...DEFERRED_TAGS.map((t) => t.slice(1))]);
   const tagName = fc
     .stringMatching(/^[a-z][a-z0-9._-]{0,12}$/)
     .filter((t) => !supported.has(t) && !t.startsWith("include."));
@@ -94,9 +94,15 @@ describe("tags slipway does not know (never their argument as a string)", () => 
     );
   });
 
-  it("says when the tag is one of Atmos's functions", () => {
-    expect(() => parseYaml("api_key: !terraform.output vpc .id\n", opts)).toThrow(
-      "YAML tag !terraform.output is an Atmos function slipway does not implement yet",
+  it("says why an Atmos function slipway does not evaluate is refused", () => {
+    expect(() => parseYaml("api_key: !store.get ssm /x\n", opts)).toThrow(
+      /YAML tag !store\.get is not supported, because slipway has no store backends/,
+    );
+    expect(() => parseYaml("id: !aws.account_id\n", opts)).toThrow(
+      /YAML tag !aws\.account_id is not supported, because slipway makes no cloud API calls/,
+    );
+    expect(() => parseYaml("v: !git.owner\n", opts)).toThrow(
+      /implements !git\.branch, !git\.sha and !repo-root/,
     );
   });
 });

@@ -18,6 +18,7 @@ export function openEngine(
     record,
     // Stack names kept between runs (not with --debug, which bypasses every cache).
     keepNames: ctx.build && !ctx.flags.debug ? { build: ctx.build() } : undefined,
+    processFunctions: processFunctions(ctx.flags["process-functions"]),
   });
   return { engine, notes: config.warnings.map((w) => formatWarning(w, ctx.cwd)) };
 }
@@ -31,6 +32,17 @@ export function stackWarnings(ctx: CommandContext, engine: StackEngine, stack: s
     if (e instanceof SlipwayError) return [];
     throw e;
   }
+}
+
+/** `--process-functions=true|false` (absent: true). */
+function processFunctions(v: unknown): boolean {
+  if (v === undefined || v === "true") return true;
+  if (v === "false") return false;
+  throw new SlipwayError({
+    code: "usage",
+    message: `--process-functions must be true or false, not "${String(v)}"`,
+    hint: "use --process-functions=false to show YAML functions as written",
+  });
 }
 
 /** `-s STACK`, required. */

@@ -17,6 +17,7 @@ import {
 } from "./component-type.js";
 import { componentDir, componentType } from "./registry.js";
 import { checkComponentVariables } from "./variables.js";
+import { holdsSecrets } from "./secret-values.js";
 import { stripVTControlCharacters } from "node:util";
 import { spawnGroup } from "../exec/spawn.js";
 
@@ -53,6 +54,7 @@ export interface ReadyRun {
 export async function prepareRun(req: RunRequest): Promise<ReadyRun> {
   const { engine, component: c, action } = req;
   const type = checkedType(c, action);
+  refuseSecretsOutsideVars(c);
   const dir = componentDir(engine.config.components, c);
   if (type.folder.required && !existsSync(dir)) {
     throw new SlipwayError({
@@ -93,6 +95,22 @@ export async function prepareRun(req: RunRequest): Promise<ReadyRun> {
     warnings: report?.warnings ?? [],
     errors: report?.errors ?? [],
   };
+}
+
+/**
+ * A `!secret` reaches a tool only through terraform vars (as TF_VAR_…, never a file): anywhere else it would
+ * be written out, so it is refused, naming where it is.
+ */
+function refuseSecretsOutsideVars(c: ResolvedComponent): void {
+  for (const [section, value] of Object.entries(c)) {
+    if (section === "vars" && c.component_type === "terraform") continue;
+    if (!holdsSecrets(value)) continue;
+    throw new SlipwayError({
+      code: "validation",
+      message: `component "${c.atmos_component}" (stack "${c.atmos_stack}") uses !secret in ${section}: slipway passes secrets to terraform vars only (as TF_VAR_…), so it never writes one to a file`,
+      hint: "move the !secret to a terraform component's vars, or read the value in the tool itself (sops exec-env)",
+    });
+  }
 }
 
 /** The type of a component, once the action is one it accepts and the component may do it. */

@@ -10,6 +10,8 @@ import { checkComponent } from "./check-component.js";
 import { dryRunText } from "./component-type.js";
 import { REGISTRY } from "./registry.js";
 import { executeRun, prepareRun, type ReadyRun } from "./run.js";
+import { parseTerraformRef } from "../stack/function-args.js";
+import { functionsIn } from "../stack/yaml-functions.js";
 
 export type StackAction = "plan" | "apply";
 
@@ -84,6 +86,24 @@ export function dependsOn(c: ResolvedComponent): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * The components of the same stack whose outputs `c` reads (`!terraform.output` / `!terraform.state`):
+ * they must be applied first, as if `settings.depends_on` named them.
+ */
+function impliedDependsOn(c: ResolvedComponent): string[] {
+  return functionsIn(c).flatMap(({ fn }) => {
+    if (fn.tag !== "!terraform.output" && fn.tag !== "!terraform.state") return [];
+    try {
+      const ref = parseTerraformRef(fn.arg);
+      return (ref.stack ?? c.atmos_stack) === c.atmos_stack && ref.component !== c.atmos_component
+        ? [ref.component]
+        : [];
+    } catch {
+      return []; // a malformed call is reported, at its place, when the component is resolved to run
+    }
+  });
+}
+
 /** The stack's runnable components with their dependencies, checked: unknown targets and cycles are errors before anything runs. */
 export function planGraph(engine: StackEngine, stack: string, only?: ReadonlySet<string>): Node[] {
   const entry = engine.stack(stack);
@@ -91,9 +111,9 @@ export function planGraph(engine: StackEngine, stack: string, only?: ReadonlySet
   for (const { name: type, stackActions } of Object.values(REGISTRY)) {
     if (!stackActions) continue;
     for (const name of entry.componentNames(type)) {
-      const c = engine.resolveComponent(entry.name, name, type);
+      const c = engine.resolveComponent(entry.name, name, type, { functions: false });
       if (c.metadata.type === "abstract" || c.metadata.enabled === false) continue;
-      nodes.push({ c, deps: dependsOn(c) });
+      nodes.push({ c, deps: [...new Set([...dependsOn(c), ...impliedDependsOn(c)])] });
     }
   }
   const names = new Set(nodes.map((n) => n.c.atmos_component));
@@ -203,7 +223,7 @@ export async function runStack(
         resolveAll(nodes.map((n) => results.get(n.c.atmos_component)!));
     };
     const start = async (n: Node): Promise<ComponentRun> => {
-      const c = n.c;
+      let c = n.c;
       const t0 = Date.now();
       const log = join(logDir, `${c.atmos_component.replace(/\//g, "-")}.log`);
       const about = { component: c.atmos_component, type: c.component_type };
@@ -225,6 +245,9 @@ export async function runStack(
       };
       // Validate first, as Atmos does: settings.validation schemas and policies, the built-in schema.
       try {
+        // Its YAML functions run now, after the components it reads have run.
+        if (functionsIn(n.c).length)
+          c = engine.resolveComponent(c.atmos_stack, c.atmos_component, c.component_type);
         const checked = await checkComponent(engine, c, opts.env, "run", { variables: false });
         warnings = checked.warnings;
         if (checked.errors.length > 0)

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "inheritance"
   | "schema"
   | "template"
+  | "yaml-function"
   | "unknown-stack"
   | "unknown-component"
   | "conflict"

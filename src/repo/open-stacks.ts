@@ -1,4 +1,5 @@
 import { defaultCommands, REGISTRY } from "../components/registry.js";
+import { functionRuntime } from "../components/function-runtime.js";
 import { SlipwayError } from "../core/errors.js";
 import type { Warning } from "../core/place.js";
 import { findConfigFile, loadConfig } from "../config/load-config.js";
@@ -22,6 +23,8 @@ export interface OpenStacksOptions {
    * command on one stack then opens only that stack's manifests. Off without it, or with caches off.
    */
   keepNames?: { build: string };
+  /** False: YAML functions stay as their text (`describe --process-functions=false`). */
+  processFunctions?: boolean;
 }
 
 /**
@@ -45,7 +48,15 @@ export function openStacks(opts: OpenStacksOptions): { engine: StackEngine; conf
   const inputs = new Inputs(record);
   const file = findConfigFile({ explicit: opts.config, cwd: opts.cwd, env, inputs });
   const config = loadConfig(file, env, inputs, defaultCommands);
-  return { engine: new StackEngine({ config, env, inputs, names: store }), config };
+  const engine = new StackEngine({
+    config,
+    env,
+    inputs,
+    names: store,
+    functions: { process: opts.processFunctions ?? true },
+  });
+  engine.functions.runtime = functionRuntime(engine, env, opts.cwd);
+  return { engine, config };
 }
 
 /** Loads one config file with the component types' defaults (no search). */

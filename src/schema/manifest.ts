@@ -65,6 +65,10 @@ const Sections = {
   overrides: Overrides.optional(),
   command: z.string().optional(),
   dependencies: Dependencies.optional(),
+  secrets: z
+    .looseObject({ vars: Section.optional(), providers: Section.optional() })
+    .optional()
+    .describe("Declared secrets (vars: NAME → {sops: provider}) and their SOPS providers, for !secret"),
   locals: Section.optional().describe(
     "File-scoped values for this file's templates (.locals.x); never inherited through imports",
   ),

@@ -1,33 +1,33 @@
-import { closest, distance } from "fastest-levenshtein";
 import type { CliConfig } from "../config/load-config.js";
+import { suggest } from "../core/suggest.js";
 import { SlipwayError } from "../core/errors.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { flattenImports } from "./imports.js";
-import type { Inputs } from "../core/inputs.js";
 import { MANIFEST_EXTENSIONS, ManifestLoader, manifestWarnings } from "./loader.js";
 import { stripMarkers } from "./merge.js";
 import { StackBuild, type BuildContext } from "./stack-build.js";
 import { placeOf, provenanceOf, sourceOf } from "./provenance.js";
 import { renderStrings } from "./render-strings.js";
 import { checkSameDefinition } from "./same-definition.js";
+import { evaluateFunctions, type FunctionRuntime } from "./yaml-functions.js";
 import { StackEntry } from "./stack-entry.js";
+import type { StackEngineOptions } from "./engine-options.js";
 import { keepNames, keptEntry, namesIn, type KeptNames, type StackNamesStore } from "./kept-names.js";
 import { nameManifest, type ManifestNames } from "./stack-names.js";
-import type { Json, ManifestFile, Origin, ResolvedComponent, Warning } from "./types.js";
+import type {
+  DescribedStack,
+  DescribeStacksFilter,
+  Json,
+  ManifestFile,
+  Origin,
+  ResolvedComponent,
+  Warning,
+} from "./types.js";
 import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
 
 export { StackEntry } from "./stack-entry.js";
-
-export interface StackEngineOptions {
-  config: CliConfig;
-  env: Record<string, string | undefined>;
-  /** File reads, checks and globs (default: plain, unrecorded). */
-  inputs?: Inputs;
-  /** Keep merge results between calls (default). Off, every value is worked out afresh: slower, same answer. */
-  memo?: boolean;
-  /** Stack names kept from an earlier run: a command on one stack then loads only that stack's manifests. */
-  names?: StackNamesStore;
-}
+export type { DescribedStack, DescribeStacksFilter } from "./types.js";
+export type { StackEngineOptions } from "./engine-options.js";
 
 /** The stack engine: finds manifests, names stacks, resolves components. Pure apart from reading files. */
 export class StackEngine {
@@ -43,9 +43,13 @@ export class StackEngine {
   private kept?: KeptNames | null;
   private readonly keptEntries = new Map<string, StackEntry>();
 
+  /** How YAML functions are evaluated (see StackEngineOptions.functions); the runtime may be set after opening. */
+  functions: { process: boolean; runtime?: FunctionRuntime };
+
   constructor(opts: StackEngineOptions) {
     this.config = opts.config;
     this.store = opts.names;
+    this.functions = { process: opts.functions?.process ?? true, runtime: opts.functions?.runtime };
     this.loader = new ManifestLoader(opts.config, opts.env, opts.inputs);
     const positions = new Map<string, Map<string, Position>>();
     this.buildContext = {
@@ -212,7 +216,16 @@ export class StackEngine {
     );
   }
 
-  resolveComponent(stackName: string, component: string, type?: ComponentTypeName): ResolvedComponent {
+  /**
+   * With `functions: false`, the YAML functions stay as YamlFunction markers: what `plan -s` reads to order
+   * components (a reader of another's outputs runs after it) before any output exists.
+   */
+  resolveComponent(
+    stackName: string,
+    component: string,
+    type?: ComponentTypeName,
+    opts: { functions?: boolean } = {},
+  ): ResolvedComponent {
     const entry = this.stack(stackName);
     const hits = (type ? [type] : COMPONENT_TYPES).flatMap((t) =>
       entry.buildsDefining(t, component).map((b) => ({ b, t })),
@@ -236,7 +249,9 @@ export class StackEngine {
           ` (\`slipway list components -s ${stackName}\`)`,
       });
     }
-    const resolved = hits.map(({ b, t }) => this.finish(b, b.resolve(t, component, entry.name)));
+    const resolved = hits.map(({ b, t }) =>
+      this.finish(b, b.resolve(t, component, entry.name), opts.functions ?? true),
+    );
     if (resolved.length > 1)
       checkSameDefinition(
         resolved,
@@ -309,11 +324,19 @@ export class StackEngine {
     return placeOf(found.build, found.type, component, section, path);
   }
 
-  /** Templates, marker clean-up and naming: the steps after merging. */
-  finish(build: StackBuild, merged: ResolvedComponent): ResolvedComponent {
+  /** Templates, marker clean-up, then YAML functions: the steps after merging. */
+  finish(build: StackBuild, merged: ResolvedComponent, functions = true): ResolvedComponent {
     let c = merged;
     if (build.hasMarkers) c = stripMarkers(c) as ResolvedComponent;
     if (this.config.templatesEnabled && build.hasTemplates) c = renderStrings(c, build, this.loader);
+    if (build.hasFunctions && functions) {
+      const record = this.loader.inputs.record;
+      c = evaluateFunctions(c, {
+        ...this.functions,
+        onImpure: record ? (why) => (record.unreplayable ??= why) : undefined,
+        placeOf: (section, path) => placeOf(build, c.component_type, c.atmos_component, section, path),
+      });
+    }
     return c;
   }
 
@@ -357,34 +380,8 @@ export class StackEngine {
   }
 }
 
-/** One stack in `describe stacks`: its resolved components by type and name. */
-export interface DescribedStack {
-  components: Partial<Record<ComponentTypeName, Record<string, unknown>>>;
-}
-
-export interface DescribeStacksFilter {
-  stack?: string;
-  components?: string[];
-  componentTypes?: ComponentTypeName[];
-  sections?: string[];
-}
-
 function pick(c: ResolvedComponent, sections: string[]): Json {
   const out: Json = {};
   for (const s of sections) if (s in c) out[s] = (c as unknown as Json)[s];
   return out;
-}
-
-/** "did you mean …" for the closest names. */
-export function suggest(name: string, candidates: string[], what: string): string {
-  if (candidates.length === 0) return `there are no ${what}`;
-  const near = candidates
-    .map((c) => ({ c, d: distance(name, c) }))
-    .filter((x) => x.d <= Math.max(3, Math.floor(name.length / 2)) || x.c.includes(name))
-    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
-    .slice(0, 3)
-    .map((x) => x.c);
-  return near.length
-    ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}?`
-    : `closest: "${closest(name, candidates)}"`;
 }

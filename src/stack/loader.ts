@@ -11,6 +11,7 @@ import { Inputs } from "../core/inputs.js";
 import { applyLocals } from "./locals.js";
 import type { Json, ManifestFile } from "./types.js";
 import { locate, parseYaml, type DocPath } from "../yaml/parse.js";
+import { DEFERRED_TAGS } from "../yaml/markers.js";
 
 export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"] as const;
 
@@ -143,6 +144,7 @@ export class ManifestLoader {
       hasMarkers: text.includes("!unset") || text.includes("!append") || text.includes("!include"),
       // An `!include`d file may hold templates the including text does not show.
       hasTemplates: hasTemplate(text) || text.includes("!include"),
+      hasFunctions: FUNCTION_TAG.test(text),
     };
   }
 
@@ -199,6 +201,11 @@ export class ManifestLoader {
   }
 }
 
+/** A deferred YAML function's tag, or an `!include` (whose file may hold one). */
+const FUNCTION_TAG = new RegExp(
+  `(?:${[...DEFERRED_TAGS, "!include"].map((t) => t.replace(".", "\\.")).join("|")})(?![\\w.-])`,
+);
+
 // The common case, a valid file, answered without zod's copy of the whole document (see fast-check.ts).
 let validManifest: FastCheck | undefined;
 
@@ -253,7 +260,7 @@ export function manifestErrors(
       file,
       ...pos,
       hint: line.includes("!include")
-        ? "!include parses .yaml, .yml and .json files; any other file (HCL .tfvars included) comes in as text"
+        ? "!include parses YAML, JSON and HCL (.tfvars, .hcl, .tf) files; any other file (and !include.raw) comes in as text"
         : sectionHint(path),
     });
   });

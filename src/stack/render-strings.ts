@@ -1,7 +1,7 @@
 import { SlipwayError } from "../core/errors.js";
 import { GOMPLATE_IMPLEMENTED, GOMPLATE_NAMESPACES, TemplateError } from "../template/index.js";
 import type { ManifestLoader } from "./loader.js";
-import { isMap } from "../yaml/markers.js";
+import { isMap, YamlFunction } from "../yaml/markers.js";
 import { placeOf } from "./provenance.js";
 import type { StackBuild } from "./stack-build.js";
 import type { Json, ResolvedComponent } from "./types.js";
@@ -39,6 +39,9 @@ export function renderStrings(
 
 function walk(v: unknown, path: (string | number)[], fn: (s: string) => string): unknown {
   if (typeof v === "string") return v.includes("{{") ? fn(v) : v;
+  // A function's argument is rendered first, as Atmos renders it (`!exec echo {{ .vars.x }}`); !literal's is not.
+  if (v instanceof YamlFunction)
+    return v.tag !== "!literal" && v.arg.includes("{{") ? new YamlFunction(v.tag, fn(v.arg)) : v;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {

@@ -300,6 +300,16 @@ export class StackBuild extends StackIndex {
     });
   }
 
+  private declaresSecrets?: boolean;
+
+  /** `secrets:` for `!secret`, merged like vars; absent when no level declares any (most stacks). */
+  private secretsSection(plan: Plan): { secrets?: Json } {
+    this.declaresSecrets ??= this.layers.some((l) => l.file.text.includes("secrets:"));
+    if (!this.declaresSecrets) return {};
+    const secrets = this.mergedSection(plan, "secrets");
+    return Object.keys(secrets).length ? { secrets } : {};
+  }
+
   /** Merges a component's configuration: global → type → bases → component → overrides. Templates come later. */
   resolve(type: ComponentTypeName, name: string, stackName: string): ResolvedComponent {
     const plan = this.plan(type, name);
@@ -350,6 +360,7 @@ export class StackBuild extends StackIndex {
           )
         : {},
       overrides: ovr,
+      ...this.secretsSection(plan),
       imports: this.imports(),
       // Atmos lists the bases nearest first.
       inheritance: [...chain].reverse(),

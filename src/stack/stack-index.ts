@@ -35,6 +35,8 @@ export class StackIndex {
   readonly hasMarkers: boolean;
   /** Some file of the stack holds `{{`: only then are resolved components walked for templates. */
   readonly hasTemplates: boolean;
+  /** Some file holds a YAML function evaluated after resolution: only then are components walked for them. */
+  readonly hasFunctions: boolean;
   /** Some file sets `overrides` (global or type-level): only then is override scope worked out. */
   readonly hasOverrides: boolean;
   private readonly fragments = new Map<ComponentTypeName, Map<string, Fragment[]>>();
@@ -46,6 +48,7 @@ export class StackIndex {
   ) {
     this.hasMarkers = layers.some((l) => l.file.hasMarkers);
     this.hasTemplates = layers.some((l) => l.file.hasTemplates);
+    this.hasFunctions = layers.some((l) => l.file.hasFunctions);
     this.hasOverrides = layers.some((l) => hasOverrides(l.file.data));
     layers.forEach((layer, i) => {
       const comps = layer.file.data.components;

@@ -18,6 +18,8 @@ export interface ManifestFile {
   hasMarkers: boolean;
   /** The file holds `{{`, so resolved components may need their templates rendered. */
   hasTemplates: boolean;
+  /** The file holds a YAML function evaluated after resolution (`!exec`, `!terraform.output`, …). */
+  hasFunctions?: boolean;
 }
 
 /** One file's place in a stack: imports are flattened depth first, the importing file after its imports. */
@@ -62,4 +64,18 @@ export interface ResolvedComponent {
   command: string;
   /** `dependencies` (components, files, folders) merged like settings; absent when none is set. */
   dependencies?: Json;
+  /** `secrets:` (declarations and providers for `!secret`), when the stack declares any. */
+  secrets?: Json;
+}
+
+/** One stack in `describe stacks`: its resolved components by type and name. */
+export interface DescribedStack {
+  components: Partial<Record<ComponentTypeName, Record<string, unknown>>>;
+}
+
+export interface DescribeStacksFilter {
+  stack?: string;
+  components?: string[];
+  componentTypes?: ComponentTypeName[];
+  sections?: string[];
 }

@@ -4,7 +4,9 @@ import { createRequire } from "node:module";
 import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from "yaml";
 import jsyaml from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
-import { Append, Unset } from "./markers.js";
+import { Append, DEFERRED_TAGS, Unset, YamlFunction } from "./markers.js";
+import { parseHclValues } from "./hcl.js";
+import { evaluatePath } from "./yq-path.js";
 import { throwFirstError } from "./yaml-errors.js";
 
 /** A path into a parsed document: map keys and list indexes. */
@@ -59,7 +61,14 @@ const TAGS: readonly TagDef[] = [
   { tag: "!unset", kind: "mapping", construct: () => Unset.instance },
   // The merge needs to see the tag, so the list is wrapped in a marker.
   { tag: "!append", kind: "sequence", construct: (v) => new Append((v as unknown[] | null) ?? []) },
-  { tag: "!include", kind: "scalar", construct: (v, o) => includeFile(String(v ?? "").trim(), o) },
+  { tag: "!include", kind: "scalar", construct: (v, o) => includeFile(String(v ?? "").trim(), o, false) },
+  { tag: "!include.raw", kind: "scalar", construct: (v, o) => includeFile(String(v ?? "").trim(), o, true) },
+  // `!literal` keeps its text exactly (no trimming: scripts keep their last newline).
+  ...DEFERRED_TAGS.map((tag): TagDef => ({
+    tag,
+    kind: "scalar",
+    construct: (v) => new YamlFunction(tag, tag === "!literal" ? String(v ?? "") : String(v ?? "").trim()),
+  })),
 ];
 
 /** The table as `yaml` custom tags: collections get a node class whose plain value is the tag's. */
@@ -94,9 +103,23 @@ function tagsFor(opts: ParseOptions): (ScalarTag | CollectionTag)[] {
   });
 }
 
-/** `!include path`: YAML and JSON files are parsed, anything else is included as text. */
-function includeFile(ref: string, opts: ParseOptions): unknown {
+/**
+ * `!include path`: YAML and JSON files are parsed, HCL (`.tfvars`, `.hcl`, `.tf`) read into a map of its
+ * attributes, anything else is included as text; `!include.raw` (`raw`) includes any file as text.
+ */
+function includeFile(arg: string, opts: ParseOptions, raw: boolean): unknown {
+  // `!include file.yaml .a.b`: a yq-style path after the file picks one value of it, as in Atmos.
+  const [, quoted = "", query = ""] = /^("[^"]*"|'[^']*'|\S+)\s*([\s\S]*)$/.exec(arg) ?? [];
+  const ref = /^["']/.test(quoted) ? quoted.slice(1, -1) : quoted;
   if (!ref) throw new Error("!include needs a file path, e.g. `!include catalog/defaults.yaml`");
+  const value = readInclude(ref, opts, raw);
+  if (!query) return value;
+  const picked = evaluatePath(value, query);
+  if (picked === undefined) throw new Error(`!include ${ref}: nothing at ${query} in that file`);
+  return picked;
+}
+
+function readInclude(ref: string, opts: ParseOptions, raw: boolean): unknown {
   const candidates =
     isAbsolute(ref) || ref.startsWith("./") || ref.startsWith("../")
       ? [resolve(dirname(opts.file), ref)]
@@ -116,14 +139,17 @@ function includeFile(ref: string, opts: ParseOptions): unknown {
       throw new Error(
         `!include cycle: ${[...chain, path].map((p) => relative(opts.basePath, p) || p).join(" → ")}`,
       );
-    const ext = extname(path);
+    const ext = raw ? "" : extname(path);
     if (ext === ".json") return JSON.parse(text);
+    if (HCL_EXTENSIONS.has(ext)) return parseHclValues(text, path);
     if (ext === ".yaml" || ext === ".yml")
       return parseYamlWithPositions(text, { ...opts, file: path, includes: [...chain, path] });
     return text;
   }
   throw new Error(`!include: file not found: ${ref} (looked in ${candidates.join(", ")})`);
 }
+
+const HCL_EXTENSIONS = new Set([".tfvars", ".hcl", ".tf"]);
 
 /** The parser options every slipway YAML read uses, so plain and positioned parses agree. */
 function docOptions(opts: ParseOptions, lineCounter?: InstanceType<YamlLib["LineCounter"]>) {

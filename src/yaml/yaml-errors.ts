@@ -2,9 +2,25 @@
 import type { Document, LineCounter, YAMLError } from "yaml";
 import { SlipwayError } from "../core/errors.js";
 
-/** Atmos's YAML functions: tags an Atmos repository uses that slipway does not implement (yet). */
-const ATMOS_FUNCTIONS =
-  /^!(terraform\.(output|state)|store(\.get)?|exec|template|include\.raw|repo-root|cwd|random|literal|secret|git\.\w+|aws\.\w+)$/;
+/**
+ * Atmos's YAML functions slipway does not evaluate, with why: each is an error at its place, never its
+ * argument text passed on as a value.
+ */
+const NOT_SUPPORTED: readonly [RegExp, string][] = [
+  [
+    /^!store(\.get)?$/,
+    "is not supported, because slipway has no store backends (SSM, Redis, Artifactory, Vault…): read another component's outputs with !terraform.output, or a SOPS secret with !secret",
+  ],
+  [
+    /^!aws\.\w+$/,
+    "is not supported, because slipway makes no cloud API calls while resolving stacks: pass the value as a var, or use !exec with your CLI",
+  ],
+  [/^!git\.\w+$/, "is not supported: slipway implements !git.branch, !git.sha and !repo-root"],
+  [
+    /^!(cel|emulator|version|tags|labels(\.keys|\.values)?)$/,
+    "is an Atmos function slipway does not implement",
+  ],
+];
 
 /**
  * A tag slipway does not know is an error at its place — never its argument text as a string (which
@@ -14,11 +30,10 @@ function unknownTagError(warning: YAMLError, file: string, lc: LineCounter, tags
   const pos = lc.linePos(warning.pos[0]);
   const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? "tag";
   const supported = tags.join(", ");
+  const why = NOT_SUPPORTED.find(([re]) => re.test(tag))?.[1];
   return new SlipwayError({
     code: "yaml",
-    message: ATMOS_FUNCTIONS.test(tag)
-      ? `YAML tag ${tag} is an Atmos function slipway does not implement yet`
-      : `unknown YAML tag ${tag}`,
+    message: why ? `YAML tag ${tag} ${why}` : `unknown YAML tag ${tag}`,
     file,
     line: pos.line,
     col: pos.col,

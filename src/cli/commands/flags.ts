@@ -42,3 +42,11 @@ export const STACK_RUN_FLAGS: Record<string, FlagDef> = {
     description: "Write nothing, run nothing: print each component's files and commands to its log",
   },
 };
+
+/** `--process-functions=false` of the describe commands: YAML functions stay as their text, as in Atmos. */
+export const PROCESS_FUNCTIONS: FlagDef = {
+  type: "string",
+  description:
+    "false: show YAML functions (!exec, !terraform.output, …) as written instead of running them (default true)",
+  value: "BOOL",
+};

@@ -1,5 +1,5 @@
 import { defineCommand, type CommandDef } from "../command.js";
-import { stackFlag } from "./flags.js";
+import { PROCESS_FUNCTIONS, stackFlag } from "./flags.js";
 
 /** Describing, listing, rendering and validating stacks, and the schemas. */
 export const STACK_COMMANDS: CommandDef[] = [
@@ -17,6 +17,7 @@ export const STACK_COMMANDS: CommandDef[] = [
         description: "Show, next to each value, the file:line and import chain it came from",
       },
       type: { type: "string", description: "Component type, when the name exists in several", value: "TYPE" },
+      "process-functions": PROCESS_FUNCTIONS,
     },
     dataOutput: true,
     examples: [
@@ -43,6 +44,7 @@ export const STACK_COMMANDS: CommandDef[] = [
         value: "T,…",
       },
       sections: { type: "string", description: "Only these sections (vars,settings,env,…)", value: "S,…" },
+      "process-functions": PROCESS_FUNCTIONS,
     },
     dataOutput: true,
     examples: ["slipway describe stacks --format json", "slipway describe stacks -s pve-dev --sections vars"],

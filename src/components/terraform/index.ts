@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { SlipwayError } from "../../core/errors.js";
-import type { ComponentType } from "../component-type.js";
+import type { ComponentType, PreparedRun } from "../component-type.js";
+import { holdsSecrets, revealSecrets } from "../secret-values.js";
+import type { ResolvedComponent } from "../../stack/types.js";
 import {
   backendChanged,
   prepareTerraform,
@@ -35,8 +37,38 @@ export const terraformType: ComponentType = {
         message: `component "${c.atmos_component}" in stack "${c.atmos_stack}" is locked: state ${extra[0]} would change its state`,
         hint: "unlock it (metadata.locked: false) to change it; state list / show / pull still work",
       });
-    const files = prepareTerraform(c, dir);
+    const { plain, secrets } = splitSecretVars(c);
+    const files = prepareTerraform(plain, dir);
     const reconfigure = backendChanged(files, dir);
-    return { files, commands: terraformCommands(c, action as TerraformAction, dir, extra, { reconfigure }) };
+    return {
+      files,
+      commands: terraformCommands(plain, action as TerraformAction, dir, extra, { reconfigure }),
+      ...(secrets ? { secrets } : {}),
+    };
   },
 };
+
+/**
+ * Vars that hold a `!secret` stay out of the varfile (no plaintext secret on disk): they reach the tool as
+ * TF_VAR_<name>, decrypted just before it starts — a string as it is, anything else as JSON (which HCL reads).
+ */
+function splitSecretVars(c: ResolvedComponent): {
+  plain: ResolvedComponent;
+  secrets?: PreparedRun["secrets"];
+} {
+  const names = Object.keys(c.vars).filter((k) => holdsSecrets(c.vars[k]));
+  if (names.length === 0) return { plain: c };
+  const vars = { ...c.vars };
+  for (const k of names) delete vars[k];
+  return {
+    plain: { ...c, vars },
+    secrets: async () => {
+      const env: Record<string, string> = {};
+      for (const k of names) {
+        const v = await revealSecrets(c.vars[k]);
+        env[`TF_VAR_${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+      }
+      return env;
+    },
+  };
+}
