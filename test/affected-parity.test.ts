@@ -117,7 +117,7 @@ describe.runIf(ready)("describe affected, slipway against the real Atmos", () =>
       // Against the first commit with dependents, against the previous one without (each run costs a second).
       for (const args of [
         ["--sha", first, "--include-dependents", "--include-settings"],
-        ["--sha", previous],
+        ["--base", previous],
       ]) {
         const theirs = atmos(dir, args);
         expect({ step: what, args, entries: slipway(dir, args) }).toEqual({

@@ -1,3 +1,4 @@
+import { SlipwayError } from "../core/errors.js";
 import { describeAffected, type AffectedReport } from "../repo/describe-affected.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine } from "./open-engine.js";
@@ -10,10 +11,15 @@ export async function affectedFromFlags(
 ) {
   const { engine, notes } = openEngine(ctx);
   const str = (k: string) => (typeof ctx.flags[k] === "string" ? (ctx.flags[k] as string) : undefined);
+  if (str("base") && (str("ref") || str("sha")))
+    throw new SlipwayError({
+      code: "usage",
+      message: "--base names the revision already; drop --ref / --sha",
+    });
   const report = await describeAffected({
     engine,
     env: ctx.env,
-    ref: str("ref"),
+    ref: str("ref") ?? str("base"),
     sha: str("sha"),
     stack: str("stack"),
     includeSettings: ctx.flags["include-settings"] === true,
