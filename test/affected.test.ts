@@ -160,6 +160,12 @@ describe("describe affected", () => {
     expect(e.message).toContain("--sha no-such-commit: no such commit");
   });
 
+  it("-s with a stack in neither revision is an error, not an empty list", async () => {
+    const { dir } = branched();
+    const e = await rejection(run(dir, { stack: "nope" }));
+    expect([e.code, e.message]).toEqual(["unknown-stack", expect.stringContaining("-s nope: no such stack")]);
+  });
+
   it("a manifest broken in the base revision is reported as being in that revision", async () => {
     const { dir } = gitRepo({ ...AFFECTED_REPO, "stacks/deploy/dev.yaml": "import: [catalog/network\n" });
     git(dir, "checkout", "-q", "-b", "feature");

@@ -49,10 +49,14 @@ export async function describeAffected(opts: DescribeAffectedOptions): Promise<A
   const before = new StackEngine({ config, env: opts.env, inputs });
   const baseStacks = describeBase(before, opts.stack, base.sha);
   const index = opts.includeDependents ? new DependentsIndex() : undefined;
-  const head =
-    opts.stack && !opts.engine.stacks().has(opts.stack)
-      ? []
-      : opts.engine.describeStacksEach({ stack: opts.stack });
+  const inHead = !opts.stack || opts.engine.stacks().has(opts.stack);
+  if (!inHead && !before.stacks().has(opts.stack!))
+    throw new SlipwayError({
+      code: "unknown-stack",
+      message: `-s ${opts.stack}: no such stack in the work tree or at ${shortSha(base.sha)}`,
+      hint: "`slipway list stacks` lists the stacks",
+    });
+  const head = inHead ? opts.engine.describeStacksEach({ stack: opts.stack }) : [];
   const changed = changedFiles(root, base.sha);
   const affected = findAffected(head, baseStacks, {
     config,
