@@ -12,8 +12,8 @@ type HclParse = (file: string, text: string) => Promise<Record<string, unknown>>
  */
 export async function localModuleDirs(base: string): Promise<Map<string, string[] | SlipwayError>> {
   const out = new Map<string, string[] | SlipwayError>();
-  // HashiCorp's HCL parser compiled to WebAssembly, loaded only when some Terraform file changed.
-  const parse = (await import("@cdktf/hcl2json")).parse as HclParse;
+  // HashiCorp's HCL parser compiled to WebAssembly, loaded at the first file that may call a module.
+  let parse: HclParse | undefined;
   for (const dir of folders(base)) {
     const files = readdirSync(dir).filter((f) => f.endsWith(".tf") || f.endsWith(".tf.json"));
     if (files.length === 0) continue;
@@ -22,6 +22,10 @@ export async function localModuleDirs(base: string): Promise<Map<string, string[
       for (const name of files.sort()) {
         const file = join(dir, name);
         const text = readFileSync(file, "utf8");
+        // A file without the word can hold no module block: the parser (a Go runtime in WebAssembly,
+        // ~50 MB and a few hundred ms to start) is loaded only for files that may.
+        if (!/(^|[\s{"])module["\s]/.test(text)) continue;
+        parse ??= (await import("@cdktf/hcl2json")).parse as HclParse;
         const body = name.endsWith(".json")
           ? (JSON.parse(text) as Record<string, unknown>)
           : await parse(file, text);
