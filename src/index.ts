@@ -17,6 +17,13 @@ export {
   type InitResult,
 } from "./repo/init.js";
 export { StackEngine, type StackEntry, type DescribeStacksFilter } from "./stack/engine.js";
+export {
+  describeAffected,
+  type DescribeAffectedOptions,
+  type AffectedReport,
+} from "./repo/describe-affected.js";
+export { findAffected, type AffectedComponent, type AffectedDependent } from "./stack/affected.js";
+export { RevisionInputs } from "./repo/git-revision.js";
 export { validateStacks, type ValidationReport } from "./stack/validate.js";
 export {
   REGISTRY,

@@ -1,6 +1,6 @@
 // Differential test of `describe affected` against the real Atmos (built by `npm run peers`): one git
 // history made in a temp folder, edited commit by commit (a catalog var, an imported mixin, a component
-// folder's file, settings, metadata, a settings.depends_on file and folder, a deleted component and a
+// folder's file, a local module, settings, metadata, a settings.depends_on file and folder, a deleted component and a
 // deleted stack); at each commit both tools compare the work tree with the first commit and with the
 // previous one (with --include-dependents and --include-settings against the first), and must print the same entries. Atmos's order is
 // not stable run to run (it works stacks in parallel), so both lists are sorted before the comparison.
@@ -94,6 +94,10 @@ const STEPS: [string, (files: Record<string, string>) => Record<string, string |
         ) + "    image2:\n      vars:\n        a: 1\n",
     }),
   ],
+  [
+    "a local module the vpc calls",
+    () => ({ "components/terraform/modules/label/outputs.tf": 'output "x" {\n  value = 1\n}\n' }),
+  ],
   ["nothing (an empty commit)", () => ({})],
 ];
 
@@ -113,7 +117,7 @@ describe.runIf(ready)("describe affected, slipway against the real Atmos", () =>
       // Against the first commit with dependents, against the previous one without (each run costs a second).
       for (const args of [
         ["--sha", first, "--include-dependents", "--include-settings"],
-        ["--sha", previous],
+        ["--base", previous],
       ]) {
         const theirs = atmos(dir, args);
         expect({ step: what, args, entries: slipway(dir, args) }).toEqual({

@@ -81,7 +81,9 @@ export const AFFECTED_REPO: Record<string, string> = {
     "",
   ].join("\n"),
   "stacks/deploy/stg.yaml": ["import:", "  - catalog/network", "vars:", "  stage: stg", ""].join("\n"),
-  "components/terraform/vpc/main.tf": 'variable "cidr" {}\n',
+  "components/terraform/vpc/main.tf":
+    'variable "cidr" {}\nmodule "label" {\n  source = "../modules/label"\n}\n',
+  "components/terraform/modules/label/main.tf": 'variable "name" {\n  default = "x"\n}\n',
   "components/terraform/app/main.tf": 'variable "size" {}\n',
   "components/terraform/old/main.tf": 'variable "x" {}\n',
   "components/packer/image/main.pkr.hcl": 'variable "source" {}\n',

@@ -10,18 +10,30 @@ import { describeAffected, type DescribeAffectedOptions } from "../src/repo/desc
 import { RevisionInputs } from "../src/repo/git-revision.js";
 import { AFFECTED_REPO, replaced } from "./affected-repo.js";
 import { commit, edit, git, gitRepo } from "./git-repo.js";
-import { repoRoot, slipwayErrorOf } from "./helpers.js";
+import { repoRoot } from "./helpers.js";
+import { SlipwayError } from "../src/core/errors.js";
 
 const CATALOG = "stacks/catalog/network.yaml";
 
-function run(dir: string, opts: Partial<DescribeAffectedOptions> = {}) {
+async function run(dir: string, opts: Partial<DescribeAffectedOptions> = {}) {
   const { engine } = openStacks({ cwd: dir, env: {} });
   return describeAffected({ engine, env: {}, ...opts });
 }
 
 /** `stack component reasons` per affected entry, in output order. */
-function lines(dir: string, opts: Partial<DescribeAffectedOptions> = {}): string[] {
-  return run(dir, opts).affected.map((a) => `${a.stack} ${a.component} ${a.affected_all.join(",")}`);
+async function lines(dir: string, opts: Partial<DescribeAffectedOptions> = {}): Promise<string[]> {
+  return (await run(dir, opts)).affected.map((a) => `${a.stack} ${a.component} ${a.affected_all.join(",")}`);
+}
+
+/** The SlipwayError a promise rejects with; fails the test when it resolves or rejects with anything else. */
+async function rejection(p: Promise<unknown>): Promise<SlipwayError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof SlipwayError) return e;
+    throw e;
+  }
+  throw new Error("expected a SlipwayError, but it resolved");
 }
 
 /** A repository whose feature branch starts at the first commit on main. */
@@ -32,23 +44,23 @@ function branched() {
 }
 
 describe("describe affected", () => {
-  it("marks nothing when the work tree is the base revision", () => {
+  it("marks nothing when the work tree is the base revision", async () => {
     const { dir } = branched();
-    expect(lines(dir)).toEqual([]);
+    expect(await lines(dir)).toEqual([]);
   });
 
-  it("a var changed in a catalog file marks every stack importing it, with stack.vars", () => {
+  it("a var changed in a catalog file marks every stack importing it, with stack.vars", async () => {
     const { dir } = branched();
     commit(dir, { [CATALOG]: replaced(AFFECTED_REPO[CATALOG]!, "10.0.0.0/16", "10.1.0.0/16") });
-    expect(lines(dir)).toEqual(["dev vpc stack.vars", "prod vpc stack.vars", "stg vpc stack.vars"]);
+    expect(await lines(dir)).toEqual(["dev vpc stack.vars", "prod vpc stack.vars", "stg vpc stack.vars"]);
   });
 
-  it("an imported file changed marks only the stacks importing it (vars and env)", () => {
+  it("an imported file changed marks only the stacks importing it (vars and env)", async () => {
     const { dir } = branched();
     commit(dir, {
       "stacks/mixins/region.yaml": "vars:\n  region: eu-central-1\nenv:\n  AWS_REGION: eu-central-1\n",
     });
-    expect(lines(dir)).toEqual([
+    expect(await lines(dir)).toEqual([
       "prod image stack.vars,stack.env",
       "prod app stack.vars,stack.env",
       "prod old stack.vars,stack.env",
@@ -57,19 +69,25 @@ describe("describe affected", () => {
     ]);
   });
 
-  it("a file in a component folder marks every instance using that folder (metadata.component too)", () => {
+  it("a file in a component folder marks every instance using that folder (metadata.component too)", async () => {
     const { dir } = branched();
     commit(dir, { "components/terraform/app/main.tf": 'variable "size" {}\nvariable "more" {}\n' });
-    expect(lines(dir, { stack: "dev" })).toEqual(["dev app component", "dev worker component"]);
+    expect(await lines(dir, { stack: "dev" })).toEqual(["dev app component", "dev worker component"]);
   });
 
-  it("a deleted component is reported as deleted, a deleted stack as deleted.stack", () => {
+  it("a change in a local module a component calls is component.module (not in the component's folder)", async () => {
+    const { dir } = branched();
+    commit(dir, { "components/terraform/modules/label/main.tf": 'variable "name" {}\n' });
+    expect(await lines(dir, { stack: "dev" })).toEqual(["dev vpc component.module"]);
+  });
+
+  it("a deleted component is reported as deleted, a deleted stack as deleted.stack", async () => {
     const { dir } = branched();
     commit(dir, {
       [CATALOG]: replaced(AFFECTED_REPO[CATALOG]!, "    old:\n      vars:\n        x: 1\n", ""),
       "stacks/deploy/stg.yaml": null,
     });
-    const out = run(dir).affected;
+    const out = (await run(dir)).affected;
     expect(out.map((a) => `${a.stack} ${a.component} ${a.affected} ${a.deletion_type}`)).toEqual([
       "dev old deleted component",
       "prod old deleted component",
@@ -82,17 +100,17 @@ describe("describe affected", () => {
     expect(out[0]).toMatchObject({ deleted: true, stage: "dev", component_path: "components/terraform/old" });
   });
 
-  it("a settings.depends_on file or folder that changed marks the component, naming it", () => {
+  it("a settings.depends_on file or folder that changed marks the component, naming it", async () => {
     const { dir } = branched();
     commit(dir, { "config/app.json": '{"a": 1}\n', "config/shared/b.txt": "b\n" });
-    const dev = run(dir, { stack: "dev" }).affected;
+    const dev = (await run(dir, { stack: "dev" })).affected;
     expect(dev.map((a) => [a.component, a.affected, a.file, a.folder])).toEqual([
       ["app", "file", "config/app.json", undefined],
       ["worker", "folder", undefined, "config/shared"],
     ]);
   });
 
-  it("--include-dependents adds who depends on each entry and marks entries already among them", () => {
+  it("--include-dependents adds who depends on each entry and marks entries already among them", async () => {
     const { dir } = branched();
     commit(dir, {
       [CATALOG]: replaced(AFFECTED_REPO[CATALOG]!, "size: 1", "size: 2").replace(
@@ -100,7 +118,7 @@ describe("describe affected", () => {
         "10.2.0.0/16",
       ),
     });
-    const out = run(dir, { stack: "dev", includeDependents: true }).affected;
+    const out = (await run(dir, { stack: "dev", includeDependents: true })).affected;
     const shape = (d: {
       stack_slug: string;
       included_in_dependents: boolean;
@@ -112,58 +130,67 @@ describe("describe affected", () => {
     ]);
   });
 
-  it("uncommitted and untracked changes in the work tree count", () => {
+  it("uncommitted and untracked changes in the work tree count", async () => {
     const { dir } = branched();
     edit(dir, { "components/packer/image/extra.pkr.hcl": "# new\n" });
-    expect(lines(dir)).toEqual(["dev image component", "prod image component", "stg image component"]);
+    expect(await lines(dir)).toEqual(["dev image component", "prod image component", "stg image component"]);
   });
 
-  it("compares with --sha or --ref when given, else the merge base with the default branch", () => {
+  it("compares with --sha or --ref when given, else the merge base with the default branch", async () => {
     const { dir, first } = branched();
     const second = commit(dir, { [CATALOG]: replaced(AFFECTED_REPO[CATALOG]!, "debian-12", "debian-13") });
     git(dir, "checkout", "-q", "main");
     commit(dir, { "components/terraform/vpc/main.tf": "# main moved on\n" });
     git(dir, "checkout", "-q", "feature");
     // The merge base is the first commit: main's own later change is not the branch's.
-    expect(run(dir).base).toEqual({ sha: first, from: "merge base of HEAD and main" });
-    expect(lines(dir, { stack: "dev" })).toEqual(["dev image stack.vars"]);
+    expect((await run(dir)).base).toEqual({ sha: first, from: "merge base of HEAD and main" });
+    expect(await lines(dir, { stack: "dev" })).toEqual(["dev image stack.vars"]);
     // --ref main compares with main's tip, so its vpc change shows (from the branch's side).
-    expect(lines(dir, { stack: "dev", ref: "main" })).toEqual(["dev image stack.vars", "dev vpc component"]);
-    expect(lines(dir, { sha: second })).toEqual([]);
+    expect(await lines(dir, { stack: "dev", ref: "main" })).toEqual([
+      "dev image stack.vars",
+      "dev vpc component",
+    ]);
+    expect(await lines(dir, { sha: second })).toEqual([]);
   });
 
-  it("an unknown revision is a usage error naming it", () => {
+  it("an unknown revision is a usage error naming it", async () => {
     const { dir } = branched();
-    const e = slipwayErrorOf(() => run(dir, { sha: "no-such-commit" }));
+    const e = await rejection(run(dir, { sha: "no-such-commit" }));
     expect(e.code).toBe("usage");
     expect(e.message).toContain("--sha no-such-commit: no such commit");
   });
 
-  it("a manifest broken in the base revision is reported as being in that revision", () => {
+  it("-s with a stack in neither revision is an error, not an empty list", async () => {
+    const { dir } = branched();
+    const e = await rejection(run(dir, { stack: "nope" }));
+    expect([e.code, e.message]).toEqual(["unknown-stack", expect.stringContaining("-s nope: no such stack")]);
+  });
+
+  it("a manifest broken in the base revision is reported as being in that revision", async () => {
     const { dir } = gitRepo({ ...AFFECTED_REPO, "stacks/deploy/dev.yaml": "import: [catalog/network\n" });
     git(dir, "checkout", "-q", "-b", "feature");
     commit(dir, { "stacks/deploy/dev.yaml": AFFECTED_REPO["stacks/deploy/dev.yaml"]! });
-    const e = slipwayErrorOf(() => run(dir));
+    const e = await rejection(run(dir));
     expect(e.message).toMatch(/^at [0-9a-f]{12} \(the revision compared with\): /);
     expect(e.file).toBe(join(dir, "stacks/deploy/dev.yaml"));
   });
 });
 
 describe("describe affected: settings it does not implement", () => {
-  it("describe.affected.sections in atmos.yaml is reported, not silently ignored", () => {
+  it("describe.affected.sections in atmos.yaml is reported, not silently ignored", async () => {
     const { dir } = gitRepo({
       ...AFFECTED_REPO,
       "atmos.yaml": AFFECTED_REPO["atmos.yaml"] + "describe:\n  affected:\n    sections: [vars]\n",
     });
-    expect(run(dir).warnings).toEqual([
+    expect((await run(dir)).warnings).toEqual([
       expect.stringContaining("atmos.yaml: describe.affected.sections is not implemented"),
     ]);
-    expect(run(branched().dir).warnings).toEqual([]);
+    expect((await run(branched().dir)).warnings).toEqual([]);
   });
 });
 
 describe("RevisionInputs (a commit read through git)", () => {
-  it("reads, checks and globs the commit's files, not the work tree's", () => {
+  it("reads, checks and globs the commit's files, not the work tree's", async () => {
     const { dir, first } = gitRepo(AFFECTED_REPO);
     edit(dir, {
       "stacks/deploy/dev.yaml": "changed\n",
@@ -196,7 +223,7 @@ describe("plan --affected and list affected (the built CLI)", () => {
       env: { PATH: process.env.PATH, HOME: dir, SLIPWAY_CACHE: "off" },
     });
 
-  it("plan --affected --dry-run runs only the affected instances, stack by stack, and reports deleted ones", () => {
+  it("plan --affected --dry-run runs only the affected instances, stack by stack, and reports deleted ones", async () => {
     const { dir } = branched();
     commit(dir, {
       [CATALOG]: replaced(
@@ -213,7 +240,7 @@ describe("plan --affected and list affected (the built CLI)", () => {
     expect(r.stderr).toContain("note: dev/old (terraform) is deleted: not run");
   });
 
-  it("plan --affected --include-dependents adds the dependents, in dependency order", () => {
+  it("plan --affected --include-dependents adds the dependents, in dependency order", async () => {
     const { dir } = branched();
     commit(dir, { [CATALOG]: replaced(AFFECTED_REPO[CATALOG]!, "10.0.0.0/16", "10.1.0.0/16") });
     const r = cli(dir, "plan", "--affected", "--include-dependents", "--dry-run", "-s", "prod");
@@ -222,7 +249,7 @@ describe("plan --affected and list affected (the built CLI)", () => {
     expect(started).toEqual(["prod/vpc", "prod/app", "prod/worker"]);
   });
 
-  it("list affected prints one row per instance with every reason", () => {
+  it("list affected prints one row per instance with every reason", async () => {
     const { dir } = branched();
     commit(dir, { "config/app.json": "[]\n", "stacks/deploy/stg.yaml": null });
     const r = cli(dir, "list", "affected", "-s", "dev");

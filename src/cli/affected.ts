@@ -1,19 +1,25 @@
+import { SlipwayError } from "../core/errors.js";
 import { describeAffected, type AffectedReport } from "../repo/describe-affected.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine } from "./open-engine.js";
 import { textTable } from "./output.js";
 
 /** The affected components the flags ask for (`--ref`/`--sha`, `-s`, `--include-*`, `--exclude-locked`). */
-export function affectedFromFlags(
+export async function affectedFromFlags(
   ctx: CommandContext,
   dependents = ctx.flags["include-dependents"] === true,
 ) {
   const { engine, notes } = openEngine(ctx);
   const str = (k: string) => (typeof ctx.flags[k] === "string" ? (ctx.flags[k] as string) : undefined);
-  const report = describeAffected({
+  if (str("base") && (str("ref") || str("sha")))
+    throw new SlipwayError({
+      code: "usage",
+      message: "--base names the revision already; drop --ref / --sha",
+    });
+  const report = await describeAffected({
     engine,
     env: ctx.env,
-    ref: str("ref"),
+    ref: str("ref") ?? str("base"),
     sha: str("sha"),
     stack: str("stack"),
     includeSettings: ctx.flags["include-settings"] === true,
@@ -25,15 +31,15 @@ export function affectedFromFlags(
 }
 
 /** `slipway describe affected [--ref REF | --sha SHA] [-s STACK] [--include-dependents] [--include-settings]` */
-export function describeAffectedCommand(ctx: CommandContext): CommandResult {
-  const { report, notes } = affectedFromFlags(ctx);
+export async function describeAffectedCommand(ctx: CommandContext): Promise<CommandResult> {
+  const { report, notes } = await affectedFromFlags(ctx);
   notes.push(baseNote(report));
   return { data: report.affected, notes };
 }
 
 /** `slipway list affected`: one row per affected component instance, with every reason. */
-export function listAffectedCommand(ctx: CommandContext): CommandResult {
-  const { report, notes } = affectedFromFlags(ctx);
+export async function listAffectedCommand(ctx: CommandContext): Promise<CommandResult> {
+  const { report, notes } = await affectedFromFlags(ctx);
   notes.push(baseNote(report));
   if (ctx.flags.format) return { data: report.affected, notes };
   const rows = report.affected.map((a) => [

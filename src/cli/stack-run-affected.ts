@@ -14,12 +14,12 @@ export interface StackTarget {
  * `--include-dependents`, their dependents too), one target per stack in name order. A deleted component
  * is reported, never run: there is nothing left in the stack to run it from.
  */
-export function affectedTargets(c: CommandContext): {
+export async function affectedTargets(c: CommandContext): Promise<{
   engine: StackEngine;
   targets: StackTarget[];
   notes: string[];
-} {
-  const { engine, report, notes } = affectedFromFlags(c);
+}> {
+  const { engine, report, notes } = await affectedFromFlags(c);
   const byStack = new Map<string, Set<string>>();
   const add = (stack: string, component: string) => {
     let set = byStack.get(stack);

@@ -12,7 +12,7 @@ import type { StackTarget } from "./stack-run-affected.js";
 async function stackCommand(c: CommandContext, action: StackAction): Promise<CommandResult> {
   if (c.flags.affected) {
     const { affectedTargets } = await import("./stack-run-affected.js");
-    const { engine, targets, notes } = affectedTargets(c);
+    const { engine, targets, notes } = await affectedTargets(c);
     return runTargets(c, engine, action, targets, notes, `slipway ${action} --affected`);
   }
   const { engine, notes } = openEngine(c);

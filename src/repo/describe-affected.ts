@@ -1,8 +1,10 @@
+import { sep } from "node:path";
 import { load } from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
 import { StackEngine, type DescribedStack } from "../stack/engine.js";
 import { findAffected, type AffectedComponent } from "../stack/affected.js";
 import { addDependents, DependentsIndex } from "../stack/affected-dependents.js";
+import { localModuleDirs } from "./module-calls.js";
 import {
   changedFiles,
   commitOf,
@@ -39,7 +41,7 @@ export interface AffectedReport {
  * `describe affected`: resolves the repository at another revision (read through git, no checkout)
  * and in the work tree, and lists the component instances that differ, with why.
  */
-export function describeAffected(opts: DescribeAffectedOptions): AffectedReport {
+export async function describeAffected(opts: DescribeAffectedOptions): Promise<AffectedReport> {
   const config = opts.engine.config;
   const root = gitRoot(config.basePath);
   const base = chooseBase(root, opts);
@@ -47,13 +49,19 @@ export function describeAffected(opts: DescribeAffectedOptions): AffectedReport 
   const before = new StackEngine({ config, env: opts.env, inputs });
   const baseStacks = describeBase(before, opts.stack, base.sha);
   const index = opts.includeDependents ? new DependentsIndex() : undefined;
-  const head =
-    opts.stack && !opts.engine.stacks().has(opts.stack)
-      ? []
-      : opts.engine.describeStacksEach({ stack: opts.stack });
+  const inHead = !opts.stack || opts.engine.stacks().has(opts.stack);
+  if (!inHead && !before.stacks().has(opts.stack!))
+    throw new SlipwayError({
+      code: "unknown-stack",
+      message: `-s ${opts.stack}: no such stack in the work tree or at ${shortSha(base.sha)}`,
+      hint: "`slipway list stacks` lists the stacks",
+    });
+  const head = inHead ? opts.engine.describeStacksEach({ stack: opts.stack }) : [];
+  const changed = changedFiles(root, base.sha);
   const affected = findAffected(head, baseStacks, {
     config,
-    changedFiles: changedFiles(root, base.sha),
+    changedFiles: changed,
+    moduleDirs: await moduleLookup(config.components.terraform.basePath, changed),
     stack: opts.stack,
     includeSettings: opts.includeSettings,
     excludeLocked: opts.excludeLocked,
@@ -77,6 +85,20 @@ function unsupportedSettings(engine: StackEngine): string[] {
   return [
     `warning: ${engine.config.file}: describe.affected.sections is not implemented; the built-in sections are compared (vars, env, providers, backend, backend_type, command, metadata, settings)`,
   ];
+}
+
+/** The local modules each terraform folder calls, read only when a file under the terraform base path changed. */
+async function moduleLookup(
+  base: string,
+  changed: string[],
+): Promise<((folder: string) => string[]) | undefined> {
+  if (!changed.some((f) => f.startsWith(base + sep))) return undefined;
+  const dirs = await localModuleDirs(base);
+  return (folder) => {
+    const found = dirs.get(folder) ?? [];
+    if (found instanceof SlipwayError) throw found;
+    return found;
+  };
 }
 
 function chooseBase(root: string, opts: DescribeAffectedOptions): AffectedReport["base"] {

@@ -20,7 +20,7 @@ export interface AffectedComponent {
   spacelift_stack?: string;
   /** Terraform, with settings.atlantis.project_template: the Atlantis project's name. */
   atlantis_project?: string;
-  /** The first reason found: stack.metadata, component, stack.vars, stack.env, …, stack.settings, file, folder, deleted, deleted.stack. */
+  /** The first reason found: stack.metadata, component.module, component, stack.vars, stack.env, …, stack.settings, file, folder, deleted, deleted.stack. */
   affected: string;
   /** Every reason found, in the order they were checked. */
   affected_all: string[];
@@ -65,6 +65,11 @@ export interface FindAffectedOptions {
   includeSettings?: boolean;
   /** Leave out components with metadata.locked (`--exclude-locked`). */
   excludeLocked?: boolean;
+  /**
+   * The local module folders a terraform component folder calls (absolute), for `component.module`;
+   * undefined when no Terraform file changed (then no module can have).
+   */
+  moduleDirs?: (folder: string) => string[];
   /** Sees every component of `head` as it goes by (the dependents index is built from them). */
   visit?: (c: ResolvedComponent) => void;
 }
@@ -169,7 +174,14 @@ function reasonsFor(
 ): { reasons: string[]; file?: string; folder?: string } {
   const reasons: string[] = [];
   if (!before || !sameJson(c.metadata, before.metadata)) reasons.push("stack.metadata");
-  const folder = resolve(opts.config.components[c.component_type].basePath, c.component);
+  const base = opts.config.components[c.component_type].basePath;
+  const folder = resolve(base, c.component);
+  if (c.component_type === "terraform" && opts.moduleDirs) {
+    // Atmos looks for module changes among the files under the terraform base path only.
+    const modules = opts.moduleDirs(folder);
+    if (opts.changedFiles.some((f) => isUnder(f, base) && modules.some((m) => isUnder(f, m) && f !== m)))
+      reasons.push("component.module");
+  }
   if (opts.changedFiles.some((f) => isUnder(f, folder))) reasons.push("component");
   const now = c as unknown as Json;
   const then = before as unknown as Json | undefined;

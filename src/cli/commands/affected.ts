@@ -9,6 +9,11 @@ export const AFFECTED_FLAGS: Record<string, FlagDef> = {
     value: "REF",
   },
   sha: { type: "string", description: "Compare with this commit", value: "SHA" },
+  base: {
+    type: "string",
+    description: "Compare with this branch, tag or commit (Atmos 1.225's name for --ref / --sha)",
+    value: "REV",
+  },
   stack: { ...stackFlag, description: "Only this stack" },
   "include-dependents": {
     type: "boolean",
@@ -27,7 +32,7 @@ export const AFFECTED_COMMANDS: CommandDef[] = [
     words: ["describe", "affected"],
     summary: "List the component instances a change affects, with why (Atmos's describe affected)",
     description:
-      "Resolves the repository at the other revision — read through git, nothing checked out — and in the work tree, and lists each component instance that differs: stack.metadata, component (a file in its folder changed), stack.vars, stack.env, stack.providers, stack.backend, stack.backend_type, stack.command, stack.settings, file / folder (a settings.depends_on file or folder changed), deleted, deleted.stack. The JSON has Atmos's fields (component, component_type, component_path, stack, stack_slug, affected, affected_all, file, folder, dependents, included_in_dependents, settings, deleted, deletion_type), so CI integrations keep working; entries are sorted by stack, type and component. Uncommitted and untracked changes count.",
+      "Resolves the repository at the other revision — read through git, nothing checked out — and in the work tree, and lists each component instance that differs: stack.metadata, component.module (a local module it calls changed), component (a file in its folder changed), stack.vars, stack.env, stack.providers, stack.backend, stack.backend_type, stack.command, stack.settings, file / folder (a settings.depends_on file or folder changed), deleted, deleted.stack. The JSON has Atmos's fields (component, component_type, component_path, stack, stack_slug, affected, affected_all, file, folder, dependents, included_in_dependents, settings, deleted, deletion_type), so CI integrations keep working; entries are sorted by stack, type and component. Uncommitted and untracked changes count.",
     args: [],
     flags: AFFECTED_FLAGS,
     dataOutput: true,

@@ -12,6 +12,7 @@ const STACK_RUN_AFFECTED_FLAGS = {
   },
   ref: AFFECTED_FLAGS.ref!,
   sha: AFFECTED_FLAGS.sha!,
+  base: AFFECTED_FLAGS.base!,
   "include-dependents": {
     type: "boolean",
     description: "With --affected: also run the components that depend on the affected ones",
