@@ -5,8 +5,8 @@ import { ciNames } from "./affected-ci-names.js";
 import type { DescribedStack } from "./engine.js";
 import type { Json, ResolvedComponent } from "./types.js";
 
-/** One affected component instance, in the shape of Atmos's `describe affected` (its field names and order). */
-export interface AffectedComponent {
+/** What names a component instance in `describe affected`, for an affected one and for a dependent alike. */
+interface AffectedInstance {
   component: string;
   component_type: ComponentTypeName;
   component_path: string;
@@ -20,6 +20,10 @@ export interface AffectedComponent {
   spacelift_stack?: string;
   /** Terraform, with settings.atlantis.project_template: the Atlantis project's name. */
   atlantis_project?: string;
+}
+
+/** One affected component instance, in the shape of Atmos's `describe affected` (its field names and order). */
+export interface AffectedComponent extends AffectedInstance {
   /** The first reason found: stack.metadata, component.module, component, stack.vars, stack.env, …, stack.settings, file, folder, deleted, deleted.stack. */
   affected: string;
   /** Every reason found, in the order they were checked. */
@@ -38,18 +42,7 @@ export interface AffectedComponent {
 }
 
 /** A component that depends on an affected one (settings.depends_on), with its own dependents. */
-export interface AffectedDependent {
-  component: string;
-  component_type: ComponentTypeName;
-  component_path: string;
-  namespace?: string;
-  tenant?: string;
-  environment?: string;
-  stage?: string;
-  stack: string;
-  stack_slug: string;
-  spacelift_stack?: string;
-  atlantis_project?: string;
+export interface AffectedDependent extends AffectedInstance {
   dependents: AffectedDependent[];
   included_in_dependents: boolean;
   settings: Json | null;
