@@ -237,7 +237,8 @@ function fastSchema(text: string, opts: ParseOptions): jsyaml.Schema {
 function resolveEnv(str: string, env: Record<string, string | undefined>): unknown {
   const [name = "", ...rest] = str.trim().split(/\s+/);
   const value = env[name];
-  return value !== undefined ? value : rest.length ? rest.join(" ") : null;
+  // Unset and no default: the empty string, as Atmos gives it.
+  return value !== undefined ? value : rest.length ? rest.join(" ") : "";
 }
 
 /** Re-parses `text` with positions and returns the place of `path`, or of its deepest existing parent. */
