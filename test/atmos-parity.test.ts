@@ -86,6 +86,10 @@ const ATMOS_SCENARIOS = [
   // atmos.yaml's env under every component's; templates.settings.env (config and component) for templates
   "global-env",
   "template-env-vars",
+  // !env of an unset variable is "" (in locals, conditions and vars alike)
+  "locals-conditional",
+  "locals-yaml-functions",
+  "terraform-floci-dag",
 ];
 
 interface Repo {
