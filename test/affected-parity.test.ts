@@ -77,6 +77,23 @@ const STEPS: [string, (files: Record<string, string>) => Record<string, string |
   ],
   ["a depends_on file and folder", () => ({ "config/app.json": '{"a": 1}\n', "config/shared/b.txt": "b\n" })],
   [
+    "a new component depending on vpc through dependencies.components, and on a file through dependencies.files",
+    (f) => ({
+      [CATALOG]: replaced(
+        f[CATALOG]!,
+        "    old:\n",
+        "    db:\n      vars:\n        size: 1\n      dependencies:\n        components:\n          - component: vpc\n        files:\n          - config/db.json\n    old:\n",
+      ),
+    }),
+  ],
+  [
+    "the dependencies file and the vpc both change",
+    (f) => ({
+      "config/db.json": '{"db": 2}\n',
+      [CATALOG]: replaced(f[CATALOG]!, "        cidr: 10.1.0.0/16", "        cidr: 10.2.0.0/16"),
+    }),
+  ],
+  [
     "a deleted component and a deleted stack",
     (f) => ({
       [CATALOG]: replaced(f[CATALOG]!, "    old:\n      vars:\n        x: 1\n", ""),

@@ -31,16 +31,24 @@ interface IndexEntry {
   ci: ReturnType<typeof ciNames>;
 }
 
-/** settings.depends_on entries naming a component (file and folder entries are reasons, not dependents). */
-function componentDependencies(settings: Json): DependsOn[] {
-  const raw = settings.depends_on;
-  const items = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
+/**
+ * The components a component depends on: `dependencies.components` (Atmos's current form; `name` is its alias
+ * of `component`) and the older settings.depends_on. File and folder entries are reasons, not dependents.
+ */
+function componentDependencies(c: ResolvedComponent): DependsOn[] {
+  const raw = c.settings.depends_on;
+  const legacy = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
+  const listed = c.dependencies?.components;
+  const current = (Array.isArray(listed) ? listed : []).filter(
+    (d) => !["file", "folder"].includes(String((d as Record<string, unknown>)?.kind)),
+  );
   const out: DependsOn[] = [];
-  for (const d of items) {
+  for (const d of [...legacy, ...current]) {
     if (!d || typeof d !== "object") continue;
     const o = d as Record<string, unknown>;
-    if (typeof o.component !== "string" || !o.component) continue;
-    const dep: DependsOn = { component: o.component };
+    const name = o.component ?? o.name;
+    if (typeof name !== "string" || !name) continue;
+    const dep: DependsOn = { component: name };
     if (typeof o.stack === "string" && o.stack) dep.stack = o.stack;
     for (const k of CONTEXT) if (typeof o[k] === "string" && o[k]) dep[k] = o[k];
     out.push(dep);
@@ -58,7 +66,7 @@ export class DependentsIndex {
     const key = `${c.atmos_stack}\0${c.atmos_component}`;
     this.contexts.set(key, contextOf(c.vars));
     if (c.metadata.type === "abstract" || c.metadata.enabled === false) return;
-    const deps = componentDependencies(c.settings);
+    const deps = componentDependencies(c);
     if (deps.length === 0) return;
     const entry: IndexEntry = {
       stack: c.atmos_stack,

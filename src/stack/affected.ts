@@ -84,6 +84,7 @@ const SECTION_CHECKS: [string, string][] = [
   "remote_state_backend_type",
   "auth",
   "command",
+  "dependencies",
   "source",
   "provision",
 ].map((s) => [s, `stack.${s}`]);
@@ -94,7 +95,8 @@ const SECTION_CHECKS: [string, string][] = [
  * (slipway's own types, ansible and kubernetes, report the sections slipway gives them.)
  */
 const NEW_COMPONENT_SECTIONS: Partial<Record<ComponentTypeName, ReadonlySet<string>>> = {
-  terraform: new Set(SECTION_CHECKS.map(([s]) => s)),
+  // `dependencies` only when it has some (slipway, like Atmos, leaves the section out otherwise).
+  terraform: new Set(SECTION_CHECKS.map(([s]) => s).filter((s) => s !== "dependencies")),
   packer: new Set(["vars", "env", "auth", "command", "source", "provision"]),
 };
 
@@ -145,9 +147,12 @@ function isUnder(file: string, dir: string): boolean {
   return file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
-/** settings.depends_on entries that name a file or a folder (Atmos's legacy form, which slipway reads). */
-function fileDependencies(settings: Json): { kind: "file" | "folder"; path: string }[] {
-  const raw = settings.depends_on;
+/**
+ * The files and folders a component depends on: settings.depends_on `file:`/`folder:` entries, and
+ * `dependencies.files` / `dependencies.folders` / `dependencies.components` entries of `kind: file|folder`.
+ */
+function fileDependencies(c: ResolvedComponent): { kind: "file" | "folder"; path: string }[] {
+  const raw = c.settings.depends_on;
   const items = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
   const out: { kind: "file" | "folder"; path: string }[] = [];
   for (const d of items) {
@@ -155,6 +160,16 @@ function fileDependencies(settings: Json): { kind: "file" | "folder"; path: stri
     const o = d as Record<string, unknown>;
     if (typeof o.file === "string" && o.file) out.push({ kind: "file", path: o.file });
     if (typeof o.folder === "string" && o.folder) out.push({ kind: "folder", path: o.folder });
+  }
+  const deps = c.dependencies ?? {};
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  for (const path of strings(deps.files)) out.push({ kind: "file", path });
+  for (const path of strings(deps.folders)) out.push({ kind: "folder", path });
+  for (const d of Array.isArray(deps.components) ? deps.components : []) {
+    const o = d as Record<string, unknown>;
+    if ((o?.kind === "file" || o?.kind === "folder") && typeof o.path === "string" && o.path)
+      out.push({ kind: o.kind, path: o.path });
   }
   return out;
 }
@@ -181,13 +196,13 @@ function reasonsFor(
   const fresh = NEW_COMPONENT_SECTIONS[c.component_type];
   for (const [section, reason] of SECTION_CHECKS) {
     if (!then) {
-      if (fresh ? fresh.has(section) : section in now) reasons.push(reason);
+      if (fresh && section !== "dependencies" ? fresh.has(section) : section in now) reasons.push(reason);
     } else if (section in now && (!(section in then) || !sameJson(now[section], then[section])))
       reasons.push(reason);
   }
   if (!before || !sameJson(c.settings, before.settings)) reasons.push("stack.settings");
   // The first file or folder dependency in which something changed (Atmos stops at the first).
-  for (const dep of fileDependencies(c.settings)) {
+  for (const dep of fileDependencies(c)) {
     const abs = resolve(opts.config.basePath, dep.path);
     const hit = opts.changedFiles.some((f) =>
       dep.kind === "file" ? f === abs : isUnder(f, abs) && f !== abs,
