@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planGraph } from "../src/components/stack-run.js";
 import { engineAt, tempDir } from "./helpers.js";
-import { havePeers, peer } from "./peers.js";
+import { atmosEnv, havePeers, peer } from "./peers.js";
 
 const ready = havePeers("dependency order against Atmos (test/atmos-dependencies.test.ts)", "atmos");
 
@@ -52,13 +52,7 @@ describe.runIf(ready)("plan/apply order: slipway's dependency edges are Atmos's"
           {
             cwd: dir,
             encoding: "utf8",
-            env: {
-              PATH: process.env.PATH,
-              HOME: dir,
-              ATMOS_TELEMETRY_ENABLED: "false",
-              ATMOS_LOGS_LEVEL: "Warning",
-              ...env,
-            },
+            env: atmosEnv(dir!, { ATMOS_LOGS_LEVEL: "Warning", ...env }),
           },
         );
         expect(r.status, r.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, tempDir } from "./helpers.js";
-import { havePeers, peer } from "./peers.js";
+import { atmosEnv, havePeers, peer } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 const ready = havePeers("ATMOS_* variables against Atmos (test/atmos-env.test.ts)", "atmos");
@@ -65,7 +65,7 @@ function both(dir: string, cwd: string, env: Record<string, string>) {
   const a = spawnSync(peer("atmos"), ["describe", "stacks", "--format", "json"], {
     cwd,
     encoding: "utf8",
-    env: { ...base, ATMOS_TELEMETRY_ENABLED: "false", ATMOS_VERSION_CHECK_ENABLED: "false" },
+    env: atmosEnv(dir, env),
   });
   const s = spawnSync(process.execPath, [bin, "describe", "stacks", "--format", "json"], {
     cwd,

@@ -17,7 +17,7 @@ import {
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, repoRoot, tempDir } from "./helpers.js";
-import { havePeers, peer } from "./peers.js";
+import { atmosEnv, havePeers, peer } from "./peers.js";
 
 const ready = havePeers("Atmos differential tests (test/atmos-parity.test.ts)", "atmos");
 const bin = join(repoRoot, "bin", "slipway.js");
@@ -154,12 +154,7 @@ function atmos(repo: Repo, args: string[]) {
   const r = spawnSync(peer("atmos"), args, {
     cwd: repo.dir,
     encoding: "utf8",
-    env: {
-      PATH: process.env.PATH,
-      HOME: repo.dir,
-      ATMOS_TELEMETRY_ENABLED: "false",
-      ATMOS_VERSION_CHECK_ENABLED: "false",
-    },
+    env: atmosEnv(repo.dir),
   });
   if (r.status !== 0) throw new AtmosRefused(`atmos ${args.join(" ")} failed in ${repo.name}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, unknown>;

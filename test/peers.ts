@@ -50,6 +50,17 @@ export function havePeers(what: string, ...binaries: string[]): boolean {
 /** The path of one built peer binary. */
 export const peer = (binary: string): string => join(peersBin, binary);
 
+/** The environment the tests run the real Atmos in: this PATH, its own HOME, no telemetry, no update check. */
+export function atmosEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    ATMOS_TELEMETRY_ENABLED: "false",
+    ATMOS_VERSION_CHECK_ENABLED: "false",
+    ...extra,
+  };
+}
+
 /** An environment with the peers first on PATH and OpenTofu reading the generated provider mirror config. */
 export function peerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, writeRepo } from "./helpers.js";
-import { havePeers, peer } from "./peers.js";
+import { atmosEnv, havePeers, peer } from "./peers.js";
 
 const bin = join(repoRoot, "bin", "slipway.js");
 const atmosReady = havePeers("Atmos YAML-function differential tests (test/yaml-functions.test.ts)", "atmos");
@@ -95,12 +95,7 @@ function atmosVars(dir: string, extra: string[] = []): Vars {
     {
       cwd: dir,
       encoding: "utf8",
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        ATMOS_TELEMETRY_ENABLED: "false",
-        ATMOS_VERSION_CHECK_ENABLED: "false",
-      },
+      env: atmosEnv(dir),
     },
   );
   if (r.status !== 0) throw new Error(`atmos failed: ${r.stderr}`);

@@ -3,6 +3,7 @@ import { makeDirs } from "../core/fs-atomic.js";
 import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { placed } from "../core/place.js";
+import { bareDependencies, componentDependencies } from "../stack/dependencies.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { ResolvedComponent, Warning } from "../stack/types.js";
 import { INTERRUPTED } from "../exec/spawn.js";
@@ -64,26 +65,14 @@ interface Node {
 }
 
 /**
- * What a component needs first, in both of Atmos's forms: `dependencies.components` (a list of
- * `{component | name, stack?, kind?}`; `kind: file`/`folder` entries are for describe affected) and the older
- * `settings.depends_on` (a map or list of `{component}`). Other stacks are not ours to order.
+ * What a component needs first, in the same stack: `dependencies.components` and `settings.depends_on`
+ * (src/stack/dependencies.ts reads both). Other stacks are not ours to order.
  */
 export function dependsOn(c: ResolvedComponent): string[] {
-  const raw = c.settings.depends_on;
-  const legacy = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
-  const listed = c.dependencies?.components;
-  const current = (Array.isArray(listed) ? listed : []).filter(
-    (d) => !["file", "folder"].includes(String((d as Record<string, unknown>)?.kind)),
-  );
-  const out = [...legacy, ...current].flatMap((d) => {
-    const o = d as Record<string, unknown>;
-    if (typeof d === "string") return [d];
-    const name = o?.component ?? o?.name;
-    if (typeof name !== "string") return [];
-    if (typeof o.stack === "string" && o.stack !== "" && o.stack !== c.atmos_stack) return [];
-    return [name];
-  });
-  return [...new Set(out)];
+  const named = componentDependencies(c)
+    .filter((d) => d.stack === undefined || d.stack === c.atmos_stack)
+    .map((d) => d.component);
+  return [...new Set([...bareDependencies(c), ...named])];
 }
 
 /**

@@ -8,16 +8,12 @@ import {
   type AffectedDependent,
 } from "./affected.js";
 import { ciNames } from "./affected-ci-names.js";
+import { componentDependencies, DEPENDENCY_CONTEXT, type ComponentDependency } from "./dependencies.js";
 import type { Json, ResolvedComponent } from "./types.js";
 
-const CONTEXT = ["namespace", "tenant", "environment", "stage"] as const;
+const CONTEXT = DEPENDENCY_CONTEXT;
 type Context = Partial<Record<(typeof CONTEXT)[number], string>>;
-
-/** One settings.depends_on entry that names a component. */
-interface DependsOn extends Context {
-  component: string;
-  stack?: string;
-}
+type DependsOn = ComponentDependency;
 
 /** What the dependents search keeps of each component: small, so a large repository's index stays small. */
 interface IndexEntry {
@@ -29,31 +25,6 @@ interface IndexEntry {
   settings: Json;
   dependsOn: DependsOn[];
   ci: ReturnType<typeof ciNames>;
-}
-
-/**
- * The components a component depends on: `dependencies.components` (Atmos's current form; `name` is its alias
- * of `component`) and the older settings.depends_on. File and folder entries are reasons, not dependents.
- */
-function componentDependencies(c: ResolvedComponent): DependsOn[] {
-  const raw = c.settings.depends_on;
-  const legacy = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
-  const listed = c.dependencies?.components;
-  const current = (Array.isArray(listed) ? listed : []).filter(
-    (d) => !["file", "folder"].includes(String((d as Record<string, unknown>)?.kind)),
-  );
-  const out: DependsOn[] = [];
-  for (const d of [...legacy, ...current]) {
-    if (!d || typeof d !== "object") continue;
-    const o = d as Record<string, unknown>;
-    const name = o.component ?? o.name;
-    if (typeof name !== "string" || !name) continue;
-    const dep: DependsOn = { component: name };
-    if (typeof o.stack === "string" && o.stack) dep.stack = o.stack;
-    for (const k of CONTEXT) if (typeof o[k] === "string" && o[k]) dep[k] = o[k];
-    out.push(dep);
-  }
-  return out;
 }
 
 /** Collects, from the work tree's components as they go by, what finding dependents needs. */

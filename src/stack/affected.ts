@@ -2,6 +2,7 @@ import { relative, resolve, sep } from "node:path";
 import type { CliConfig } from "../config/load-config.js";
 import { COMPONENT_TYPES, type ComponentTypeName } from "../schema/cli-config.js";
 import { ciNames } from "./affected-ci-names.js";
+import { fileDependencies } from "./dependencies.js";
 import type { DescribedStack } from "./engine.js";
 import type { Json, ResolvedComponent } from "./types.js";
 
@@ -145,33 +146,6 @@ export function sameJson(a: unknown, b: unknown): boolean {
 /** Whether `file` is `dir` or lies under it. */
 function isUnder(file: string, dir: string): boolean {
   return file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-}
-
-/**
- * The files and folders a component depends on: settings.depends_on `file:`/`folder:` entries, and
- * `dependencies.files` / `dependencies.folders` / `dependencies.components` entries of `kind: file|folder`.
- */
-function fileDependencies(c: ResolvedComponent): { kind: "file" | "folder"; path: string }[] {
-  const raw = c.settings.depends_on;
-  const items = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : [];
-  const out: { kind: "file" | "folder"; path: string }[] = [];
-  for (const d of items) {
-    if (!d || typeof d !== "object") continue;
-    const o = d as Record<string, unknown>;
-    if (typeof o.file === "string" && o.file) out.push({ kind: "file", path: o.file });
-    if (typeof o.folder === "string" && o.folder) out.push({ kind: "folder", path: o.folder });
-  }
-  const deps = c.dependencies ?? {};
-  const strings = (v: unknown) =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  for (const path of strings(deps.files)) out.push({ kind: "file", path });
-  for (const path of strings(deps.folders)) out.push({ kind: "folder", path });
-  for (const d of Array.isArray(deps.components) ? deps.components : []) {
-    const o = d as Record<string, unknown>;
-    if ((o?.kind === "file" || o?.kind === "folder") && typeof o.path === "string" && o.path)
-      out.push({ kind: o.kind, path: o.path });
-  }
-  return out;
 }
 
 /** The headline reason and every reason, in the order checked; empty when nothing changed. */

@@ -4,17 +4,9 @@ import type { ManifestLoader } from "./loader.js";
 import { isMap, YamlFunction } from "../yaml/markers.js";
 import { placeOf } from "./provenance.js";
 import type { StackBuild } from "./stack-build.js";
-import type { Json, ResolvedComponent } from "./types.js";
+import { IDENTITY_FIELDS, type Json, type ResolvedComponent } from "./types.js";
 
-const SKIP = new Set([
-  "atmos_component",
-  "atmos_stack",
-  "atmos_stack_file",
-  "stack",
-  "imports",
-  "inheritance",
-  "component_type",
-]);
+const SKIP = new Set([...IDENTITY_FIELDS, "component_type"]);
 
 /**
  * Renders `{{ … }}` in every string of a resolved component, with the component itself as context

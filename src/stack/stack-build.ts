@@ -368,7 +368,7 @@ export class StackBuild extends StackIndex {
     };
     if (type === "terraform") resolved.workspace = workspace(name, folder, meta, vars, stackName);
     // Atmos shows `dependencies` only on components that have some.
-    const dependencies = this.mergedSection(plan, "dependencies");
+    const dependencies = this.hasDependencies ? this.mergedSection(plan, "dependencies") : {};
     if (Object.keys(dependencies).length > 0) resolved.dependencies = dependencies;
     return resolved;
   }

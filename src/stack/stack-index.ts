@@ -35,6 +35,8 @@ export class StackIndex {
   readonly hasMarkers: boolean;
   /** Some file of the stack holds `{{`: only then are resolved components walked for templates. */
   readonly hasTemplates: boolean;
+  /** Some file may set `dependencies`: only then is the section merged for each component. */
+  readonly hasDependencies: boolean;
   /** Some file holds a YAML function evaluated after resolution: only then are components walked for them. */
   readonly hasFunctions: boolean;
   /** Some file sets `overrides` (global or type-level): only then is override scope worked out. */
@@ -48,6 +50,10 @@ export class StackIndex {
   ) {
     this.hasMarkers = layers.some((l) => l.file.hasMarkers);
     this.hasTemplates = layers.some((l) => l.file.hasTemplates);
+    // An `!include`d file may hold a `dependencies` section the including text does not show.
+    this.hasDependencies = layers.some(
+      (l) => l.file.text.includes("dependencies") || l.file.text.includes("!include"),
+    );
     this.hasFunctions = layers.some((l) => l.file.hasFunctions);
     this.hasOverrides = layers.some((l) => hasOverrides(l.file.data));
     layers.forEach((layer, i) => {

@@ -79,3 +79,13 @@ export interface DescribeStacksFilter {
   componentTypes?: ComponentTypeName[];
   sections?: string[];
 }
+
+/** A resolved component's fields that name it and its files: never templates, YAML functions or config. */
+export const IDENTITY_FIELDS: readonly string[] = [
+  "atmos_component",
+  "atmos_stack",
+  "atmos_stack_file",
+  "stack",
+  "imports",
+  "inheritance",
+];

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { isMap, YamlFunction } from "../yaml/markers.js";
 import { parseRandomRange, parseTerraformRef, type TerraformRef } from "./function-args.js";
-import type { Json, ResolvedComponent } from "./types.js";
+import { IDENTITY_FIELDS, type Json, type ResolvedComponent } from "./types.js";
 
 /** What the functions that reach outside the repository's files run on. */
 export interface FunctionRuntime {
@@ -33,14 +33,7 @@ export interface FunctionOptions {
   placeOf: (section: string, path: (string | number)[]) => { file: string; line?: number; col?: number };
 }
 
-const SKIP = new Set([
-  "atmos_component",
-  "atmos_stack",
-  "atmos_stack_file",
-  "stack",
-  "imports",
-  "inheritance",
-]);
+const SKIP = new Set(IDENTITY_FIELDS);
 
 /** Every YamlFunction in a component, with the section and path where it sits. */
 export function functionsIn(
