@@ -1,7 +1,15 @@
 import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { readBoundedText } from "../core/read-file.js";
 import { createRequire } from "node:module";
-import type { Document, Node as YamlNode, ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from "yaml";
+import type {
+  Document,
+  LineCounter,
+  Node as YamlNode,
+  ScalarTag,
+  CollectionTag,
+  YAMLMap,
+  YAMLSeq,
+} from "yaml";
 import jsyaml from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
 import { Append, DEFERRED_TAGS, Unset, YamlFunction } from "./markers.js";
@@ -241,7 +249,31 @@ function resolveEnv(str: string, env: Record<string, string | undefined>): unkno
   return value !== undefined ? value : rest.length ? rest.join(" ") : "";
 }
 
-/** Re-parses `text` with positions and returns the place of `path`, or of its deepest existing parent. */
+/**
+ * The last few documents parsed with positions, by file and text: the warnings of one component place
+ * many values in the same few files, and each parse with positions costs more than the whole run's reads.
+ */
+const positionedDocs = new Map<string, { text: string; doc: Document; lc: LineCounter } | null>();
+const POSITIONED_KEPT = 16;
+
+function positioned(text: string, opts: ParseOptions): { doc: Document; lc: LineCounter } | null {
+  const key = opts.file;
+  const hit = positionedDocs.get(key);
+  if (hit !== undefined && (hit === null || hit.text === text)) return hit;
+  const y = yamlLib();
+  const lc = new y.LineCounter();
+  let entry: { text: string; doc: Document; lc: LineCounter } | null;
+  try {
+    entry = { text, doc: y.parseDocument(text, docOptions(opts, lc)), lc };
+  } catch {
+    entry = null;
+  }
+  if (positionedDocs.size >= POSITIONED_KEPT) positionedDocs.delete(positionedDocs.keys().next().value!);
+  positionedDocs.set(key, entry);
+  return entry;
+}
+
+/** Parses `text` with positions (kept for the next call) and returns the place of `path`, or of its deepest existing parent. */
 export function locate(
   text: string,
   path: DocPath,
@@ -249,13 +281,9 @@ export function locate(
   target: "key" | "value" = "value",
 ): Position {
   const y = yamlLib();
-  const lc = new y.LineCounter();
-  let doc: Document;
-  try {
-    doc = y.parseDocument(text, docOptions(opts, lc));
-  } catch {
-    return { line: 1, col: 1 };
-  }
+  const parsed = positioned(text, opts);
+  if (!parsed) return { line: 1, col: 1 };
+  const { doc, lc } = parsed;
   let node: YamlNode | null | undefined = doc.contents as YamlNode | null;
   let keyNode: YamlNode | undefined;
   for (const seg of path) {
