@@ -292,6 +292,11 @@ export class StackEngine {
     );
   }
 
+  /** The place of every key and item of one loaded stack file, by `a.b[0].c` path (parsed once per engine). */
+  positionsIn(file: ManifestFile): Map<string, Position> {
+    return this.buildContext.positions(file);
+  }
+
   /** Where one leaf value (`["vars", "network", "cidr"]`) of a component came from; undefined when no file sets it. */
   origin(stack: string, component: string, path: DocPath, type?: ComponentTypeName): Origin | undefined {
     return this.provenance(stack, component, type)[pathKey(path)];
