@@ -1,6 +1,22 @@
 import { validateManifests } from "../manifests/validate.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { listFlag } from "./open-engine.js";
+import type { ManifestFinding } from "../manifests/types.js";
+import { relative } from "node:path";
+
+/** Beside a finding in a rendered tree: the stack line to edit, or the renderer that computed the line. */
+function originText(f: ManifestFinding, cwd: string): string {
+  const o = f.origin;
+  if (!o) return "";
+  const who = o.component
+    ? `component "${o.component}" of stack "${o.stack}"`
+    : `render of stack "${o.stack}"`;
+  const s = o.source;
+  if (!s) return `\n  rendered by ${who} (the ${o.renderer} renderer); no stack value sets this line`;
+  if (!s.path)
+    return `\n  from vars.${s.var} of ${who}: the renderer's default (set it in the stack to change it)`;
+  return `\n  from vars.${s.var} of ${who}: edit ${relative(cwd, s.path)}:${s.line}:${s.col}`;
+}
 
 /** `slipway validate manifests [DIR…] [--strict] [--disable R,…] [--no-build]` */
 export async function validateManifestsCommand(c: CommandContext): Promise<CommandResult> {
@@ -28,7 +44,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     const obj = f.object
       ? ` (${f.object.kind}${f.object.name ? ` ${f.object.namespace ? `${f.object.namespace}/` : ""}${f.object.name}` : ""})`
       : "";
-    return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}`;
+    return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}${originText(f, c.cwd)}`;
   });
   for (const s of report.skippedBuilds)
     notes.push(`${s.file}: note: kustomize build skipped (remote base, offline): ${s.reason}`);

@@ -2,7 +2,7 @@
 // its values. render writes it (components/kubernetes/origin-index.ts); `slipway why` and `validate
 // manifests` read it. It lives here, below components/, because validate manifests reads it too.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from "yaml";
@@ -67,10 +67,16 @@ export function lineHash(line: string): string {
   return sha256(line).slice(0, 16);
 }
 
+// validate manifests asks once per finding: the index is read once per tree while it stays the same file.
+const read = new Map<string, { mtimeMs: number; size: number; index: OriginsIndex }>();
+
 /** The index in a tree, or undefined when render wrote none there. Throws on an index of another version. */
 export function readOriginsIndex(tree: string): OriginsIndex | undefined {
   const file = join(tree, ORIGINS_FILE);
   if (!existsSync(file)) return undefined;
+  const st = statSync(file);
+  const kept = read.get(file);
+  if (kept && kept.mtimeMs === st.mtimeMs && kept.size === st.size) return kept.index;
   let parsed: OriginsIndex;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8")) as OriginsIndex;
@@ -90,6 +96,7 @@ export function readOriginsIndex(tree: string): OriginsIndex | undefined {
       file,
       hint: "render again with this slipway: it rewrites the index",
     });
+  read.set(file, { mtimeMs: st.mtimeMs, size: st.size, index: parsed });
   return parsed;
 }
 

@@ -1,11 +1,12 @@
 import { SlipwayError } from "../core/errors.js";
 import { closestName } from "../core/suggest.js";
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
 import { apiFieldErrors } from "./api-fields.js";
 import { schemaErrors } from "./schemas.js";
+import { stackOriginOf } from "./render-origins.js";
 import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
 
 export interface ValidateManifestsOptions {
@@ -131,6 +132,11 @@ export async function validateManifests(
         });
     }
     buildMs = performance.now() - t0;
+  }
+  // Findings in a rendered tree name the stack line to edit (render's provenance index; stale ones get none).
+  for (const f of findings) {
+    const origin = stackOriginOf(resolve(opts.cwd, f.file), f.line);
+    if (origin) f.origin = origin;
   }
   findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.rule < b.rule ? -1 : 1),
