@@ -142,7 +142,7 @@ describe("slipway why on the rendered homelab example", () => {
     const computed = slipway(["why", `${kust}:1`], dir);
     expect(computed.code, computed.stderr).toBe(0);
     expect(computed.stdout).toMatch(
-      /apiVersion: kustomize\.config\.k8s\.io\/v1beta1 — computed by slipway render/,
+      /apiVersion: kustomize\.config\.k8s\.io\/v1beta1 — computed by render itself/,
     );
     const key = lineOf(join(dir, kust), /^resources:$/);
     const none = slipway(["why", `${kust}:${key}`], dir);

@@ -164,7 +164,7 @@ function whyText(
   for (const a of answers) {
     const who = a.component
       ? `component "${a.component}" (the ${a.renderer} renderer) of stack "${a.stack}"`
-      : `slipway render for stack "${a.stack}" (the kustomization.yaml listing its folder)`;
+      : `render itself for stack "${a.stack}" (the kustomization.yaml listing its folder)`;
     if (a.values.length === 0) {
       // A var whose probe the renderer refused may be behind a value shown as computed: said, not hidden.
       const untraced = a.untraced
