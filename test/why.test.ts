@@ -265,4 +265,19 @@ describe("traceRender (on a test double: a toy renderer)", () => {
     });
     expect(untraced).toEqual([["strict"]]);
   });
+
+  it("does not compare a file with another one a probe's branch writes instead", () => {
+    // Test double: the mode picks the file, as an engine picks Flux or Argo CD objects.
+    const branchy = (v: unknown): RenderedFile[] => {
+      const { mode, name } = v as { mode: string; name: string };
+      return [
+        { path: mode === "a" ? "a.yaml" : "b.yaml", objects: [{ kind: mode === "a" ? "A" : "B", name }] },
+      ];
+    };
+    const vars = { mode: "a", name: "web" };
+    const { files } = traceRender(branchy, vars, branchy(vars));
+    expect([...files[0]!.values()].map((e) => [e.at.join("."), e.from.map((f) => f.var.join("."))])).toEqual([
+      ["0.name", ["name"]],
+    ]);
+  });
 });

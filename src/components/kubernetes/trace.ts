@@ -101,10 +101,13 @@ export function traceRender(
       untraced.push(leaf.path);
       continue;
     }
-    // A name may be part of a file's path: the same output, in the same order, pairs files by place.
-    const byPath = after.length === base.length ? undefined : new Map(after.map((f) => [f.path, f]));
+    // A name may be part of a file's path: a file is the same file when its path is the same, or the same
+    // with the probe in place of the value. Any other file is another file (the probe took another branch).
+    const byPath = new Map(after.map((f) => [f.path, f]));
+    const moved = (path: string) => path.split(String(leaf.value)).join(String(p));
     base.forEach((b, i) => {
-      const other = byPath ? byPath.get(b.path) : after[i];
+      const at = after[i];
+      const other = byPath.get(b.path) ?? (at && at.path === moved(b.path) ? at : undefined);
       if (!other) return;
       other.objects.forEach((o, j) =>
         diffTrees(b.objects[j], o, [j], (at, before, now) => {
