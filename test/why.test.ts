@@ -106,6 +106,13 @@ describe("slipway why on the rendered homelab example", () => {
       level: want.level,
     });
     expect(v!.sources[0]!.edit).toContain(`stacks/${want.file}.yaml:${want.line}`);
+    // The whole file: every traced value, and a count of the ones the renderer computed.
+    const all = slipway(["why", CILIUM_PATCH], dir);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain(`${CILIUM_PATCH}:${line}:`);
+    const [, traced, total] = /(\d+) of (\d+) values come from stack values/.exec(all.stdout) ?? [];
+    expect(Number(traced)).toBe(whyJson(dir, CILIUM_PATCH).stacks[0]!.values.length);
+    expect(Number(total)).toBeGreaterThan(Number(traced));
   });
 
   it("traces a value built into a HelmRelease's values string to the deploy file that overrides it", () => {

@@ -151,7 +151,7 @@ export function whyCommand(c: CommandContext): CommandResult {
       });
   }
   if (c.flags.format) return { data: { file: shown, ...(line ? { line } : {}), stacks: answers } };
-  return { text: whyText(answers, lines, shown, line) };
+  return { text: whyText(answers, lines, shown, line, scalarPlaces(text).size) };
 }
 
 function whyText(
@@ -159,17 +159,18 @@ function whyText(
   lines: string[],
   shown: string,
   line: number | undefined,
+  scalars: number,
 ): string {
   const out: string[] = [];
   for (const a of answers) {
     const who = a.component
       ? `component "${a.component}" (the ${a.renderer} renderer) of stack "${a.stack}"`
       : `render itself for stack "${a.stack}" (the kustomization.yaml listing its folder)`;
+    // A var whose probe the renderer refused may be behind a value shown as computed: said, not hidden.
+    const untraced = a.untraced
+      ? ` (not traced: vars ${a.untraced.join(", ")} — the renderer takes no other value for them)`
+      : "";
     if (a.values.length === 0) {
-      // A var whose probe the renderer refused may be behind a value shown as computed: said, not hidden.
-      const untraced = a.untraced
-        ? ` (not traced: vars ${a.untraced.join(", ")} — the renderer takes no other value for them)`
-        : "";
       out.push(
         `${shown}${line ? `:${line}` : ""}: ${line ? `${lines[line - 1]!.trim()} — ` : ""}computed by ${who}; no stack value sets ${line ? "it" : "any value of it"}${untraced}`,
       );
@@ -188,6 +189,10 @@ function whyText(
         out.push(`    to change it: ${s.edit}`);
       }
     }
+    if (line === undefined)
+      out.push(
+        `${shown}: ${a.values.length} of ${scalars} values come from stack values; the other ${scalars - a.values.length} are computed by ${who}${untraced}`,
+      );
   }
   return out.join("\n") + "\n";
 }
