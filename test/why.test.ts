@@ -179,7 +179,7 @@ describe("a changed stack or rendered file", () => {
     const stale = slipway(["why", `${CILIUM_PATCH}:${line}`], dir);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(
-      /stack line\(s\) render traced its values to changed since: .*proxmox\.yaml/,
+      /stack file\(s\) changed since render wrote it: stacks\/catalog\/proxmox\.yaml;/,
     );
     expect(stale.stderr).toMatch(/run `slipway render -s pve-prod`/);
     expect(slipway(["render", "-s", "pve-prod"], dir).code).toBe(0);
@@ -187,6 +187,19 @@ describe("a changed stack or rendered file", () => {
     expect(after.line).toBe(before.line! + 1);
     const [v] = whyJson(dir, `${CILIUM_PATCH}:${line}`).stacks[0]!.values;
     expect(v!.sources[0]!.line).toBe(after.line);
+  }, 60_000);
+
+  it("answers for a shared file from the stack whose files did not change, and says which one did", () => {
+    const dir = renderedHomelab();
+    expect(slipway(["render", "-s", "pve-dev"], dir).code).toBe(0);
+    appendFileSync(join(dir, "stacks", "deploy", "pve-dev.yaml"), "# edited since render\n");
+    const base = "gitops/bases/addons/cilium/release.yaml";
+    const r = slipway(["why", base, "--format", "json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as WhyJson).stacks.map((s) => s.stack)).toEqual(["pve-prod"]);
+    expect(r.stderr).toMatch(
+      /stack "pve-dev" also rendered it, but its stack file\(s\) changed since \(stacks\/deploy\/pve-dev\.yaml\)/,
+    );
   }, 60_000);
 
   it("refuses a rendered file edited since render", () => {
@@ -225,6 +238,12 @@ describe("validate manifests in a rendered tree", () => {
     expect(cli.stderr).toContain(
       `from vars.repository.url of component "gitops" of stack "pve-prod": edit stacks/${want.file}.yaml:${want.line}:${want.col}`,
     );
+    // The stack edited since render: the finding stays, the stack line is not guessed.
+    appendFileSync(catalog, "# edited since render\n");
+    const later = await validateManifests(["gitops"], { cwd: dir, build: false });
+    const again = later.findings.find((f) => f.rule === "schema" && /spec\.url/.test(f.message));
+    expect(again).toBeDefined();
+    expect(again!.origin).toBeUndefined();
   }, 60_000);
 });
 

@@ -18,7 +18,7 @@ interface WhyValue {
   endLine: number;
   path: (string | number)[];
   rendered: string;
-  sources: (Omit<ValueSource, "lineHash"> & { edit: string })[];
+  sources: (ValueSource & { edit: string })[];
 }
 
 /** `file.yaml:12` → the file and the line; a file whose own name ends in `:digits` wins. */
@@ -59,7 +59,7 @@ function valuesOf(a: FileAnswer, tree: string, cwd: string): WhyValue[] {
     endLine: v.place.endLine,
     path: v.at,
     rendered: v.place.value,
-    sources: v.from.map(({ lineHash: _h, ...s }) => ({
+    sources: v.from.map((s) => ({
       ...s,
       ...(s.file ? { file: relative(cwd, join(tree, s.file)) } : {}),
       edit: editHint(s, a, tree, cwd),
@@ -113,14 +113,22 @@ export function whyCommand(c: CommandContext): CommandResult {
   const found = originsOfFile(file);
   if (found.status !== "ok") throw failure(found, file);
   const shown = relative(c.cwd, file) || file;
-  for (const a of found.answers)
-    if (a.staleSources.length)
-      throw new SlipwayError({
-        code: "validation",
-        message: `the stack line(s) render traced its values to changed since: ${a.staleSources.map((s) => `${relative(c.cwd, join(found.tree, s.file))}:${s.line}`).join(", ")}`,
-        file,
-        hint: `run \`slipway render -s ${a.stack}\` so the answer is about the stack as it is`,
-      });
+  // A stack whose files changed since render might write this file differently now: no answer from it.
+  const changed = found.answers.filter((a) => a.changedStackFiles.length);
+  const notes = changed.map(
+    (a) =>
+      `${shown}: note: stack "${a.stack}" also rendered it, but its stack file(s) changed since (${a.changedStackFiles.map((f) => relative(c.cwd, join(found.tree, f))).join(", ")}): run \`slipway render -s ${a.stack}\``,
+  );
+  if (changed.length === found.answers.length) {
+    const a = changed[0]!;
+    throw new SlipwayError({
+      code: "validation",
+      message: `stack file(s) changed since render wrote it: ${a.changedStackFiles.map((f) => relative(c.cwd, join(found.tree, f))).join(", ")}; render might write it differently now, so no answer is given`,
+      file,
+      hint: `run \`slipway render -s ${a.stack}\` (with --check to see what differs first)`,
+    });
+  }
+  const fresh = found.answers.filter((a) => !a.changedStackFiles.length);
   const text = readFileSync(file, "utf8");
   const lines = text.split("\n");
   if (line !== undefined && (line < 1 || line > lines.length - (text.endsWith("\n") ? 1 : 0)))
@@ -129,7 +137,7 @@ export function whyCommand(c: CommandContext): CommandResult {
       message: `line ${line}: the file has ${lines.length - 1} lines`,
       file,
     });
-  const answers = found.answers.map((a) => {
+  const answers = fresh.map((a) => {
     const all = valuesOf(a, found.tree, c.cwd);
     return {
       stack: a.stack,
@@ -150,8 +158,8 @@ export function whyCommand(c: CommandContext): CommandResult {
         hint: `ask for a line with a value, or \`slipway why ${relative(c.cwd, file)}\` for every value of the file`,
       });
   }
-  if (c.flags.format) return { data: { file: shown, ...(line ? { line } : {}), stacks: answers } };
-  return { text: whyText(answers, lines, shown, line, scalarPlaces(text).size) };
+  if (c.flags.format) return { data: { file: shown, ...(line ? { line } : {}), stacks: answers }, notes };
+  return { text: whyText(answers, lines, shown, line, scalarPlaces(text).size), notes };
 }
 
 function whyText(

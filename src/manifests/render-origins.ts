@@ -29,8 +29,6 @@ export interface ValueSource {
   col?: number;
   chain?: string[];
   level?: string;
-  /** sha256 (first 16 hex) of that stack line as render read it: a changed line is detected, not guessed over. */
-  lineHash?: string;
 }
 
 /** What one stack rendered into one file. */
@@ -54,17 +52,19 @@ export interface FileOrigins {
 export interface OriginsIndex {
   format: "slipway-render-provenance";
   version: number;
-  stacks: Record<string, { files: Record<string, FileOrigins> }>;
+  stacks: Record<
+    string,
+    {
+      /** sha256 of each stack file (relative to the tree) the stack's components were resolved from. */
+      stackFiles?: Record<string, string>;
+      files: Record<string, FileOrigins>;
+    }
+  >;
 }
 
 /** sha256 of a text, hex. */
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** The short hash of one line that a source records. */
-export function lineHash(line: string): string {
-  return sha256(line).slice(0, 16);
 }
 
 // validate manifests asks once per finding: the index is read once per tree while it stays the same file.
@@ -107,7 +107,8 @@ export function originsIndexText(index: OriginsIndex): string {
   stacks.forEach((s, i) => {
     const files = index.stacks[s]!.files;
     const paths = Object.keys(files).sort();
-    lines.push(`${JSON.stringify(s)}: {"files": {`);
+    lines.push(`${JSON.stringify(s)}: {"stackFiles": ${JSON.stringify(index.stacks[s]!.stackFiles ?? {})},`);
+    lines.push(`"files": {`);
     paths.forEach((p, j) =>
       lines.push(`${JSON.stringify(p)}: ${JSON.stringify(files[p])}${j < paths.length - 1 ? "," : ""}`),
     );
@@ -169,8 +170,8 @@ export interface FileAnswer {
   renderer: string;
   values: { at: (string | number)[]; place: RenderedPlace; from: ValueSource[] }[];
   untraced?: string[];
-  /** Stack lines that are not what render read: the sources naming them may be out of date. */
-  staleSources: { file: string; line: number }[];
+  /** Stack files (relative to the tree) changed since render: what render would write now may differ. */
+  changedStackFiles: string[];
 }
 
 /** Why a file looks as it does: per stack that rendered it, or the reason no answer can be given. */
@@ -192,7 +193,7 @@ export function originsOfFile(file: string): FileOrigin {
   const index = readOriginsIndex(tree);
   if (!index) return { status: "no-index", tree, path };
   const entries = Object.entries(index.stacks).flatMap(([stack, s]) =>
-    s.files[path] ? [{ stack, f: s.files[path] }] : [],
+    s.files[path] ? [{ stack, f: s.files[path], stackFiles: s.stackFiles ?? {} }] : [],
   );
   if (entries.length === 0) return { status: "not-rendered", tree, path };
   const text = existsSync(abs) ? readFileSync(abs, "utf8") : undefined;
@@ -201,25 +202,16 @@ export function originsOfFile(file: string): FileOrigin {
   if (!fresh.length || text === undefined)
     return { status: "stale", tree, path, stacks: entries.map((e) => e.stack) };
   const places = scalarPlaces(text);
-  const lines = new Map<string, string[]>();
-  const stackLine = (f: string, n: number) => {
-    if (!lines.has(f)) {
-      const p = join(tree, f);
-      lines.set(f, existsSync(p) ? readFileSync(p, "utf8").split("\n") : []);
-    }
-    return lines.get(f)![n - 1];
-  };
-  const answers = fresh.map(({ stack, f }): FileAnswer => {
-    const staleSources = new Map<string, { file: string; line: number }>();
+  const answers = fresh.map(({ stack, f, stackFiles }): FileAnswer => {
+    const changedStackFiles = Object.entries(stackFiles)
+      .filter(([rel, hash]) => {
+        const p = join(tree, rel);
+        return !existsSync(p) || sha256(readFileSync(p, "utf8")) !== hash;
+      })
+      .map(([rel]) => rel);
     const values = f.values.flatMap((v) => {
       const place = places.get(JSON.stringify(v.at));
       if (!place) return [];
-      for (const s of v.from.map((i) => f.sources[i]!)) {
-        if (!s.file || !s.line || !s.lineHash) continue;
-        const now = stackLine(s.file, s.line);
-        if (now === undefined || lineHash(now) !== s.lineHash)
-          staleSources.set(`${s.file}:${s.line}`, { file: s.file, line: s.line });
-      }
       return [{ at: v.at, place, from: v.from.map((i) => f.sources[i]!) }];
     });
     values.sort((a, b) => a.place.line - b.place.line || a.place.col - b.place.col);
@@ -229,7 +221,7 @@ export function originsOfFile(file: string): FileOrigin {
       renderer: f.renderer,
       values,
       ...(f.untraced ? { untraced: f.untraced } : {}),
-      staleSources: [...staleSources.values()],
+      changedStackFiles,
     };
   });
   return { status: "ok", tree, path, answers };
@@ -246,7 +238,7 @@ export interface StackOrigin {
 
 /**
  * The stack value behind line `line` of a rendered file, or the renderer that computed it; undefined when
- * the file is not one render wrote, changed since, or its stack line moved (never a guess).
+ * the file is not one render wrote, or it or a stack file it was rendered from changed since (never a guess).
  */
 export function stackOriginOf(file: string, line: number | undefined): StackOrigin | undefined {
   if (line === undefined) return undefined;
@@ -262,6 +254,6 @@ export function stackOriginOf(file: string, line: number | undefined): StackOrig
   const base = { stack: a.stack, ...(a.component ? { component: a.component } : {}), renderer: a.renderer };
   if (on.length === 0) return base;
   const s = on[0]!.from[0]!;
-  if (s.file && a.staleSources.some((x) => x.file === s.file && x.line === s.line)) return undefined;
+  if (a.changedStackFiles.length) return undefined;
   return { ...base, source: { ...s, ...(s.file ? { path: join(found.tree, s.file) } : {}) } };
 }

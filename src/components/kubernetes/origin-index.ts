@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../../core/fs-atomic.js";
 import {
-  lineHash,
   ORIGINS_FILE,
   ORIGINS_VERSION,
   originsIndexText,
@@ -36,6 +35,8 @@ export interface RenderedOrigins {
   values: { at: (string | number)[]; from: TracedSource[] }[];
   /** Vars whose probe the renderer refused: values made from them show as computed. */
   untraced?: string[];
+  /** The stack files (absolute) the component was resolved from. */
+  stackFiles?: string[];
 }
 
 const get = (v: unknown, path: DocPath): unknown =>
@@ -100,8 +101,8 @@ export function renderedOrigins(
 
 /**
  * Records, beside the ownership index, where each value of the stack's rendered files came from: stack
- * file (relative to the tree), line, column, import chain, level and a hash of that line. Written
- * atomically, and only when it changes.
+ * file (relative to the tree), line, column, import chain and level; and a hash of each stack file read,
+ * so an answer about a stack edited since is refused. Written atomically, and only when it changes.
  */
 export function writeOriginsIndex(
   out: string,
@@ -116,23 +117,13 @@ export function writeOriginsIndex(
     index = undefined; // another version: this render writes the one it reads
   }
   index ??= { format: "slipway-render-provenance", version: ORIGINS_VERSION, stacks: {} };
-  const lines = new Map<string, string[]>();
-  const hashOf = (path: string, line: number): string | undefined => {
-    if (!lines.has(path)) lines.set(path, existsSync(path) ? readFileSync(path, "utf8").split("\n") : []);
-    const text = lines.get(path)![line - 1];
-    return text === undefined ? undefined : lineHash(text);
-  };
   const entry: Record<string, FileOrigins> = {};
   for (const [p, text] of files) {
     const o = origins.get(p) ?? { renderer: "render", values: [] };
     const sources: ValueSource[] = [];
     const seen = new Map<string, number>();
     const ref = ({ path, ...s }: TracedSource): number => {
-      let src: ValueSource = s;
-      if (path && s.line !== undefined) {
-        const h = hashOf(path, s.line);
-        src = { ...s, file: relative(out, path).split(sep).join("/"), ...(h ? { lineHash: h } : {}) };
-      }
+      const src: ValueSource = path ? { ...s, file: relative(out, path).split(sep).join("/") } : s;
       const key = JSON.stringify(src);
       if (!seen.has(key)) seen.set(key, sources.push(src) - 1);
       return seen.get(key)!;
@@ -147,7 +138,15 @@ export function writeOriginsIndex(
       values,
     };
   }
-  index.stacks[stack] = { files: entry };
+  const stackFiles: Record<string, string> = {};
+  for (const o of origins.values())
+    for (const path of o.stackFiles ?? [])
+      if (existsSync(path))
+        stackFiles[relative(out, path).split(sep).join("/")] = sha256(readFileSync(path, "utf8"));
+  index.stacks[stack] = {
+    stackFiles: Object.fromEntries(Object.entries(stackFiles).sort(([a], [b]) => (a < b ? -1 : 1))),
+    files: entry,
+  };
   const text = originsIndexText(index);
   const file = join(out, ORIGINS_FILE);
   if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileAtomic(file, text);

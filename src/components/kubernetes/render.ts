@@ -70,8 +70,13 @@ export function renderStack(
       const quiet = { ...ctx, warn: () => {} };
       const trace = traceRender((v) => renderer.render(v as never, c, quiet), parsed.data, made);
       const source = varSources(engine, entry.name, name, c.vars);
+      // Every file of the stack's import graph: an edit to any of them may change what render would write.
+      const stackFiles = build.layers.map((l) => l.file.path);
       made.forEach((f, i) =>
-        opts.origins!.set(f.path, renderedOrigins(trace, i, name, rendererName, source)),
+        opts.origins!.set(f.path, {
+          ...renderedOrigins(trace, i, name, rendererName, source),
+          stackFiles,
+        }),
       );
     }
   }
