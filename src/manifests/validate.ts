@@ -3,6 +3,8 @@ import { closestName } from "../core/suggest.js";
 import { relative } from "node:path";
 import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
+import { crossObjectRules } from "./cross-rules.js";
+import { readKustomizations, secretGeneratorPlaintext } from "./generator-secrets.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
 import { apiFieldErrors } from "./api-fields.js";
 import { schemaErrors } from "./schemas.js";
@@ -114,6 +116,9 @@ export async function validateManifests(
     for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
   }
   for (const h of tenantRules(tree.objects)) hit(h);
+  for (const h of crossObjectRules(tree.objects)) hit(h);
+  const kfiles = tree.kustomizations.map(kustomizationFile);
+  for (const h of secretGeneratorPlaintext(readKustomizations(kfiles, tree.shown))) hit(h);
   const kubectl = hasKubectl();
   const skippedBuilds: ManifestReport["skippedBuilds"] = [];
   let buildMs: number | undefined;
