@@ -33,6 +33,7 @@ export const RULES = {
   "service-no-pods": "warning",
   "backend-missing": "warning",
   "secret-generator-plaintext": "error",
+  "server-dry-run": "error",
 } as const;
 export type RuleId = keyof typeof RULES;
 
