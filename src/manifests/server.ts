@@ -143,6 +143,12 @@ function oneByOne(
 /** The API group of an apiVersion ("" for the core group). */
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
 
+/** API groups named under k8s.io that a cluster gets from CRDs, not from Kubernetes itself. */
+const CRD_GROUPS_UNDER_K8S_IO = new Set(["gateway.networking.k8s.io", "snapshot.storage.k8s.io"]);
+/** A group Kubernetes itself defines: one it does not serve was removed, never "not installed". */
+const kubernetesOwn = (group: string) =>
+  !group.includes(".") || (group.endsWith(".k8s.io") && !CRD_GROUPS_UNDER_K8S_IO.has(group));
+
 /** Sends the objects to the cluster as a server-side dry run; what the server refuses becomes a hit at the object. */
 export function serverDryRun(objects: ManifestObject[], opts: ServerCheckOptions = {}): ServerCheckReport {
   const { context, server } = resolveContext(opts);
@@ -194,9 +200,9 @@ export function serverDryRun(objects: ManifestObject[], opts: ServerCheckOptions
           continue;
         }
         // A group the server does not serve at all is an API it has not installed (a CRD); Kubernetes' own
-        // dotless groups (apps, extensions, policy, …) and served groups are judged: the version or kind is wrong.
+        // own groups (apps, extensions, networking.k8s.io, …) and served groups are judged: the version or kind is wrong.
         const group = groupOf(String(o.value.apiVersion));
-        if (/no matches for kind/.test(message) && group.includes(".") && !served.has(group)) {
+        if (/no matches for kind/.test(message) && !kubernetesOwn(group) && !served.has(group)) {
           skip(`${String(o.value.apiVersion)} is not served by the cluster (its CRD is not installed)`);
           continue;
         }
