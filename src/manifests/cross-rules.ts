@@ -161,12 +161,20 @@ const KNOWN_MAKERS: {
   { selector: { tier: "control-plane" }, what: "the control plane's static pods" },
 ];
 
+/** What a tree shows of its makers: every kind and every object's name (HelmReleases' release names too). */
+function treeSigns(objects: ManifestObject[], releases: { names: string[] }[]): Set<string> {
+  const signs = new Set<string>();
+  for (const o of objects) {
+    signs.add(`kind:${String(o.value.kind)}`);
+    // A HelmRelease may sit inside another object (a flux-operator ResourceSet named after its chart).
+    signs.add(`name:${String(map(o.value.metadata).name)}`);
+  }
+  for (const r of releases) for (const n of r.names) signs.add(`name:${n}`);
+  return signs;
+}
+
 /** The known maker that explains a Service name or selector, when the tree shows that maker is there. */
-function knownMaker(
-  objects: ManifestObject[],
-  releases: { names: string[] }[],
-  want: { service?: string; selector?: Json },
-) {
+function knownMaker(signs: Set<string>, want: { service?: string; selector?: Json }) {
   return KNOWN_MAKERS.find((m) => {
     const matches = want.service
       ? m.services?.includes(want.service)
@@ -174,14 +182,22 @@ function knownMaker(
     if (!matches) return false;
     if (!m.chart && !m.kinds) return true;
     return (
-      releases.some((r) => r.names.some((n) => m.chart?.includes(n))) ||
-      // A HelmRelease may sit inside another object (a flux-operator ResourceSet named after its chart).
-      objects.some(
-        (o) =>
-          m.kinds?.includes(String(o.value.kind)) || m.chart?.includes(String(map(o.value.metadata).name)),
-      )
+      (m.chart ?? []).some((c) => signs.has(`name:${c}`)) ||
+      (m.kinds ?? []).some((k) => signs.has(`kind:${k}`))
     );
   });
+}
+
+/** Items by a key, for lookups that would otherwise scan the whole tree once per object. */
+function indexBy<T>(items: T[], keys: (t: T) => string[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items)
+    for (const k of keys(t)) {
+      const list = out.get(k);
+      if (list) list.push(t);
+      else out.set(k, [t]);
+    }
+  return out;
 }
 
 /** Names of custom resources (operator-made pods carry their owner's name as a label value, e.g. `cnpg.io/cluster`). */
@@ -201,7 +217,11 @@ export function serviceNoPods(objects: ManifestObject[]): RuleHit[] {
     return t ? [{ namespace: namespaceOf(o.value), labels: map(t.labels) }] : [];
   });
   const releases = helmNames(objects);
-  const crs = customResources(objects);
+  const signs = treeSigns(objects, releases);
+  // Pods by each of their labels; release and custom-resource names by name.
+  const podsByLabel = indexBy(pods, (p) => Object.entries(p.labels).map(([k, v]) => `${k}=${String(v)}`));
+  const releasesByName = indexBy(releases, (r) => r.names);
+  const crsByName = indexBy(customResources(objects), (c) => [c.name]);
   return objects.flatMap((obj) => {
     const o = obj.value;
     if (o.kind !== "Service" || o.apiVersion !== "v1") return [];
@@ -211,15 +231,16 @@ export function serviceNoPods(objects: ManifestObject[]): RuleHit[] {
     // A value that is not a string is the schema rule's finding; a `${VAR}` is not known offline.
     if (entries.some(([, v]) => typeof v !== "string" || unknownValue(v))) return [];
     const ns = namespaceOf(o);
-    if (pods.some((p) => sameNamespace(p.namespace, ns) && entries.every(([k, v]) => p.labels[k] === v)))
+    const candidates = podsByLabel.get(`${entries[0]![0]}=${String(entries[0]![1])}`) ?? [];
+    if (
+      candidates.some((p) => sameNamespace(p.namespace, ns) && entries.every(([k, v]) => p.labels[k] === v))
+    )
       return [];
-    // Helm charts label their pods with the release's name (app.kubernetes.io/instance) or the chart's.
-    const byRelease = releases.some(
-      (r) => sameNamespace(r.namespace, ns) && entries.some(([, v]) => r.names.includes(String(v))),
-    );
-    if (byRelease || knownMaker(objects, releases, { selector })) return [];
-    // An operator labels the pods it makes with the name of the custom resource that asked for them.
-    if (crs.some((c) => sameNamespace(c.namespace, ns) && entries.some(([, v]) => v === c.name))) return [];
+    const named = (index: Map<string, { namespace?: string }[]>) =>
+      entries.some(([, v]) => (index.get(String(v)) ?? []).some((x) => sameNamespace(x.namespace, ns)));
+    // Helm charts label their pods with the release's name (app.kubernetes.io/instance) or the chart's;
+    // an operator labels the pods it makes with the name of the custom resource that asked for them.
+    if (named(releasesByName) || named(crsByName) || knownMaker(signs, { selector })) return [];
     const sel = entries.map(([k, v]) => `${k}=${String(v)}`).join(",");
     return [
       {
@@ -281,20 +302,24 @@ function backends(o: Json): { name: string; namespace?: string; path: (string | 
  * namespace is taken as made by that release (charts name theirs `<release>` or `<release>-<part>`).
  */
 export function backendMissing(objects: ManifestObject[]): RuleHit[] {
-  const services = objects
-    .filter((o) => o.value.kind === "Service" && o.value.apiVersion === "v1")
-    .map((o) => ({ name: str(map(o.value.metadata).name), namespace: namespaceOf(o.value) }));
+  const services = indexBy(
+    objects
+      .filter((o) => o.value.kind === "Service" && o.value.apiVersion === "v1")
+      .map((o) => ({ name: str(map(o.value.metadata).name) ?? "", namespace: namespaceOf(o.value) })),
+    (s) => [s.name],
+  );
   const releases = helmNames(objects);
+  const signs = treeSigns(objects, releases);
   return objects.flatMap((obj) =>
     backends(obj.value).flatMap((b) => {
       if (unknownValue(b.name) || unknownValue(b.namespace)) return [];
-      if (services.some((s) => s.name === b.name && sameNamespace(s.namespace, b.namespace))) return [];
+      if ((services.get(b.name) ?? []).some((s) => sameNamespace(s.namespace, b.namespace))) return [];
       const helm = releases.some(
         (r) =>
           sameNamespace(r.namespace, b.namespace) &&
           r.names.some((n) => b.name === n || b.name.startsWith(`${n}-`)),
       );
-      if (helm || knownMaker(objects, releases, { service: b.name })) return [];
+      if (helm || knownMaker(signs, { service: b.name })) return [];
       return [
         {
           rule: "backend-missing" as const,
