@@ -200,12 +200,24 @@ function indexBy<T>(items: T[], keys: (t: T) => string[]): Map<string, T[]> {
   return out;
 }
 
-/** Names of custom resources (operator-made pods carry their owner's name as a label value, e.g. `cnpg.io/cluster`). */
+/** API groups whose custom resources configure things and never make pods or Services of their own. */
+const NO_WORKLOADS =
+  /(^|\.)(cert-manager\.io|external-secrets\.io|toolkit\.fluxcd\.io|kyverno\.io|cilium\.io|traefik\.io|traefik\.containo\.us|bitnami\.com|monitoring\.coreos\.com)$/;
+
+/**
+ * Names of custom resources that may run workloads: operators label the pods they make with the resource's name
+ * (`cnpg.io/cluster: pg`) and name the Services after it (`<name>-es-http`, `<name>-kafka-bootstrap`).
+ */
 function customResources(objects: ManifestObject[]): { namespace?: string; name: string }[] {
   return objects
     .filter((o) => {
       const group = String(o.value.apiVersion).split("/")[0]!;
-      return String(o.value.apiVersion).includes("/") && group.includes(".") && !group.endsWith(".k8s.io");
+      return (
+        String(o.value.apiVersion).includes("/") &&
+        group.includes(".") &&
+        !group.endsWith(".k8s.io") &&
+        !NO_WORKLOADS.test(group)
+      );
     })
     .map((o) => ({ namespace: namespaceOf(o.value), name: String(map(o.value.metadata).name) }));
 }
@@ -298,8 +310,9 @@ function backends(o: Json): { name: string; namespace?: string; path: (string | 
 /**
  * `backend-missing`: an Ingress or route backend naming a Service the tree does not hold in that namespace.
  * A warning, never an error: a tree is never known complete offline (Helm charts, operators and other
- * repositories make Services). A Service whose name starts with a HelmRelease's release name in that
- * namespace is taken as made by that release (charts name theirs `<release>` or `<release>-<part>`).
+ * repositories make Services). A Service whose name is, or starts with `<name>-`, the release name of a
+ * HelmRelease or the name of an operator's custom resource in that namespace is taken as made by it (charts
+ * name theirs `<release>` or `<release>-<part>`, operators `<resource>-<part>`).
  */
 export function backendMissing(objects: ManifestObject[]): RuleHit[] {
   const services = indexBy(
@@ -310,16 +323,24 @@ export function backendMissing(objects: ManifestObject[]): RuleHit[] {
   );
   const releases = helmNames(objects);
   const signs = treeSigns(objects, releases);
+  const makers = indexBy<{ namespace?: string }>(
+    [
+      ...releases.flatMap((r) => r.names.map((name) => ({ name, namespace: r.namespace }))),
+      ...customResources(objects),
+    ],
+    (m) => [(m as { name: string }).name],
+  );
   return objects.flatMap((obj) =>
     backends(obj.value).flatMap((b) => {
       if (unknownValue(b.name) || unknownValue(b.namespace)) return [];
       if ((services.get(b.name) ?? []).some((s) => sameNamespace(s.namespace, b.namespace))) return [];
-      const helm = releases.some(
-        (r) =>
-          sameNamespace(r.namespace, b.namespace) &&
-          r.names.some((n) => b.name === n || b.name.startsWith(`${n}-`)),
+      // The name itself and every `-`-cut prefix of it: `cluster-kafka-bootstrap` → cluster, cluster-kafka, ….
+      const parts = b.name.split("-");
+      const prefixes = parts.map((_, k) => parts.slice(0, k + 1).join("-"));
+      const made = prefixes.some((p) =>
+        (makers.get(p) ?? []).some((m) => sameNamespace(m.namespace, b.namespace)),
       );
-      if (helm || knownMaker(signs, { service: b.name })) return [];
+      if (made || knownMaker(signs, { service: b.name })) return [];
       return [
         {
           rule: "backend-missing" as const,
