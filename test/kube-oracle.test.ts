@@ -3,6 +3,7 @@
 // server-side dry run (Flux's CRDs installed) and through kubeconform -strict with schemas generated from
 // that server's own OpenAPI document. Whatever either of them rejects must be an error in slipway.
 // Objects neither can check (an API the server does not have) are counted and printed, never dropped.
+// slipway's own `validate manifests --server` on the same tree and cluster must refuse exactly the same objects.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -240,6 +241,25 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
       };
       const slipwayErrors = new Set(
         sr.findings.filter((f) => f.severity === "error" && f.object).map((f) => id(f.object!)),
+      );
+
+      // slipway's own --server on the same tree and cluster must refuse exactly what the oracle's dry run does.
+      const online = spawnSync(
+        process.execPath,
+        [bin, "validate", "manifests", input.dir, "--server", "--no-build", "--format", "json"],
+        {
+          cwd: repoRoot,
+          encoding: "utf8",
+          maxBuffer: 1 << 28,
+          env: { ...process.env, KUBECONFIG: cluster.kubeconfig },
+        },
+      );
+      const or = JSON.parse(online.stdout) as typeof sr;
+      const slipwayServer = or.findings
+        .filter((f) => (f as { rule?: string }).rule === "server-dry-run" && f.object)
+        .map((f) => id(f.object!));
+      expect(slipwayServer.sort(), `validate manifests --server on ${input.name}`).toEqual(
+        [...server.keys()].sort(),
       );
 
       const missedPairs: [string, string][] = [
