@@ -26,7 +26,7 @@ function templateLabels(o: Json): { labels: Json; path: string[] } | undefined {
   // Argo Rollouts' Rollout carries a pod template like a Deployment.
   if (WORKLOADS.has(kind) || kind === "Job" || kind === "Rollout")
     return {
-      labels: map(map(spec.template).metadata).labels as Json,
+      labels: map(map(map(spec.template).metadata).labels),
       path: ["spec", "template", "metadata", "labels"],
     };
   return undefined;
@@ -88,7 +88,7 @@ export function selectorMismatch(objects: ManifestObject[]): RuleHit[] {
           rule: "selector-mismatch" as const,
           obj,
           path: ["spec", "selector"],
-          message: `${String(o.kind)} has an empty spec.selector, which the API server refuses: select the template's labels (${Object.keys(tmpl.labels ?? {}).join(", ") || "add some"})`,
+          message: `${String(o.kind)} has an empty spec.selector, which the API server refuses: select the template's labels (${Object.keys(tmpl.labels).join(", ") || "add some"})`,
         },
       ];
     const r = selects(selector, map(tmpl.labels));
