@@ -1,3 +1,4 @@
+import { SlipwayError } from "../core/errors.js";
 import { validateManifests } from "../manifests/validate.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { listFlag } from "./open-engine.js";
@@ -20,11 +21,20 @@ function originText(f: ManifestFinding, cwd: string): string {
 
 /** `slipway validate manifests [DIR…] [--strict] [--disable R,…] [--no-build]` */
 export async function validateManifestsCommand(c: CommandContext): Promise<CommandResult> {
+  if (c.flags.context !== undefined && c.flags.server !== true)
+    throw new SlipwayError({
+      code: "usage",
+      message: "--context is for --server",
+      hint: "add --server, or drop --context",
+    });
   const report = await validateManifests(c.args, {
     cwd: c.cwd,
     strict: c.flags.strict === true,
     disable: listFlag(c.flags.disable),
     build: c.flags["no-build"] !== true,
+    ...(c.flags.server === true
+      ? { server: typeof c.flags.context === "string" ? { context: c.flags.context } : {} }
+      : {}),
   });
   const exitCode = report.summary.errors > 0 ? 1 : 0;
   if (c.flags.format) {
@@ -35,6 +45,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
           ...report.summary,
           unknownKinds: report.unknownKinds,
           skippedBuilds: report.skippedBuilds,
+          ...(report.server ? { server: report.server } : {}),
         },
       },
       exitCode,
@@ -48,6 +59,14 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
   });
   for (const s of report.skippedBuilds)
     notes.push(`${s.file}: note: kustomize build skipped (remote base, offline): ${s.reason}`);
+  if (report.server) {
+    const v = report.server;
+    notes.push(
+      `note: server-side dry run on context ${v.context} (${v.server}): ${v.sent} object(s) sent, ${v.rejected} refused`,
+    );
+    for (const sk of v.skipped)
+      notes.push(`note: server dry run: ${sk.count} object(s) not judged: ${sk.reason}`);
+  }
   const list = (us: typeof report.unknownKinds) =>
     us.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ");
   const none = report.unknownKinds.filter((u) => !u.fieldsOnly);

@@ -33,6 +33,11 @@ export const RULES = {
   "appproject-wildcard": "warning",
   "tenant-default-deny": "error",
   "tenant-quota": "error",
+  "selector-mismatch": "error",
+  "service-no-pods": "warning",
+  "backend-missing": "warning",
+  "secret-generator-plaintext": "error",
+  "server-dry-run": "error",
 } as const;
 export type RuleId = keyof typeof RULES;
 

@@ -1,11 +1,15 @@
 import { SlipwayError } from "../core/errors.js";
 import { closestName } from "../core/suggest.js";
+import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
+import { crossObjectRules } from "./cross-rules.js";
+import { readKustomizations, secretGeneratorPlaintext } from "./generator-secrets.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
 import { apiFieldErrors } from "./api-fields.js";
 import { schemaErrors } from "./schemas.js";
+import { serverDryRun, type ServerCheckOptions, type ServerCheckReport } from "./server.js";
 import { stackOriginOf } from "./render-origins.js";
 import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
 
@@ -15,6 +19,8 @@ export interface ValidateManifestsOptions {
   disable?: string[];
   /** Skip `kubectl kustomize` builds. */
   build?: boolean;
+  /** Also send every object to a cluster as a server-side dry run (`--server [--context C]`). */
+  server?: ServerCheckOptions;
 }
 
 export interface ManifestReport {
@@ -25,6 +31,8 @@ export interface ManifestReport {
    */
   unknownKinds: { kind: string; apiVersion: string; count: number; fieldsOnly?: true }[];
   skippedBuilds: { file: string; reason: string }[];
+  /** The server-side dry run, when asked for: where, how many objects went, and what was not judged. */
+  server?: Omit<ServerCheckReport, "hits">;
   summary: {
     files: number;
     objects: number;
@@ -115,6 +123,22 @@ export async function validateManifests(
     for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
   }
   for (const h of tenantRules(tree.objects)) hit(h);
+  for (const h of crossObjectRules(tree.objects)) hit(h);
+  const kfiles = tree.kustomizations.map(kustomizationFile);
+  for (const h of secretGeneratorPlaintext(readKustomizations(kfiles, tree.shown))) hit(h);
+  let server: ManifestReport["server"];
+  if (opts.server) {
+    const readText = (file: string) => {
+      try {
+        return readFileSync(resolve(opts.cwd, file), "utf8");
+      } catch {
+        return undefined;
+      }
+    };
+    const { hits, ...rest } = serverDryRun(tree.objects, { readText, ...opts.server });
+    for (const h of hits) hit(h);
+    server = rest;
+  }
   const kubectl = hasKubectl();
   const skippedBuilds: ManifestReport["skippedBuilds"] = [];
   let buildMs: number | undefined;
@@ -145,6 +169,7 @@ export async function validateManifests(
     findings,
     unknownKinds: [...unknown.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
     skippedBuilds,
+    ...(server ? { server } : {}),
     summary: {
       files: tree.files,
       objects: tree.objects.length,

@@ -23,7 +23,8 @@ import type {
   ResolvedComponent,
   Warning,
 } from "./types.js";
-import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
+import { pathKey, type DocPath, type Position } from "../yaml/parse.js";
+import { positionsOf } from "../yaml/positions.js";
 
 export { StackEntry } from "./stack-entry.js";
 export type { DescribedStack, DescribeStacksFilter } from "./types.js";
