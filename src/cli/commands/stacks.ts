@@ -96,17 +96,31 @@ export const STACK_COMMANDS: CommandDef[] = [
     words: ["validate", "manifests"],
     summary: "Validate Kubernetes manifests offline: schemas, kustomize builds and platform rules",
     description:
-      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator, cert-manager and Traefik packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota. Exit 1 when any error remains.",
+      "Every YAML document that is a Kubernetes object is checked against its schema: built-in kinds against the API server's field names and kubernetes-models' types, removed API versions against the Kubernetes deprecation table, custom resources against the CRDs of Flux, Gateway API, cert-manager, Cilium, Kyverno, prometheus-operator, external-secrets, Argo CD and Traefik (bundled), CRDs in the tree and those given with --crds. Objects without a schema are counted (an error under --strict); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota. Exit 1 when any error remains.",
     args: [{ name: "dirs", description: "Files or folders (default: the current folder)", variadic: true }],
     flags: {
       strict: { type: "boolean", description: "Treat warnings as errors" },
       disable: { type: "string", description: "Turn rules off (comma-separated rule ids)", value: "RULE,…" },
       "no-build": { type: "boolean", description: "Skip the kubectl kustomize builds" },
+      "kubernetes-version": {
+        type: "string",
+        description:
+          "Judge removed and deprecated APIs against this Kubernetes version (default: the bundled API data's)",
+        value: "X.Y",
+      },
+      crds: {
+        type: "string",
+        multiple: true,
+        description:
+          "Also check custom resources against the CustomResourceDefinitions in this folder or file",
+        value: "DIR",
+      },
     },
     dataOutput: "table",
     examples: [
       "slipway validate manifests clusters/ infrastructure/",
       "slipway validate manifests . --strict --format json",
+      "slipway validate manifests clusters/ --kubernetes-version 1.30 --crds vendor/crds",
     ],
     load: async () => (await import("../manifests.js")).validateManifestsCommand,
   }),
