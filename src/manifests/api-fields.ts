@@ -85,6 +85,17 @@ export function apiFieldErrors(obj: Record<string, unknown>): SchemaError[] | un
   return errors;
 }
 
+/**
+ * Unknown fields under a custom resource's `metadata`: CRD schemas leave it to the API server, which checks it
+ * against ObjectMeta like any object's (`metadata.lables` is refused with fieldValidation=Strict).
+ */
+export function metadataErrors(meta: unknown): SchemaError[] {
+  const f = fields();
+  const errors: SchemaError[] = [];
+  walk(meta, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", ["metadata"], errors, f.defs);
+  return errors;
+}
+
 function walk(
   v: unknown,
   shape: Shape,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assetsDir } from "../core/assets.js";
-import { apiFieldErrors } from "./api-fields.js";
+import { apiFieldErrors, metadataErrors } from "./api-fields.js";
 import { parseKubeVersion, removedApi, type KubeVersion } from "./api-versions.js";
 import { crdErrors, type CrdCatalog } from "./crd-schemas.js";
 import { schemaErrors } from "./schemas.js";
@@ -56,7 +56,10 @@ export function checkObjectSchema(
   const crd = crdErrors(obj, ctx.catalog);
   if (crd) {
     if (crd.deprecated) issues.push({ path: ["apiVersion"], message: crd.deprecated, rule: "api-version" });
-    for (const e of crd.errors) issues.push({ path: e.path, message: e.message, rule: "schema" });
+    const meta =
+      crd.errors.length && crd.errors[0]!.path[0] === "apiVersion" ? [] : metadataErrors(obj.metadata);
+    for (const e of [...meta, ...crd.errors])
+      issues.push({ path: e.path, message: e.message, rule: "schema" });
     return { issues, coverage: "full" };
   }
 
