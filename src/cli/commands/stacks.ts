@@ -112,7 +112,7 @@ export const STACK_COMMANDS: CommandDef[] = [
         type: "string",
         multiple: true,
         description:
-          "Also check custom resources against the CustomResourceDefinitions in this folder or file",
+          "Also check custom resources against the CustomResourceDefinitions in this folder or file (repeatable)",
         value: "DIR",
       },
     },
