@@ -33,6 +33,7 @@ describe("schemas: unknown fields, kinds and enums", () => {
       'error schema faults/custom.yaml:66 spec.endpoint: unknown field "endpoint" (did you mean "endpoints"?)',
       "error schema faults/custom.yaml:69 apiVersion: source.toolkit.fluxcd.io has no kind GitRepostory in the CRDs of flux v2.9.5 (did you mean GitRepository?); if your release is newer, pass its CRDs with --crds DIR",
       'error schema faults/custom.yaml:82 metadata.lables: unknown field (did you mean "labels"?)',
+      "error schema faults/custom.yaml:84 metadata.annotations.revision: must be a string (quote it)",
     ]);
     expect(r.summary.withoutSchema).toBe(0);
   });

@@ -93,6 +93,18 @@ export function metadataErrors(meta: unknown): SchemaError[] {
   const f = fields();
   const errors: SchemaError[] = [];
   walk(meta, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", ["metadata"], errors, f.defs);
+  if (!meta || typeof meta !== "object") return errors;
+  // The server decodes these into strings before any schema runs: anything else is refused outright.
+  const m = meta as Record<string, unknown>;
+  const notString = (v: unknown) => v !== null && v !== undefined && typeof v !== "string";
+  for (const k of ["name", "namespace", "generateName"])
+    if (notString(m[k])) errors.push({ path: ["metadata", k], message: "must be a string" });
+  for (const k of ["labels", "annotations"]) {
+    const map = m[k];
+    if (!map || typeof map !== "object" || Array.isArray(map)) continue;
+    for (const [key, v] of Object.entries(map))
+      if (notString(v)) errors.push({ path: ["metadata", k, key], message: "must be a string (quote it)" });
+  }
   return errors;
 }
 
