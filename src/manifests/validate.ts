@@ -114,7 +114,7 @@ export async function validateManifests(
         if (disabled.has(rule)) continue;
         const drift =
           rule === "schema-drift"
-            ? " (per slipway's bundled CRD schema, which may predate your controller)"
+            ? " (per kubernetes-models' CRD schema, which may predate your controller; --crds DIR gives yours)"
             : "";
         findings.push({
           severity: severity(rule),
