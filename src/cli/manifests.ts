@@ -35,8 +35,14 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     ...(c.flags.server === true
       ? { server: typeof c.flags.context === "string" ? { context: c.flags.context } : {} }
       : {}),
+    ...(typeof c.flags["kubernetes-version"] === "string"
+      ? { kubernetesVersion: c.flags["kubernetes-version"] }
+      : {}),
+    crds: ([] as unknown[]).concat(c.flags.crds ?? []).filter((d): d is string => typeof d === "string"),
   });
-  const exitCode = report.summary.errors > 0 ? 1 : 0;
+  // Under --strict an object no schema judged is a failure too: strict means "everything was checked".
+  const strictGap = c.flags.strict === true && report.summary.withoutSchema > 0;
+  const exitCode = report.summary.errors > 0 || strictGap ? 1 : 0;
   if (c.flags.format) {
     return {
       data: {
@@ -71,7 +77,10 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     us.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ");
   const none = report.unknownKinds.filter((u) => !u.fieldsOnly);
   const fieldsOnly = report.unknownKinds.filter((u) => u.fieldsOnly);
-  if (none.length) notes.push(`warning: no schema for ${list(none)}; not validated`);
+  if (none.length)
+    notes.push(
+      `${strictGap ? "error" : "warning"}: no schema for ${list(none)}; not validated (give their CRDs with --crds DIR)`,
+    );
   if (fieldsOnly.length)
     notes.push(
       `warning: no bundled schema for ${list(fieldsOnly)}; field names checked against the API's own, types not`,
@@ -81,6 +90,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
       "note: kubectl is not on PATH, so kustomizations were not built (install kubectl to check them)",
     );
   const s = report.summary;
-  const text = `${s.errors} error(s), ${s.warnings} warning(s): ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
+  const gap = s.withoutSchema ? `, ${s.withoutSchema} objects without a schema` : "";
+  const text = `${s.errors} error(s), ${s.warnings} warning(s)${gap}: ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
   return { notes, text, exitCode };
 }

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { closest } from "fastest-levenshtein";
 import { assetsDir } from "../core/assets.js";
+import { closestName } from "../core/suggest.js";
+import { isPrerelease } from "./api-versions.js";
 import type { SchemaError } from "./schemas.js";
 
 /** A field's shape as the API server describes it: nothing to check, a definition, or an object/list/map. */
@@ -14,7 +16,9 @@ interface ApiFields {
   defs: Record<string, Shape>;
 }
 
-let data: (ApiFields & { groups: Set<string>; byKind: Map<string, string[]> }) | undefined;
+let data:
+  | (ApiFields & { groups: Set<string>; byKind: Map<string, string[]>; kindsOf: (group: string) => string[] })
+  | undefined;
 
 /** assets/api-fields.json (scripts/gen-api-fields.mjs: read from a real API server), loaded once. */
 function fields() {
@@ -30,7 +34,11 @@ function fields() {
   }
   // Groups Kubernetes served once and no longer does at all.
   for (const g of ["extensions"]) groups.add(g);
-  return (data = { ...raw, groups, byKind });
+  const kindsOf = (group: string) =>
+    [...byKind.entries()]
+      .filter(([, gvs]) => gvs.some((gv) => (group ? gv.startsWith(`${group}/`) : !gv.includes("/"))))
+      .map(([k]) => k);
+  return (data = { ...raw, groups, byKind, kindsOf });
 }
 
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
@@ -44,23 +52,59 @@ export function apiFieldErrors(obj: Record<string, unknown>): SchemaError[] | un
   const f = fields();
   const apiVersion = String(obj.apiVersion);
   const kind = String(obj.kind);
-  if (!f.groups.has(groupOf(apiVersion))) return undefined;
+  // `builtin` is kustomize's own plugin configuration (LabelTransformer, …), not an API object.
+  if (apiVersion === "builtin" || !f.groups.has(groupOf(apiVersion))) return undefined;
   const def = f.kinds[`${apiVersion}/${kind}`];
   if (!def) {
-    const served = f.byKind.get(kind);
-    const flux = groupOf(apiVersion).endsWith("fluxcd.io");
+    const group = groupOf(apiVersion);
+    const served = f.byKind.get(kind)?.filter((gv) => groupOf(gv) === group || (!group && !gv.includes("/")));
+    const flux = group.endsWith("fluxcd.io");
     const by = flux ? `Flux ${f.source.flux}` : `Kubernetes ${f.source.kubernetes}`;
+    // An alpha or beta version of a kind the group has: it exists, but a default API server does not serve
+    // it (the removed ones are decided before, by api-versions.ts).
+    if (served?.length && isPrerelease(apiVersion) && !flux)
+      return [
+        {
+          path: ["apiVersion"],
+          gated: true,
+          message: `${kind} ${apiVersion} is not served by a default ${by} API server: it needs --runtime-config=${apiVersion}=true (and its feature gate) there; ${served.join(" or ")} is served by default. Fields not checked`,
+        },
+      ];
+    const near = served?.length ? undefined : closestName(kind, f.kindsOf(group));
     return [
       {
         path: ["apiVersion"],
-        message: served
+        message: served?.length
           ? `${kind} ${apiVersion} is not served by ${by}: use ${served.join(" or ")}`
-          : `${apiVersion} has no kind ${kind} in ${by} (removed, or never there)`,
+          : `${apiVersion} has no kind ${kind} in ${by}${near ? ` (did you mean ${near}?)` : " (removed, or never there)"}`,
       },
     ];
   }
   const errors: SchemaError[] = [];
   walk(obj, def, [], errors, f.defs, true);
+  return errors;
+}
+
+/**
+ * Unknown fields under a custom resource's `metadata`: CRD schemas leave it to the API server, which checks it
+ * against ObjectMeta like any object's (`metadata.lables` is refused with fieldValidation=Strict).
+ */
+export function metadataErrors(meta: unknown): SchemaError[] {
+  const f = fields();
+  const errors: SchemaError[] = [];
+  walk(meta, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", ["metadata"], errors, f.defs);
+  if (!meta || typeof meta !== "object") return errors;
+  // The server decodes these into strings before any schema runs: anything else is refused outright.
+  const m = meta as Record<string, unknown>;
+  const notString = (v: unknown) => v !== null && v !== undefined && typeof v !== "string";
+  for (const k of ["name", "namespace", "generateName"])
+    if (notString(m[k])) errors.push({ path: ["metadata", k], message: "must be a string" });
+  for (const k of ["labels", "annotations"]) {
+    const map = m[k];
+    if (!map || typeof map !== "object" || Array.isArray(map)) continue;
+    for (const [key, v] of Object.entries(map))
+      if (notString(v)) errors.push({ path: ["metadata", k, key], message: "must be a string (quote it)" });
+  }
   return errors;
 }
 

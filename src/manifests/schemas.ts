@@ -55,6 +55,8 @@ export interface SchemaError {
   drift?: boolean;
   /** An undeclared field: the API server's own field list (api-fields.ts) decides those where it can. */
   unknownField?: boolean;
+  /** An API version that exists but that a default API server does not serve (a warning, fields unchecked). */
+  gated?: boolean;
 }
 
 interface AjvError {

@@ -25,6 +25,8 @@ export interface ManifestObject {
 export const RULES = {
   schema: "error",
   "schema-drift": "warning",
+  "api-removed": "error",
+  "api-version": "warning",
   "kustomize-build": "error",
   "plaintext-secret": "error",
   "image-unpinned": "warning",

@@ -7,10 +7,12 @@ import { loadTree } from "./load.js";
 import { crossObjectRules } from "./cross-rules.js";
 import { readKustomizations, secretGeneratorPlaintext } from "./generator-secrets.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
-import { apiFieldErrors } from "./api-fields.js";
-import { schemaErrors } from "./schemas.js";
 import { serverDryRun, type ServerCheckOptions, type ServerCheckReport } from "./server.js";
 import { stackOriginOf } from "./render-origins.js";
+import { parseKubeVersion } from "./api-versions.js";
+import { crdCatalog, readCrdDir } from "./crd-schemas.js";
+import { isCrd } from "./crd-shape.js";
+import { bundledKubeVersion, checkObjectSchema } from "./object-schema.js";
 import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
 
 export interface ValidateManifestsOptions {
@@ -21,6 +23,10 @@ export interface ValidateManifestsOptions {
   build?: boolean;
   /** Also send every object to a cluster as a server-side dry run (`--server [--context C]`). */
   server?: ServerCheckOptions;
+  /** Kubernetes version (`1.33`) removed and deprecated APIs are judged against; default: the bundled data's. */
+  kubernetesVersion?: string;
+  /** Folders (or files) of CustomResourceDefinitions whose kinds get checked against them. */
+  crds?: string[];
 }
 
 export interface ManifestReport {
@@ -41,6 +47,10 @@ export interface ManifestReport {
     warnings: number;
     buildMs?: number;
     kubectl: boolean;
+    /** Objects no schema judged at all (listed in unknownKinds); `--strict` fails on them. */
+    withoutSchema: number;
+    /** The Kubernetes minor version removed APIs were judged against, as `1.N`. */
+    kubernetesVersion: string;
   };
 }
 
@@ -71,7 +81,15 @@ export async function validateManifests(
     });
   }
   const severity = (rule: RuleId): ManifestFinding["severity"] => (opts.strict ? "error" : RULES[rule]);
+  const kubernetes = opts.kubernetesVersion ? parseKubeVersion(opts.kubernetesVersion) : bundledKubeVersion();
+  const userCrds = (opts.crds ?? []).flatMap((d) => readCrdDir(resolve(opts.cwd, d)));
   const tree = loadTree(paths.length ? paths : ["."], opts.cwd);
+  // CRDs in the tree describe the kinds the same tree uses; --crds ones win over them.
+  const treeCrds = tree.objects
+    .filter((o) => isCrd(o.value))
+    .map((o) => ({ crd: o.value, from: `the CRD in ${tree.shown(o.file)}` }));
+  const schemaCtx = { catalog: crdCatalog([...treeCrds, ...userCrds]), kubernetes };
+  let withoutSchema = 0;
   const findings: ManifestFinding[] = tree.findings.filter((f) => !disabled.has(f.rule));
   const unknown = new Map<string, ManifestReport["unknownKinds"][number]>();
   const hit = (h: RuleHit) => {
@@ -87,29 +105,26 @@ export async function validateManifests(
   };
   for (const obj of tree.objects) {
     if (!disabled.has("schema") && !allowedRules(obj).has("schema")) {
-      const api = apiFieldErrors(obj.value);
-      const modelErrors = schemaErrors(obj.value);
-      // The API server's own field names decide unknown fields and served versions where the bundled
-      // data covers the API group; the model schemas check types and required fields.
-      const errors =
-        modelErrors === undefined && api === undefined
-          ? undefined
-          : [...(api ?? []), ...(modelErrors ?? []).filter((e) => !(api && e.unknownField))];
-      if (modelErrors === undefined) {
+      const { issues, coverage } = checkObjectSchema(obj.value, schemaCtx);
+      if (coverage !== "full") {
+        if (coverage === "none") withoutSchema++;
         const key = `${String(obj.value.apiVersion)}/${String(obj.value.kind)}`;
         const u = unknown.get(key) ?? {
           kind: String(obj.value.kind),
           apiVersion: String(obj.value.apiVersion),
           count: 0,
-          ...(api && api.length === 0 ? { fieldsOnly: true as const } : {}),
+          ...(coverage === "fields" ? { fieldsOnly: true as const } : {}),
         };
         u.count++;
         unknown.set(key, u);
       }
-      for (const e of errors ?? []) {
-        const rule: RuleId = e.drift ? "schema-drift" : "schema";
+      for (const e of issues) {
+        const rule = e.rule;
         if (disabled.has(rule)) continue;
-        const drift = e.drift ? " (per slipway's bundled CRD schema, which may predate your controller)" : "";
+        const drift =
+          rule === "schema-drift"
+            ? " (per kubernetes-models' CRD schema, which may predate your controller; --crds DIR gives yours)"
+            : "";
         findings.push({
           severity: severity(rule),
           rule,
@@ -178,6 +193,8 @@ export async function validateManifests(
       warnings: findings.filter((f) => f.severity === "warning").length,
       ...(buildMs !== undefined ? { buildMs: Math.round(buildMs) } : {}),
       kubectl,
+      withoutSchema,
+      kubernetesVersion: `1.${kubernetes.minor}`,
     },
   };
 }

@@ -96,7 +96,7 @@ export const STACK_COMMANDS: CommandDef[] = [
     words: ["validate", "manifests"],
     summary: "Validate Kubernetes manifests offline: schemas, kustomize builds and platform rules",
     description:
-      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator, cert-manager and Traefik packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota; cross-object rules report workload selectors that miss their pods, Services that select no pods, Ingress and route backends that are not in the tree, and plaintext secretGenerator sources. --server adds a server-side dry run of every object on a real cluster. Exit 1 when any error remains.",
+      "Every YAML document that is a Kubernetes object is checked against its schema: built-in kinds against the API server's field names and kubernetes-models' types, removed API versions against the Kubernetes deprecation table, custom resources against the CRDs of Flux, Gateway API, cert-manager, Cilium, Kyverno, prometheus-operator, external-secrets, Argo CD and Traefik (bundled), CRDs in the tree and those given with --crds. Objects without a schema are counted (an error under --strict); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota; cross-object rules report workload selectors that miss their pods, Services that select no pods, Ingress and route backends that are not in the tree, and plaintext secretGenerator sources. --server adds a server-side dry run of every object on a real cluster. Exit 1 when any error remains.",
     args: [{ name: "dirs", description: "Files or folders (default: the current folder)", variadic: true }],
     flags: {
       strict: { type: "boolean", description: "Treat warnings as errors" },
@@ -112,12 +112,26 @@ export const STACK_COMMANDS: CommandDef[] = [
         description: "The kubeconfig context for --server (default: the current one)",
         value: "NAME",
       },
+      "kubernetes-version": {
+        type: "string",
+        description:
+          "Judge removed and deprecated APIs against this Kubernetes version (default: the bundled API data's)",
+        value: "X.Y",
+      },
+      crds: {
+        type: "string",
+        multiple: true,
+        description:
+          "Also check custom resources against the CustomResourceDefinitions in this folder or file (repeatable)",
+        value: "DIR",
+      },
     },
     dataOutput: "table",
     examples: [
       "slipway validate manifests clusters/ infrastructure/",
       "slipway validate manifests . --strict --format json",
       "slipway validate manifests clusters/ --server --context staging",
+      "slipway validate manifests clusters/ --kubernetes-version 1.30 --crds vendor/crds",
     ],
     load: async () => (await import("../manifests.js")).validateManifestsCommand,
   }),

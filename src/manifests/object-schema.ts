@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { assetsDir } from "../core/assets.js";
+import { apiFieldErrors, metadataErrors } from "./api-fields.js";
+import { parseKubeVersion, removedApi, type KubeVersion } from "./api-versions.js";
+import { crdErrors, type CrdCatalog } from "./crd-schemas.js";
+import { schemaErrors } from "./schemas.js";
+import type { RuleId } from "./types.js";
+
+/** One schema finding about an object, with the rule it falls under. */
+export interface SchemaIssue {
+  path: (string | number)[];
+  message: string;
+  rule: RuleId;
+}
+
+/**
+ * How much of an object a schema judged: `full` (a CRD schema, or the API server's field names plus the model's
+ * types), `fields` (field names only), `none` (no schema: counted and listed, and a failure under --strict).
+ */
+export type Coverage = "full" | "fields" | "none";
+
+export interface SchemaContext {
+  catalog: CrdCatalog;
+  kubernetes: KubeVersion;
+}
+
+/** The Kubernetes version the bundled API data was read from: the default of `--kubernetes-version`. */
+export function bundledKubeVersion(): KubeVersion {
+  const raw = JSON.parse(readFileSync(join(assetsDir(), "api-fields.json"), "utf8")) as {
+    source: { kubernetes: string };
+  };
+  return parseKubeVersion(raw.source.kubernetes);
+}
+
+/**
+ * Every schema check of one object, in the order that decides: the table of removed built-in APIs, then a CRD
+ * schema (the user's, the tree's, the bundled ones), then the API server's field names with kubernetes-models'
+ * types for built-in kinds.
+ */
+export function checkObjectSchema(
+  obj: Record<string, unknown>,
+  ctx: SchemaContext,
+): { issues: SchemaIssue[]; coverage: Coverage } {
+  const apiVersion = String(obj.apiVersion);
+  const kind = String(obj.kind);
+  const removal = removedApi(apiVersion, kind, ctx.kubernetes);
+  if (removal?.removed)
+    return {
+      issues: [{ path: ["apiVersion"], message: removal.message, rule: "api-removed" }],
+      coverage: "full",
+    };
+  const issues: SchemaIssue[] = [];
+  if (removal) issues.push({ path: ["apiVersion"], message: removal.message, rule: "api-version" });
+
+  const crd = crdErrors(obj, ctx.catalog);
+  if (crd) {
+    if (crd.deprecated) issues.push({ path: ["apiVersion"], message: crd.deprecated, rule: "api-version" });
+    const meta =
+      crd.errors.length && crd.errors[0]!.path[0] === "apiVersion" ? [] : metadataErrors(obj.metadata);
+    for (const e of [...meta, ...crd.errors])
+      issues.push({ path: e.path, message: e.message, rule: "schema" });
+    return { issues, coverage: "full" };
+  }
+
+  // A deprecated version still served at the chosen Kubernetes version is not in the bundled (newer) field
+  // data, so only the model judges it.
+  const api = removal ? undefined : apiFieldErrors(obj);
+  const gated = api?.find((e) => e.gated);
+  if (gated) {
+    issues.push({ path: gated.path, message: gated.message, rule: "api-version" });
+    return { issues, coverage: "none" };
+  }
+  const model = schemaErrors(obj);
+  if (model === undefined && api === undefined) return { issues, coverage: "none" };
+  // A version or kind the API server does not have is judged in full: it is refused.
+  if (api?.some((e) => e.path.length === 1 && e.path[0] === "apiVersion"))
+    return {
+      issues: [...issues, ...api.map((e) => ({ path: e.path, message: e.message, rule: "schema" as const }))],
+      coverage: "full",
+    };
+  // The API server's own field names decide unknown fields and served versions where the bundled data
+  // covers the API group; the model schemas check types and required fields.
+  for (const e of [...(api ?? []), ...(model ?? []).filter((e) => !(api && e.unknownField))])
+    issues.push({ path: e.path, message: e.message, rule: e.drift ? "schema-drift" : "schema" });
+  return { issues, coverage: model === undefined ? "fields" : "full" };
+}
