@@ -29,14 +29,14 @@ const FAULTS: Record<string, Fault> = {
   "secret-generator-env": { rule: "secret-generator-plaintext", state: "now" },
   "plaintext-secret": { rule: "plaintext-secret", state: "now" },
   "unknown-field": { rule: "schema", state: "now" },
-  "removed-api-version": { rule: "schema", state: "now" },
+  "removed-api-version": { rule: "api-removed", state: "now" },
   "wrong-kind": {
     rule: "schema",
     state: "now",
     lineOnceLands: "unknown kinds reported at the kind: line (today: the apiVersion line above it)",
   },
   "bad-enum": { rule: "schema", state: "now" },
-  "bad-enum-crd": { rule: "schema", state: { pending: "current Flux CRD schemas (HelmRelease v2)" } },
+  "bad-enum-crd": { rule: "schema", state: "now" },
   "broken-kustomize-resource": {
     rule: "kustomize-build",
     state: "now",

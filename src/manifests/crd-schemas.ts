@@ -148,6 +148,20 @@ export function crdErrors(obj: Record<string, unknown>, cat: CrdCatalog): CrdRes
 }
 
 const VAR = /\$\{[^}]*\}/;
+const patterns = new Map<string, RegExp | null>();
+/** A schema's pattern compiled once; null (not checked) for one JavaScript cannot read. */
+function patternOf(source: string): RegExp | null {
+  let re = patterns.get(source);
+  if (re === undefined) {
+    try {
+      re = new RegExp(source, "u");
+    } catch {
+      re = null;
+    }
+    patterns.set(source, re);
+  }
+  return re;
+}
 const TYPE_NAMES = {
   o: "an object",
   a: "a list",
@@ -210,6 +224,10 @@ function check(
       path,
       message: `${JSON.stringify(v)} is not one of ${s.e.map((x) => JSON.stringify(x)).join(", ")}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}`,
     });
+    return;
+  }
+  if (s.m !== undefined && typeof v === "string" && !patternOf(s.m)?.test(v)) {
+    if (patternOf(s.m)) out.push({ path, message: `${JSON.stringify(v)} does not match ${s.m}` });
     return;
   }
   if (Array.isArray(v)) {

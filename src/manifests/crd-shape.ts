@@ -1,8 +1,8 @@
 /**
  * A CustomResourceDefinition's schema reduced to what offline validation checks: field names, types, enums,
- * required fields, open maps and `x-kubernetes-preserve-unknown-fields`. Descriptions, patterns, formats,
- * bounds and CEL rules are dropped (they only add constraints, so leaving them out can miss an error but
- * never invent one). Used by scripts/gen-crd-schemas.mjs for the bundled data and at run time for CRDs
+ * required fields, string patterns, open maps and `x-kubernetes-preserve-unknown-fields`. Descriptions,
+ * formats, bounds and CEL rules are dropped (they only add constraints, so leaving them out can miss an error
+ * but never invent one). Used by scripts/gen-crd-schemas.mjs for the bundled data and at run time for CRDs
  * given with `--crds` or found in the tree being validated.
  */
 
@@ -25,6 +25,8 @@ export type CrdShape =
       i?: CrdShape;
       /** Allowed values. */
       e?: unknown[];
+      /** The pattern a string must match (ECMA-262, as the API server reads it). */
+      m?: string;
       /** Any other property is accepted (preserve-unknown-fields, additionalProperties: true). */
       open?: 1;
       /** An embedded object (x-kubernetes-embedded-resource): apiVersion, kind and metadata are implied. */
@@ -70,6 +72,7 @@ export function shapeOf(s: unknown): CrdShape {
   if (n.additionalProperties === true || n["x-kubernetes-preserve-unknown-fields"] === true) out.open = 1;
   if (n.items && typeof n.items === "object") out.i = shapeOf(n.items);
   if (Array.isArray(n.enum)) out.e = n.enum;
+  if (typeof n.pattern === "string") out.m = n.pattern;
   if (n["x-kubernetes-embedded-resource"] === true) out.emb = 1;
   // An object with neither declared properties nor a map schema is free-form: nothing under it to check.
   if (out.t === "o" && !out.p && out.a === undefined) out.open = 1;
