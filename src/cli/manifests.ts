@@ -9,6 +9,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     strict: c.flags.strict === true,
     disable: listFlag(c.flags.disable),
     build: c.flags["no-build"] !== true,
+    exclude: ([] as unknown[]).concat(c.flags.exclude ?? []).map(String),
   });
   const exitCode = report.summary.errors > 0 ? 1 : 0;
   if (c.flags.format) {
@@ -19,6 +20,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
           ...report.summary,
           unknownKinds: report.unknownKinds,
           skippedBuilds: report.skippedBuilds,
+          skippedFiles: report.skipped,
         },
       },
       exitCode,
@@ -30,8 +32,17 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
       : "";
     return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}`;
   });
-  for (const s of report.skippedBuilds)
-    notes.push(`${s.file}: note: kustomize build skipped (remote base, offline): ${s.reason}`);
+  for (const s of report.skippedBuilds) notes.push(`${s.file}: note: kustomize build skipped: ${s.reason}`);
+  // Skipped files and documents, one note per reason and folder.
+  const groups = new Map<string, number>();
+  for (const s of report.skipped) {
+    const key = `${s.file.slice(0, s.file.lastIndexOf("/") + 1) || "./"}\0${s.reason}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of groups) {
+    const [dir, reason] = key.split("\0");
+    notes.push(`${dir}: note: ${n} document(s) skipped, not validated: ${reason}`);
+  }
   const list = (us: typeof report.unknownKinds) =>
     us.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ");
   const none = report.unknownKinds.filter((u) => !u.fieldsOnly);
@@ -46,6 +57,6 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
       "note: kubectl is not on PATH, so kustomizations were not built (install kubectl to check them)",
     );
   const s = report.summary;
-  const text = `${s.errors} error(s), ${s.warnings} warning(s): ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
+  const text = `${s.errors} error(s), ${s.warnings} warning(s): ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.skipped ? `, ${s.skipped} skipped` : ""}${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
   return { notes, text, exitCode };
 }

@@ -22,6 +22,7 @@ export const RULES = {
   schema: "error",
   "schema-drift": "warning",
   "kustomize-build": "error",
+  "flux-reference": "error",
   "plaintext-secret": "error",
   "image-unpinned": "warning",
   "helm-chart-unpinned": "warning",

@@ -1,8 +1,11 @@
 import { SlipwayError } from "../core/errors.js";
 import { closestName } from "../core/suggest.js";
-import { relative } from "node:path";
-import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
+import { resolve } from "node:path";
+import { hasKubectl } from "./kustomize.js";
 import { loadTree } from "./load.js";
+import { planBuilds } from "./build-plan.js";
+import { missingInputs, runBuilds, strayFiles } from "./build-objects.js";
+import { missingDependsOn } from "./flux-refs.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
 import { apiFieldErrors } from "./api-fields.js";
 import { schemaErrors } from "./schemas.js";
@@ -14,6 +17,8 @@ export interface ValidateManifestsOptions {
   disable?: string[];
   /** Skip `kubectl kustomize` builds. */
   build?: boolean;
+  /** Globs (relative to each folder given) of files to leave out. */
+  exclude?: string[];
 }
 
 export interface ManifestReport {
@@ -24,12 +29,15 @@ export interface ManifestReport {
    */
   unknownKinds: { kind: string; apiVersion: string; count: number; fieldsOnly?: true }[];
   skippedBuilds: { file: string; reason: string }[];
+  /** Files and documents not validated (Helm templates, Go templates, `--exclude`), with why. */
+  skipped: { file: string; line?: number; reason: string }[];
   summary: {
     files: number;
     objects: number;
     kustomizations: number;
     errors: number;
     warnings: number;
+    skipped: number;
     buildMs?: number;
     kubectl: boolean;
   };
@@ -62,7 +70,8 @@ export async function validateManifests(
     });
   }
   const severity = (rule: RuleId): ManifestFinding["severity"] => (opts.strict ? "error" : RULES[rule]);
-  const tree = loadTree(paths.length ? paths : ["."], opts.cwd);
+  const given = paths.length ? paths : ["."];
+  const tree = loadTree(given, opts.cwd, { exclude: opts.exclude ?? [] });
   const findings: ManifestFinding[] = tree.findings.filter((f) => !disabled.has(f.rule));
   const unknown = new Map<string, ManifestReport["unknownKinds"][number]>();
   const hit = (h: RuleHit) => {
@@ -71,12 +80,53 @@ export async function validateManifests(
       severity: severity(h.rule),
       rule: h.rule,
       file: h.obj.file,
-      line: h.path ? h.obj.lineOf(h.path) : h.obj.line,
+      line: (h.path ? h.obj.lineOf(h.path) : h.obj.line) || undefined,
       object: describeObject(h.obj),
       message: h.message,
     });
   };
-  for (const obj of tree.objects) {
+  // Builds first, the way Flux and Argo CD build the tree: the objects they produce (patches applied) are
+  // checked in place of their source documents; sources no successful build reads are checked as written.
+  const kubectl = hasKubectl();
+  const skippedBuilds: ManifestReport["skippedBuilds"] = [];
+  let buildMs: number | undefined;
+  let checked = tree.objects;
+  if (opts.build !== false && kubectl && !disabled.has("kustomize-build")) {
+    const t0 = performance.now();
+    const roots = given.map((p) => resolve(opts.cwd, p));
+    const plan = planBuilds(tree.objects, tree.kustomizations, tree.kustomizeFiles, roots, (f) =>
+      resolve(opts.cwd, f),
+    );
+    const inputs = missingInputs(tree.kustomizeFiles, tree.shown);
+    const sources = new Map<string, ManifestObject[]>();
+    for (const o of tree.objects) sources.set(o.file, [...(sources.get(o.file) ?? []), o]);
+    const built = await runBuilds(plan.plans, sources, tree.shown, inputs.missing);
+    findings.push(...inputs.findings, ...built.findings);
+    skippedBuilds.push(...built.skippedBuilds);
+    for (const { obj, reason } of plan.otherSources)
+      skippedBuilds.push({ file: obj.file, reason: `spec.path not built: ${reason}` });
+    for (const { obj, path } of plan.missingPaths)
+      hit({
+        rule: "flux-reference",
+        obj,
+        path: ["spec", "path"],
+        message: `spec.path ${path} does not exist in the tree: fix the path (it is relative to the repository root)`,
+      });
+    const stray = strayFiles(
+      [...sources.keys()],
+      built.covered,
+      new Set(tree.kustomizations.map((d) => tree.shown(d))),
+    );
+    for (const f of stray)
+      tree.skipped.push({ file: f, reason: "no kustomization lists it: not applied by Flux or Argo CD" });
+    checked = [
+      ...tree.objects.filter((o) => !built.covered.has(o.file) && !stray.has(o.file)),
+      ...built.objects,
+    ];
+    buildMs = performance.now() - t0;
+  }
+  for (const h of missingDependsOn(checked)) hit({ rule: "flux-reference", ...h });
+  for (const obj of checked) {
     if (!disabled.has("schema") && !allowedRules(obj).has("schema")) {
       const api = apiFieldErrors(obj.value);
       const modelErrors = schemaErrors(obj.value);
@@ -105,7 +155,7 @@ export async function validateManifests(
           severity: severity(rule),
           rule,
           file: obj.file,
-          line: obj.lineOf(e.path),
+          line: obj.lineOf(e.path) || undefined,
           object: describeObject(obj),
           message: `${e.path.join(".") || "(object)"}: ${e.message}${drift}`,
         });
@@ -113,25 +163,11 @@ export async function validateManifests(
     }
     for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
   }
-  for (const h of tenantRules(tree.objects)) hit(h);
-  const kubectl = hasKubectl();
-  const skippedBuilds: ManifestReport["skippedBuilds"] = [];
-  let buildMs: number | undefined;
-  if (opts.build !== false && kubectl && !disabled.has("kustomize-build")) {
-    const t0 = performance.now();
-    for (const r of await buildAll(tree.kustomizations)) {
-      const file = tree.shown(kustomizationFile(r.dir));
-      if (r.skipped) skippedBuilds.push({ file, reason: r.skipped });
-      else if (!r.ok)
-        findings.push({
-          severity: "error",
-          rule: "kustomize-build",
-          file,
-          message: `kubectl kustomize ${relative(opts.cwd, r.dir) || "."} failed: ${r.error}`,
-        });
-    }
-    buildMs = performance.now() - t0;
-  }
+  for (const h of tenantRules(checked)) hit(h);
+  // An object several overlays include is reported once: one finding per place and message.
+  const once = new Map<string, ManifestFinding>();
+  for (const f of findings) once.set(`${f.rule}\0${f.file}\0${f.line ?? ""}\0${f.message}`, f);
+  findings.splice(0, findings.length, ...once.values());
   findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.rule < b.rule ? -1 : 1),
   );
@@ -139,12 +175,14 @@ export async function validateManifests(
     findings,
     unknownKinds: [...unknown.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
     skippedBuilds,
+    skipped: tree.skipped,
     summary: {
       files: tree.files,
-      objects: tree.objects.length,
+      objects: checked.length,
       kustomizations: tree.kustomizations.length,
       errors: findings.filter((f) => f.severity === "error").length,
       warnings: findings.filter((f) => f.severity === "warning").length,
+      skipped: tree.skipped.length,
       ...(buildMs !== undefined ? { buildMs: Math.round(buildMs) } : {}),
       kubectl,
     },

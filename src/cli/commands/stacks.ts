@@ -102,11 +102,18 @@ export const STACK_COMMANDS: CommandDef[] = [
       strict: { type: "boolean", description: "Treat warnings as errors" },
       disable: { type: "string", description: "Turn rules off (comma-separated rule ids)", value: "RULE,…" },
       "no-build": { type: "boolean", description: "Skip the kubectl kustomize builds" },
+      exclude: {
+        type: "string",
+        multiple: true,
+        description: "Leave out files matching a glob, relative to each folder given (repeatable)",
+        value: "GLOB",
+      },
     },
     dataOutput: "table",
     examples: [
       "slipway validate manifests clusters/ infrastructure/",
       "slipway validate manifests . --strict --format json",
+      "slipway validate manifests . --exclude '.archive/**'",
     ],
     load: async () => (await import("../manifests.js")).validateManifestsCommand,
   }),
