@@ -144,9 +144,10 @@ export async function runBuilds(
       const where = `${shown(plan.file)}${plan.line ? `:${plan.line}` : ""}`;
       if (r.skipped) return skippedBuilds.push({ file: shown(plan.file), reason: r.skipped });
       if (!r.ok) {
-        const error = (r.error ?? "").replaceAll(dirs[i]!.dir + "/", "").replaceAll(dirs[i]!.dir, ".");
+        const raw = r.error ?? "";
         // A missing input already reported at its line is the cause: not reported again per build.
-        if (missing.some((m) => error.includes(m) || error.includes(relative(dirs[i]!.dir, m)))) return;
+        if (missing.some((m) => raw.includes(m) || raw.includes(relative(dirs[i]!.dir, m)))) return;
+        const error = raw.replace(/\/[^\s':"]+/g, (p) => shown(p));
         failures.set(error, [...(failures.get(error) ?? []), where]);
         return;
       }

@@ -53,7 +53,12 @@ function outcome(dir: string, stderr: string): BuildResult {
   const full = (inner ?? stderr.trim().split("\n").slice(-3).join(" ")).replace(/^error: /, "");
   // kustomize nests the cause inside every folder it passed through; the innermost part says what is wrong.
   const cut = full.lastIndexOf("': ");
-  const message = cut >= 0 ? full.slice(cut + 3) : full;
+  const security = /security; file '([^']+)' is not in or below '([^']+)'/.exec(full);
+  const message = security
+    ? `${security[1]} is not in or below ${security[2]}: kustomize's default load restrictor (Argo CD's) refuses files outside the kustomization's folder; move the file, or make it a resource of its own folder`
+    : cut >= 0
+      ? full.slice(cut + 3)
+      : full;
   if (NEEDS_HELM.test(stderr)) return { dir, ok: true, skipped: HELM_SKIP };
   return REMOTE.test(stderr) ? { dir, ok: true, skipped: message } : { dir, ok: false, error: message };
 }
