@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { validateManifests } from "../src/manifests/validate.js";
 import { hasKubectl } from "../src/manifests/kustomize.js";
 import { isGoTemplate } from "../src/manifests/build-inputs.js";
+import { typedPlaceholder } from "../src/manifests/flux-vars.js";
 import { fixture } from "./helpers.js";
 
 // The oracle is `kubectl kustomize` (kubectl 1.33 is preinstalled here and in CI). Without it nothing is
@@ -172,5 +173,17 @@ describe("validate manifests builds the tree as Flux and Argo CD build it", () =
       (o) => kustomize({ resources: [`shared-base/overlays/${o}`] }).objects[0]!.metadata.name,
     );
     expect(names).toEqual(["a-api", "b-api"]);
+  });
+});
+
+describe("Flux post-build variables are checked with typed placeholders", () => {
+  it("a ${VAR} in an integer field stands for an integer; the rest of the object is still checked", async () => {
+    const r = await run(["flux-vars"], { build: false });
+    expect(brief(r)).toEqual(["error schema flux-vars/deployment.yaml:18"]);
+    expect(r.findings[0]!.message).toMatch(/imagePullPolicy: must be one of/);
+    expect(typedPlaceholder("${REPLICAS:=2}", "integer")).toBe(2);
+    expect(typedPlaceholder("${PORT}", "integer")).toBe(1);
+    expect(typedPlaceholder("${ON:-false}", "boolean")).toBe(false);
+    expect(typedPlaceholder("v${X}", "string")).toBe("v${X}");
   });
 });

@@ -137,28 +137,34 @@ export async function runBuilds(
       writeFileSync(join(at, "kustomization.yaml"), wrapperText(p, at));
       return { dir: at, restrictor: p.restrictor };
     });
-    const results = await buildAll(dirs);
     const failures = new Map<string, string[]>();
-    results.forEach((r, i) => {
-      const plan = runnable[i]!;
-      const where = `${shown(plan.file)}${plan.line ? `:${plan.line}` : ""}`;
-      if (r.skipped) return skippedBuilds.push({ file: shown(plan.file), reason: r.skipped });
-      if (!r.ok) {
-        const raw = r.error ?? "";
-        // A missing input already reported at its line is the cause: not reported again per build.
-        if (missing.some((m) => raw.includes(m) || raw.includes(relative(dirs[i]!.dir, m)))) return;
-        const error = raw.replace(/\/[^\s':"]+/g, (p) => shown(p));
-        failures.set(error, [...(failures.get(error) ?? []), where]);
-        return;
-      }
+    const perBuild: ManifestObject[][] = [];
+    // Each build's output is read as it ends (while the others run); outcomes are taken in plan order
+    // below, whatever order the builds ended in, so the report is deterministic.
+    const results = await buildAll(dirs, 4, (r, i) => {
+      if (!r.ok || r.skipped) return;
+      const objs: ManifestObject[] = [];
       for (const value of jsyaml.loadAll(r.output ?? "", undefined, {
         schema: jsyaml.CORE_SCHEMA,
         json: true,
       })) {
         const o = map(value);
-        if (typeof o.kind !== "string") continue;
-        objects.push(placed(o, dirs[i]!.dir, plan, sources, shown, covered));
+        if (typeof o.kind === "string")
+          objs.push(placed(o, dirs[i]!.dir, runnable[i]!, sources, shown, covered));
       }
+      perBuild[i] = objs;
+    });
+    results.forEach((r, i) => {
+      const plan = runnable[i]!;
+      const where = `${shown(plan.file)}${plan.line ? `:${plan.line}` : ""}`;
+      if (r.skipped) skippedBuilds.push({ file: shown(plan.file), reason: r.skipped });
+      else if (!r.ok) {
+        const raw = r.error ?? "";
+        // A missing input already reported at its line is the cause: not reported again per build.
+        if (missing.some((m) => raw.includes(m) || raw.includes(relative(dirs[i]!.dir, m)))) return;
+        const error = raw.replace(/\/[^\s':"]+/g, (p) => shown(p));
+        failures.set(error, [...(failures.get(error) ?? []), where]);
+      } else objects.push(...(perBuild[i] ?? []));
     });
     for (const [error, where] of failures) {
       const plan = runnable.find((p) => `${shown(p.file)}${p.line ? `:${p.line}` : ""}` === where[0])!;
@@ -191,9 +197,9 @@ function placed(
   delete ann[ORIGIN];
   if (Object.keys(ann).length === 0) delete meta.annotations;
   // kustomize wraps long base64 values over lines; the API server's decoder skips the line breaks.
-  if (o.kind === "Secret" && o.apiVersion === "v1")
-    for (const [k, v] of Object.entries(map(o.data)))
-      if (typeof v === "string") map(o.data)[k] = v.replace(/\s+/g, "");
+  const base64 = o.kind === "Secret" ? map(o.data) : o.kind === "ConfigMap" ? map(o.binaryData) : {};
+  if (o.apiVersion === "v1")
+    for (const [k, v] of Object.entries(base64)) if (typeof v === "string") base64[k] = v.replace(/\s+/g, "");
   let file = plan.file;
   let src: ManifestObject | undefined;
   if (typeof origin.path === "string" && origin.repo === undefined) {
@@ -203,11 +209,14 @@ function placed(
   } else if (typeof origin.configuredIn === "string") {
     file = resolve(wrapper, origin.configuredIn);
   }
-  const line = src?.line ?? (file === plan.file ? plan.line : undefined);
+  // Lines are found only when a finding needs one (finding them parses the source file with positions).
+  const fallback = file === plan.file ? (plan.line ?? 0) : 0;
   return {
     file: shown(file),
-    line: line ?? 0,
+    get line() {
+      return src ? src.line : fallback;
+    },
     value: o,
-    lineOf: (path) => (src ? src.lineOf(path) : (line ?? 0)),
+    lineOf: (path) => (src ? src.lineOf(path) : fallback),
   };
 }

@@ -67,6 +67,8 @@ function outcome(dir: string, stderr: string): BuildResult {
 export async function buildAll(
   dirs: { dir: string; restrictor: LoadRestrictor }[],
   parallel = 4,
+  /** Called as each build ends, so its output is read while the other builds run. */
+  onResult?: (r: BuildResult, i: number) => void,
 ): Promise<BuildResult[]> {
   const out: BuildResult[] = new Array(dirs.length);
   let next = 0;
@@ -74,6 +76,7 @@ export async function buildAll(
     while (next < dirs.length) {
       const i = next++;
       out[i] = await build(dirs[i]!.dir, dirs[i]!.restrictor);
+      onResult?.(out[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, dirs.length) }, worker));

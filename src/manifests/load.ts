@@ -148,7 +148,10 @@ export function loadTree(
     const values =
       fast ??
       positions().docs.map((doc) =>
-        doc.errors.length ? undefined : (doc.toJS({ maxAliasCount: 1000 }) as unknown),
+        // A Go template is skipped below; reading it as YAML would only warn about `{{ … }}` keys.
+        doc.errors.length || (doc.range && isGoTemplate(text.slice(doc.range[0], doc.range[2])))
+          ? undefined
+          : (doc.toJS({ maxAliasCount: 1000 }) as unknown),
       );
     return { file, text, values, failed: fast === undefined, positions };
   });
@@ -157,7 +160,9 @@ export function loadTree(
   const patches = new Set<string>();
   const findings: ManifestFinding[] = [];
   // First pass: kustomizations and their patches.
-  for (const { file, values } of parsed) {
+  for (const { file, text, values } of parsed) {
+    // A templated kustomization (a scaffold's `namespace: {{ .app_namespace }}`) is not built; see below.
+    if (/(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(file) && isGoTemplate(text)) continue;
     for (const v of values) {
       if (!v || typeof v !== "object") continue;
       const o = v as Record<string, unknown>;

@@ -104,7 +104,10 @@ export async function validateManifests(
     findings.push(...inputs.findings, ...built.findings);
     skippedBuilds.push(...built.skippedBuilds);
     for (const { obj, reason } of plan.otherSources)
-      skippedBuilds.push({ file: obj.file, reason: `spec.path not built: ${reason}` });
+      skippedBuilds.push({
+        file: obj.file,
+        reason: `Kustomization ${String((obj.value.metadata as Record<string, unknown> | undefined)?.name)}: spec.path not built: ${reason}`,
+      });
     for (const { obj, path } of plan.missingPaths)
       hit({
         rule: "flux-reference",
