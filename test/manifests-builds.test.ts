@@ -84,6 +84,29 @@ describe("validate manifests builds the tree as Flux and Argo CD build it", () =
     expect(r.findings.some((f) => f.file.endsWith("podinfo/ks.yaml"))).toBe(false);
   });
 
+  it("a file in a built folder that no kustomization lists is skipped and counted, not checked as applied", async () => {
+    if (!kubectl) return;
+    const r = await run(["flux-tree"]);
+    expect(r.skipped).toContainEqual({
+      file: "flux-tree/apps/base/podinfo/retired.yaml",
+      reason: "no kustomization lists it: not applied by Flux or Argo CD",
+    });
+    expect(r.findings.some((f) => f.file.endsWith("retired.yaml"))).toBe(false);
+    // Without builds nothing says what is applied: the file is checked as written.
+    const offline = await run(["flux-tree"], { build: false });
+    expect(offline.findings.some((f) => f.file.endsWith("retired.yaml"))).toBe(true);
+  });
+
+  it("a generated Secret from a SOPS-encrypted file is not plaintext; a literal one is, at its generator's line", async () => {
+    if (!kubectl) return;
+    const r = await run(["sops-generator"]);
+    expect(brief(r)).toEqual(["error plaintext-secret sops-generator/kustomization.yaml:8"]);
+    expect(r.findings[0]!.message).toMatch(/plaintext data \(password\)/);
+    // The oracle builds both Secrets: the encrypted file's bytes are the first one's data.
+    const built = kustomize({ resources: ["sops-generator"] }).objects;
+    expect(built.map((o) => o.kind)).toEqual(["Secret", "Secret"]);
+  });
+
   it("a kustomization no Flux Kustomization points to builds with kustomize's default restrictor (Argo CD's)", async () => {
     if (!kubectl) return;
     const r = await run(["argo-tree"]);

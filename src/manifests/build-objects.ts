@@ -210,7 +210,14 @@ function placed(
     file = resolve(wrapper, origin.configuredIn);
   }
   // Lines are found only when a finding needs one (finding them parses the source file with positions).
-  const fallback = file === plan.file ? (plan.line ?? 0) : 0;
+  let fallback = file === plan.file ? (plan.line ?? 0) : 0;
+  if (typeof origin.configuredIn === "string") {
+    // A generated ConfigMap or Secret: the `- name:` line of its generator (the name without kustomize's hash).
+    const base = String(meta.name ?? "").replace(/-[a-z0-9]{10}$/, "");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const at = lines.findIndex((l) => l.replace(/["']/g, "").trim().replace(/^-\s*/, "") === `name: ${base}`);
+    if (at >= 0) fallback = at + 1;
+  }
   return {
     file: shown(file),
     get line() {
