@@ -58,11 +58,15 @@ export function isFluxKustomization(v: Json): boolean {
  */
 export function fluxPathDir(path: string, file: string, roots: string[]): string | undefined {
   const candidates: string[] = [];
+  const above: string[] = [];
   for (const r of roots) if (file === r || file.startsWith(r + "/")) candidates.push(r);
   for (let d = dirname(file); d !== dirname(d); d = dirname(d)) {
     if (existsSync(join(d, ".git"))) candidates.unshift(d);
     else if (roots.some((r) => d.startsWith(r + "/"))) candidates.push(d);
+    // Last, the folders above the tree given (it may be a sub-folder of the repository: `gitops/`).
+    else if (!roots.includes(d)) above.push(d);
   }
+  candidates.push(...above);
   for (const c of candidates) {
     const dir = resolve(c, path);
     if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
