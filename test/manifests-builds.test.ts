@@ -107,6 +107,12 @@ describe("validate manifests builds the tree as Flux and Argo CD build it", () =
     expect(built.map((o) => o.kind)).toEqual(["Secret", "Secret"]);
   });
 
+  it('"" in a SOPS-encrypted Secret is not plaintext (sops never encrypts empty strings)', async () => {
+    const r = await run(["sops-empty"], { build: false });
+    expect(r.findings).toEqual([]);
+    expect(r.summary.objects).toBe(1);
+  });
+
   it("a kustomization no Flux Kustomization points to builds with kustomize's default restrictor (Argo CD's)", async () => {
     if (!kubectl) return;
     const r = await run(["argo-tree"]);
