@@ -57,14 +57,16 @@ describe("validate manifests builds the tree as Flux and Argo CD build it", () =
       "error schema flux-tree/apps/base/podinfo/deployment.yaml:13",
       // Flux made a kustomization of apps/plain (no kustomization.yaml there) and its Service was checked.
       "error schema flux-tree/apps/plain/service.yaml:10",
-      "error flux-reference flux-tree/clusters/prod/ks.yaml:46",
-      "error flux-reference flux-tree/clusters/prod/ks.yaml:56",
+      "error flux-reference flux-tree/clusters/prod/ks.yaml:48",
+      "error flux-reference flux-tree/clusters/prod/ks.yaml:58",
       "error plaintext-secret flux-tree/infra/configs/list.yaml:15",
     ]);
     expect(r.findings[0]).toMatchObject({
       message: "spec.replicas: must be integer",
       object: { kind: "Deployment", name: "podinfo", namespace: "prod" },
     });
+    // The child built its path as its parent patched it (targetNamespace web), not as its file says.
+    expect(r.findings[1]!.object).toMatchObject({ kind: "Service", name: "podinfo", namespace: "web" });
     expect(r.findings[2]!.message).toMatch(/^dependsOn flux-system\/databases: no Flux Kustomization/);
     expect(r.findings[3]!.message).toMatch(/^spec\.path \.\/apps\/retired does not exist/);
     // Oracle: kustomize-controller's build (the overlay plus the parent's patches, LoadRestrictionsNone).

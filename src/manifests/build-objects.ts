@@ -42,6 +42,8 @@ export interface BuiltObjects {
   covered: Set<string>;
   findings: ManifestFinding[];
   skippedBuilds: { file: string; reason: string }[];
+  /** The objects each successful build produced. */
+  byPlan: Map<BuildPlan, ManifestObject[]>;
 }
 
 /** A path a kustomization lists that is local (not a remote base or a URL). */
@@ -125,6 +127,7 @@ export async function runBuilds(
   const covered = new Set<string>();
   const findings: ManifestFinding[] = [];
   const skippedBuilds: BuiltObjects["skippedBuilds"] = [];
+  const byPlan = new Map<BuildPlan, ManifestObject[]>();
   const tmp = mkdtempSync(join(tmpdir(), "slipway-build-"));
   try {
     const runnable = plans.filter((p) => {
@@ -164,7 +167,10 @@ export async function runBuilds(
         if (missing.some((m) => raw.includes(m) || raw.includes(relative(dirs[i]!.dir, m)))) return;
         const error = raw.replace(/\/[^\s':"]+/g, (p) => shown(p));
         failures.set(error, [...(failures.get(error) ?? []), where]);
-      } else objects.push(...(perBuild[i] ?? []));
+      } else {
+        objects.push(...(perBuild[i] ?? []));
+        byPlan.set(plan, perBuild[i] ?? []);
+      }
     });
     for (const [error, where] of failures) {
       const plan = runnable.find((p) => `${shown(p.file)}${p.line ? `:${p.line}` : ""}` === where[0])!;
@@ -179,7 +185,7 @@ export async function runBuilds(
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  return { objects, covered, findings, skippedBuilds };
+  return { objects, covered, findings, skippedBuilds, byPlan };
 }
 
 /** A built object with its origin annotation taken off, placed at the source file and line it came from. */

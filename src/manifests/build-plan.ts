@@ -28,6 +28,8 @@ export interface BuildPlan {
   extra: Json;
   /** Set when the build is not run, with why. */
   skipped?: string;
+  /** The Flux Kustomization's metadata.name (via `flux`). */
+  name?: string;
 }
 
 export interface PlanResult {
@@ -160,6 +162,7 @@ export function planBuilds(
       line: obj.lineOf(["spec", "path"]),
       restrictor: "none",
       via: "flux",
+      name: String(map(obj.value.metadata).name),
       resources,
       extra,
       ...(helmCharts(dir, kustomizeFiles) ? { skipped: HELM_SKIP } : {}),

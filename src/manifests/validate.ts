@@ -3,8 +3,7 @@ import { closestName } from "../core/suggest.js";
 import { resolve } from "node:path";
 import { hasKubectl } from "./kustomize.js";
 import { loadTree } from "./load.js";
-import { planBuilds } from "./build-plan.js";
-import { missingInputs, runBuilds, strayFiles } from "./build-objects.js";
+import { buildTree } from "./build-tree.js";
 import { missingDependsOn } from "./flux-refs.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
 import { apiFieldErrors } from "./api-fields.js";
@@ -93,39 +92,23 @@ export async function validateManifests(
   let checked = tree.objects;
   if (opts.build !== false && kubectl && !disabled.has("kustomize-build")) {
     const t0 = performance.now();
-    const roots = given.map((p) => resolve(opts.cwd, p));
-    const plan = planBuilds(tree.objects, tree.kustomizations, tree.kustomizeFiles, roots, (f) =>
-      resolve(opts.cwd, f),
+    const built = await buildTree(
+      tree,
+      given.map((p) => resolve(opts.cwd, p)),
+      opts.cwd,
     );
-    const inputs = missingInputs(tree.kustomizeFiles, tree.shown);
-    const sources = new Map<string, ManifestObject[]>();
-    for (const o of tree.objects) sources.set(o.file, [...(sources.get(o.file) ?? []), o]);
-    const built = await runBuilds(plan.plans, sources, tree.shown, inputs.missing);
-    findings.push(...inputs.findings, ...built.findings);
+    findings.push(...built.findings);
     skippedBuilds.push(...built.skippedBuilds);
-    for (const { obj, reason } of plan.otherSources)
-      skippedBuilds.push({
-        file: obj.file,
-        reason: `Kustomization ${String((obj.value.metadata as Record<string, unknown> | undefined)?.name)}: spec.path not built: ${reason}`,
-      });
-    for (const { obj, path } of plan.missingPaths)
+    for (const { obj, path } of built.missingPaths)
       hit({
         rule: "flux-reference",
         obj,
         path: ["spec", "path"],
         message: `spec.path ${path} does not exist in the tree: fix the path (it is relative to the repository root)`,
       });
-    const stray = strayFiles(
-      [...sources.keys()],
-      built.covered,
-      new Set(tree.kustomizations.map((d) => tree.shown(d))),
-    );
-    for (const f of stray)
+    for (const f of built.stray)
       tree.skipped.push({ file: f, reason: "no kustomization lists it: not applied by Flux or Argo CD" });
-    checked = [
-      ...tree.objects.filter((o) => !built.covered.has(o.file) && !stray.has(o.file)),
-      ...built.objects,
-    ];
+    checked = built.objects;
     buildMs = performance.now() - t0;
   }
   for (const h of missingDependsOn(checked)) hit({ rule: "flux-reference", ...h });
