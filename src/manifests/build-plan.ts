@@ -209,3 +209,21 @@ export function wrapperText(plan: BuildPlan, at: string): string {
     { noRefs: true },
   );
 }
+
+/** The files a build reads as resources (through the kustomizations it includes), absolute. */
+export function planReads(plan: BuildPlan, kustomizeFiles: Map<string, Json>): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (target: string) => {
+    if (!existsSync(target)) return;
+    if (!statSync(target).isDirectory()) return void out.add(target);
+    if (seen.has(target)) return;
+    seen.add(target);
+    const k = kustomizeFiles.get(kustomizationFile(target));
+    if (!k) return;
+    for (const e of [...list(k.resources), ...list(k.bases), ...list(k.components)])
+      if (typeof e === "string" && !e.includes("://")) visit(resolve(target, e));
+  };
+  for (const r of plan.resources) visit(resolve(plan.dir, r));
+  return out;
+}

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { isFluxKustomization, planBuilds, type BuildPlan } from "./build-plan.js";
+import { isFluxKustomization, planBuilds, planReads, type BuildPlan } from "./build-plan.js";
 import { missingInputs, runBuilds, strayFiles, type BuiltObjects } from "./build-objects.js";
 import type { ManifestTree } from "./load.js";
 import type { ManifestFinding, ManifestObject } from "./types.js";
@@ -15,28 +15,9 @@ export interface TreeBuild {
   stray: Set<string>;
 }
 
-/** The fields of a Flux Kustomization's spec that change what its build produces. */
-const BUILD_FIELDS = [
-  "path",
-  "patches",
-  "images",
-  "namePrefix",
-  "nameSuffix",
-  "targetNamespace",
-  "components",
-];
-function sameBuild(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const spec = (o: Record<string, unknown>) => (o.spec ?? {}) as Record<string, unknown>;
-  return BUILD_FIELDS.every((k) => JSON.stringify(spec(a)[k]) === JSON.stringify(spec(b)[k]));
-}
-
 const nameOf = (o: ManifestObject) => String((o.value.metadata as Record<string, unknown> | undefined)?.name);
 
-/**
- * Builds the tree as its controllers do: every planned build; then each Flux Kustomization whose build a
- * parent's patches changed (its patches, images, target namespace…) again, as its parent built it — so
- * those patches reach the child's own build, as they do in the cluster.
- */
+/** Builds the tree as its controllers do, parents before the children their builds produce. */
 export async function buildTree(
   tree: ManifestTree & { shown: (abs: string) => string },
   roots: string[],
@@ -47,28 +28,39 @@ export async function buildTree(
   const inputs = missingInputs(tree.kustomizeFiles, tree.shown);
   const sources = new Map<string, ManifestObject[]>();
   for (const o of tree.objects) sources.set(o.file, [...(sources.get(o.file) ?? []), o]);
-  const first = await runBuilds(plan.plans, sources, tree.shown, inputs.missing);
-  // The Flux Kustomizations the builds produced, as built: where a parent's patches changed what a child
-  // builds (its patches, images, prefixes, target namespace, components, path), the child is built again so.
-  const builtKs = first.objects.filter((o) => isFluxKustomization(o.value));
-  const again = new Map<BuildPlan, BuildPlan>();
-  for (const p of plan.plans) {
-    if (p.via !== "flux") continue;
-    const built = builtKs.find((o) => abs(o.file) === p.file && nameOf(o) === p.name);
-    const source = tree.objects.find((o) => abs(o.file) === p.file && nameOf(o) === p.name);
-    if (!built || !source || sameBuild(built.value, source.value)) continue;
-    const re = planBuilds([built], [], tree.kustomizeFiles, roots, abs).plans[0];
-    if (re) again.set(p, re);
-  }
-  const second = await runBuilds([...again.values()], sources, tree.shown, inputs.missing);
-  const replaced = (f: { file: string }) => [...again.keys()].some((p) => tree.shown(p.file) === f.file);
+  // Waves: a build runs once every build that reads its Flux Kustomization has run, and is planned from the
+  // Kustomization as that build produced it — so a parent's patches to its children (their patches, images,
+  // target namespace…) reach the children's own builds, as in the cluster.
+  const reads = new Map(plan.plans.map((p) => [p, planReads(p, tree.kustomizeFiles)]));
+  const readers = (p: BuildPlan) => plan.plans.filter((q) => q !== p && reads.get(q)!.has(p.file));
   const all: BuiltObjects = {
-    objects: [...[...first.byPlan].flatMap(([p, objs]) => (again.has(p) ? [] : objs)), ...second.objects],
-    covered: new Set([...first.covered, ...second.covered]),
-    findings: [...first.findings.filter((f) => !replaced(f)), ...second.findings],
-    skippedBuilds: [...first.skippedBuilds.filter((s) => !replaced(s)), ...second.skippedBuilds],
+    objects: [],
+    covered: new Set(),
+    findings: [],
+    skippedBuilds: [],
     byPlan: new Map(),
   };
+  const done = new Set<BuildPlan>();
+  let pending = plan.plans;
+  while (pending.length) {
+    let ready = pending.filter((p) => readers(p).every((q) => done.has(q)));
+    if (!ready.length) ready = pending; // a cycle: build the rest as they are
+    const planned = ready.map((p) => {
+      if (p.via !== "flux") return p;
+      const built = readers(p)
+        .flatMap((q) => all.byPlan.get(q) ?? [])
+        .find((o) => isFluxKustomization(o.value) && abs(o.file) === p.file && nameOf(o) === p.name);
+      return (built && planBuilds([built], [], tree.kustomizeFiles, roots, abs).plans[0]) || p;
+    });
+    const wave = await runBuilds(planned, sources, tree.shown, inputs.missing);
+    all.objects.push(...wave.objects);
+    for (const f of wave.covered) all.covered.add(f);
+    all.findings.push(...wave.findings);
+    all.skippedBuilds.push(...wave.skippedBuilds);
+    ready.forEach((p, i) => all.byPlan.set(p, wave.byPlan.get(planned[i]!) ?? []));
+    for (const p of ready) done.add(p);
+    pending = pending.filter((p) => !done.has(p));
+  }
   const stray = strayFiles(
     [...sources.keys()],
     all.covered,
