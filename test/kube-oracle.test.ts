@@ -3,6 +3,7 @@
 // server-side dry run (Flux's CRDs installed) and through kubeconform -strict with schemas generated from
 // that server's own OpenAPI document. Whatever either of them rejects must be an error in slipway.
 // Objects neither can check (an API the server does not have) are counted and printed, never dropped.
+// slipway's own `validate manifests --server` on the same tree and cluster must refuse exactly the same objects.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -114,7 +115,37 @@ function inputs(): { name: string; dir: string }[] {
     name: `fixtures/manifests/${n}`,
     dir: fixture("manifests", n),
   }));
-  return [...rendered, ...fixtures];
+  return [...rendered, ...fixtures, { name: "fixtures/manifests-faults", dir: fixture("manifests-faults") }];
+}
+
+/**
+ * Objects the server refuses that slipway cannot judge offline yet, each with why: printed on every run, never
+ * passed silently. A row whose object slipway now reports is stale and fails the test: delete the row.
+ */
+const KNOWN_GAPS: Record<string, string> = {
+  "HelmRelease/faults/podinfo":
+    "HelmRelease v2 enum values (sourceRef.kind: GitRepo): slipway has no bundled HelmRelease v2 schema yet; expected once current Flux CRD schemas land",
+};
+
+/** API groups named under k8s.io that a cluster gets from CRDs, not from Kubernetes itself. */
+const CRD_GROUPS_UNDER_K8S_IO = new Set(["gateway.networking.k8s.io", "snapshot.storage.k8s.io"]);
+
+/** The planted faults of test/fixtures/manifests-faults the API server must refuse (or it is not judging). */
+const FAULTS_THE_SERVER_REFUSES = [
+  "Deployment/faults/web",
+  "StatefulSet/faults/db",
+  "Deployment/faults/typo",
+  "Ingress/faults/old",
+  "Deploymnet/faults/misspelt",
+  "Service/faults/enum",
+  "HelmRelease/faults/podinfo",
+];
+
+/** Gaps offline: the server's refusals slipway misses that KNOWN_GAPS explains, printed; the rest fail. */
+function splitKnownGaps(input: string, missed: [string, string][]): string[] {
+  for (const o of new Set(missed.map(([o]) => o).filter((o) => o in KNOWN_GAPS)))
+    process.stderr.write(`oracle: known gap in ${input}: ${o} — ${KNOWN_GAPS[o]}\n`);
+  return missed.filter(([o]) => !(o in KNOWN_GAPS)).map(([o, why]) => `${o}: ${why}`);
 }
 
 describe.runIf(ready)("the API server and kubeconform are the oracles for validate manifests", () => {
@@ -162,7 +193,9 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
         const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0]! : "";
         // A group Kubernetes itself defines (no dot, or *.k8s.io) is never "not installed": a version it does
         // not serve was removed, and that is a fault.
-        const builtin = !group.includes(".") || group.endsWith(".k8s.io");
+        // (Gateway API and volume snapshots live under k8s.io but come as CRDs.)
+        const builtin =
+          !group.includes(".") || (group.endsWith(".k8s.io") && !CRD_GROUPS_UNDER_K8S_IO.has(group));
         if (!r.served && !builtin && !servedGroups.has(group)) {
           unchecked.set(o.apiVersion, (unchecked.get(o.apiVersion) ?? 0) + 1);
           continue;
@@ -210,14 +243,36 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
         sr.findings.filter((f) => f.severity === "error" && f.object).map((f) => id(f.object!)),
       );
 
-      const missed = [
+      // slipway's own --server on the same tree and cluster must refuse exactly what the oracle's dry run does.
+      const online = spawnSync(
+        process.execPath,
+        [bin, "validate", "manifests", input.dir, "--server", "--no-build", "--format", "json"],
+        {
+          cwd: repoRoot,
+          encoding: "utf8",
+          maxBuffer: 1 << 28,
+          env: { ...process.env, KUBECONFIG: cluster.kubeconfig },
+        },
+      );
+      const or = JSON.parse(online.stdout) as typeof sr;
+      const slipwayServer = or.findings
+        .filter((f) => (f as { rule?: string }).rule === "server-dry-run" && f.object)
+        .map((f) => id(f.object!));
+      expect(slipwayServer.sort(), `validate manifests --server on ${input.name}`).toEqual(
+        [...server.keys()].sort(),
+      );
+
+      const missedPairs: [string, string][] = [
         ...[...server]
           .filter(([o]) => !slipwayErrors.has(o))
-          .map(([o, why]) => `API server rejects ${o}: ${why}`),
+          .map(([o, why]): [string, string] => [o, `API server rejects it: ${why}`]),
         ...[...kc]
           .filter(([o]) => !slipwayErrors.has(o))
-          .map(([o, why]) => `kubeconform rejects ${o}: ${why}`),
+          .map(([o, why]): [string, string] => [o, `kubeconform rejects it: ${why}`]),
       ];
+      const missed = splitKnownGaps(input.name, missedPairs);
+      // A known gap slipway now reports as an error is stale: the table must say what is true.
+      const stale = Object.keys(KNOWN_GAPS).filter((o) => slipwayErrors.has(o));
       report.push(
         `${input.name}: ${objects.length} objects; API server rejected ${server.size}, kubeconform ${kc.size}; ` +
           `not checkable by the server (API not installed): ${[...unchecked].map(([v, n]) => `${v} ×${n}`).join(", ") || "none"}; ` +
@@ -229,6 +284,9 @@ describe.runIf(ready)("the API server and kubeconform are the oracles for valida
       );
       process.stderr.write(`oracle: ${report.at(-1)}\n`);
       expect(missed).toEqual([]);
+      expect(stale, "known gaps slipway now catches: delete them from KNOWN_GAPS").toEqual([]);
+      if (input.name === "fixtures/manifests-faults")
+        expect([...server.keys()].sort()).toEqual([...FAULTS_THE_SERVER_REFUSES].sort());
       // The planted faults: the server must refuse every one (all but the ConfigMap), or it is not judging.
       if (input.name.endsWith("/oracle")) {
         expect([...server.keys()].sort()).toEqual(

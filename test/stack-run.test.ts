@@ -155,6 +155,21 @@ describe("plan / apply a whole stack", () => {
     expect(stderr).toContain("run `slipway apply -s prod` again to go on");
   }, 30_000);
 
+  it("refuses a SLIPWAY_KILL_GRACE that is not a number of seconds before anything runs", () => {
+    const dir = repo("    a: {command: ./marker-tool}\n");
+    // A test double for the component's tool: it leaves a file behind if it ever runs.
+    writeFileSync(join(dir, "components/terraform/a/marker-tool"), "#!/bin/sh\ntouch ran\n", { mode: 0o755 });
+    const r = spawnSync(process.execPath, [bin, "apply", "-s", "prod"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CI: "1", SLIPWAY_KILL_GRACE: "30s" },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('SLIPWAY_KILL_GRACE must be a number of seconds (0 or more), not "30s"');
+    expect(r.stderr).not.toContain("    at ");
+    expect(existsSync(join(dir, "components/terraform/a/ran"))).toBe(false);
+  });
+
   it("finds cycles and unknown dependencies before anything runs", () => {
     const cycle = repo(
       "    a: {settings: {depends_on: [{component: b}]}}\n    b: {settings: {depends_on: [{component: a}]}}\n",

@@ -184,6 +184,45 @@ describe("YAML functions, evaluated after the component is resolved", () => {
     expect(spawnSync("test", ["-e", join(dir, "ran")]).status).toBe(1);
   });
 
+  it("validate stacks runs no function (as Atmos's validate stacks) and checks their arguments at their place", () => {
+    const stack = (extra: string) =>
+      `vars:\n  stage: dev\ncomponents:\n  terraform:\n    app:\n      vars:\n        x: !exec touch ran\n        y: !terraform.output vpc .id\n${extra}`;
+    const dir = gitRepo({
+      "atmos.yaml": ATMOS_YAML,
+      "stacks/dev.yaml": stack(""),
+      "components/terraform/app/main.tf": ["stage", "x", "y", "z", "w"]
+        .map((v) => `variable "${v}" { default = null }\n`)
+        .join(""),
+    });
+    const ran = () => spawnSync("test", ["-e", join(dir, "ran")]).status === 0;
+    // Neither the shell nor another component's state (there is none: vpc was never applied) is reached.
+    const ok = slipway(dir, ["validate", "stacks"]);
+    expect(ok.stderr).not.toContain("error");
+    expect(ok.status).toBe(0);
+    expect(ran()).toBe(false);
+    if (atmosReady) {
+      const theirs = spawnSync(peer("atmos"), ["validate", "stacks"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: atmosEnv(dir),
+      });
+      expect(theirs.status, theirs.stderr).toBe(0);
+      expect(ran(), "the oracle: atmos validate stacks runs no !exec either").toBe(false);
+    }
+    // A function that could never work is still an error, at its place.
+    writeFileSync(
+      join(dir, "stacks/dev.yaml"),
+      stack("        z: !terraform.output\n        w: !random 9 1\n"),
+    );
+    const bad = slipway(dir, ["validate", "stacks"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(
+      /stacks\/dev\.yaml:9:\d+: error: !terraform\.output in vars\.z of component "app"/,
+    );
+    expect(bad.stderr).toMatch(/stacks\/dev\.yaml:10:\d+: error: !random in vars\.w of component "app"/);
+    expect(ran()).toBe(false);
+  });
+
   it("a failing !exec is an error at its place with the command's own message", () => {
     const dir = gitRepo({
       "atmos.yaml": ATMOS_YAML,

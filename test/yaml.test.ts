@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { yamlValue } from "./arbitraries.js";
 import { describe, expect, it } from "vitest";
-import { parseYaml, parseYamlWithPositions, positionsOf, locate } from "../src/yaml/parse.js";
+import { parseYaml, parseYamlWithPositions } from "../src/yaml/parse.js";
+import { positionsOf, locate } from "../src/yaml/positions.js";
 import { DEFERRED_TAGS, Unset } from "../src/yaml/markers.js";
 
 const opts = { file: "/virtual/x.yaml", env: {}, basePath: "/virtual" };

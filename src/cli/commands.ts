@@ -6,6 +6,7 @@ import { RUN_COMMANDS } from "./commands/run.js";
 import { SCHEMA_COMMANDS } from "./commands/schema.js";
 import { SECRETS_COMMANDS } from "./commands/secrets.js";
 import { STACK_COMMANDS } from "./commands/stacks.js";
+import { WHY_COMMANDS } from "./commands/why.js";
 import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
 
 /**
@@ -16,6 +17,7 @@ import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
 export const COMMANDS: CommandDef[] = [
   ...INIT_COMMANDS,
   ...STACK_COMMANDS,
+  ...WHY_COMMANDS,
   ...AFFECTED_COMMANDS,
   ...SECRETS_COMMANDS,
   ...RUN_COMMANDS,

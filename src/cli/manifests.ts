@@ -1,15 +1,41 @@
+import { SlipwayError } from "../core/errors.js";
 import { validateManifests } from "../manifests/validate.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { listFlag } from "./open-engine.js";
+import type { ManifestFinding } from "../manifests/types.js";
+import { relative } from "node:path";
+
+/** Beside a finding in a rendered tree: the stack line to edit, or the renderer that computed the line. */
+function originText(f: ManifestFinding, cwd: string): string {
+  const o = f.origin;
+  if (!o) return "";
+  const who = o.component
+    ? `component "${o.component}" of stack "${o.stack}"`
+    : `render of stack "${o.stack}"`;
+  const s = o.source;
+  if (!s) return `\n  rendered by ${who} (the ${o.renderer} renderer); no stack value sets this line`;
+  if (!s.path)
+    return `\n  from vars.${s.var} of ${who}: the renderer's default (set it in the stack to change it)`;
+  return `\n  from vars.${s.var} of ${who}: edit ${relative(cwd, s.path)}:${s.line}:${s.col}`;
+}
 
 /** `slipway validate manifests [DIR…] [--strict] [--disable R,…] [--no-build]` */
 export async function validateManifestsCommand(c: CommandContext): Promise<CommandResult> {
+  if (c.flags.context !== undefined && c.flags.server !== true)
+    throw new SlipwayError({
+      code: "usage",
+      message: "--context is for --server",
+      hint: "add --server, or drop --context",
+    });
   const report = await validateManifests(c.args, {
     cwd: c.cwd,
     strict: c.flags.strict === true,
     disable: listFlag(c.flags.disable),
     build: c.flags["no-build"] !== true,
     exclude: ([] as unknown[]).concat(c.flags.exclude ?? []).map(String),
+    ...(c.flags.server === true
+      ? { server: typeof c.flags.context === "string" ? { context: c.flags.context } : {} }
+      : {}),
   });
   const exitCode = report.summary.errors > 0 ? 1 : 0;
   if (c.flags.format) {
@@ -21,6 +47,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
           unknownKinds: report.unknownKinds,
           skippedBuilds: report.skippedBuilds,
           skippedFiles: report.skipped,
+          ...(report.server ? { server: report.server } : {}),
         },
       },
       exitCode,
@@ -30,7 +57,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     const obj = f.object
       ? ` (${f.object.kind}${f.object.name ? ` ${f.object.namespace ? `${f.object.namespace}/` : ""}${f.object.name}` : ""})`
       : "";
-    return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}`;
+    return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}${originText(f, c.cwd)}`;
   });
   for (const s of report.skippedBuilds) notes.push(`${s.file}: note: kustomize build skipped: ${s.reason}`);
   // Skipped files and documents, one note per reason and folder.
@@ -42,6 +69,14 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
   for (const [key, n] of groups) {
     const [dir, reason] = key.split("\0");
     notes.push(`${dir}: note: ${n} document(s) skipped, not validated: ${reason}`);
+  }
+  if (report.server) {
+    const v = report.server;
+    notes.push(
+      `note: server-side dry run on context ${v.context} (${v.server}): ${v.sent} object(s) sent, ${v.rejected} refused`,
+    );
+    for (const sk of v.skipped)
+      notes.push(`note: server dry run: ${sk.count} object(s) not judged: ${sk.reason}`);
   }
   const list = (us: typeof report.unknownKinds) =>
     us.map((u) => `${u.kind} (${u.apiVersion}) ×${u.count}`).join(", ");

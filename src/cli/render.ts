@@ -3,6 +3,7 @@ import type { Warning } from "../core/place.js";
 import { formatWarning } from "./output.js";
 import { renderStack } from "../components/kubernetes/render.js";
 import { applyTree, treeChanges } from "../components/kubernetes/tree.js";
+import { writeOriginsIndex, type RenderedOrigins } from "../components/kubernetes/origin-index.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { openEngine, requireStack, stackWarnings } from "./open-engine.js";
 
@@ -21,7 +22,9 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
     notes.push(
       `warning: --out ${relative(c.cwd, out) || out} is outside the repository (${relative(c.cwd, engine.config.basePath) || "."}): the paths Flux and Argo CD follow cannot point at it; render into the repository, or set repository.path to where the tree will sit in its repository`,
     );
-  const rendered = renderStack(engine, stack, { treePath, warnings });
+  // `--check` writes nothing, so it needs no provenance either.
+  const origins = c.flags.check ? undefined : new Map<string, RenderedOrigins>();
+  const rendered = renderStack(engine, stack, { treePath, warnings, ...(origins ? { origins } : {}) });
   notes.push(...warnings.map((w) => formatWarning(w, c.cwd)));
   // The secrets module (age, AES) loads only when the tree holds a Secret to seal.
   const sealed = [...rendered.keys()].some((p) => p.endsWith(".sops.yaml"))
@@ -60,6 +63,7 @@ export async function renderCommand(c: CommandContext): Promise<CommandResult> {
     return { notes: [...notes, ...lines, `run \`slipway render -s ${stack}\` to update them`], exitCode: 1 };
   }
   applyTree(out, stack, files, changes);
+  writeOriginsIndex(out, stack, files, origins ?? new Map());
   const removed = changes.orphans.length ? `, ${changes.orphans.length} removed` : "";
   return {
     text: `rendered stack "${stack}": ${files.size} files under ${where} (${changes.write.length} changed${removed}${unchecked})\n`,

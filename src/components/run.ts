@@ -175,6 +175,7 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
     opts.onDryRun(dryRunText(run.files, run.commands, opts.show, run.removes));
     return { status: "dry-run", started: false, failures: [], notes: [] };
   }
+  const graceMs = toolGraceMs(opts.env);
   const tool = run.commands[0]?.argv[0];
   const unusable =
     tool === undefined
@@ -208,14 +209,14 @@ export async function executeRun(ready: ReadyRun, opts: ExecuteOptions): Promise
       cwd: cmd.cwd,
       env: { ...opts.env, ...secrets, ...cmd.env },
       output: log ? (chunk) => log.write(stripVTControlCharacters(chunk)) : "inherit",
-      graceMs: toolGraceMs(opts.env),
+      graceMs,
     });
     if (r.startError) log?.write(`${cmd.argv[0]}: ${r.startError}\n`);
     exitCode = r.code;
     if (r.interrupted) {
       interrupted = r.interrupted;
       const how = r.killed
-        ? `did not stop within ${toolGraceMs(opts.env) / 1000} s and was killed${type.name === "terraform" ? "; its state lock may still be held (tofu force-unlock)" : ""}`
+        ? `did not stop within ${graceMs / 1000} s and was killed${type.name === "terraform" ? "; its state lock may still be held (tofu force-unlock)" : ""}`
         : "stopped";
       return {
         status: "failed",
@@ -256,6 +257,15 @@ const minimumFor = (type: ComponentType, action: string) =>
  * resource in flight and release its state lock. `SLIPWAY_KILL_GRACE` (seconds) changes it.
  */
 function toolGraceMs(env: Record<string, string | undefined>): number {
-  const s = env.SLIPWAY_KILL_GRACE ? Number(env.SLIPWAY_KILL_GRACE) : NaN;
-  return Number.isFinite(s) && s >= 0 ? s * 1000 : 30_000;
+  const v = env.SLIPWAY_KILL_GRACE;
+  if (v === undefined || v === "") return 30_000;
+  const s = Number(v);
+  // A typo would otherwise leave the default in force without a word: refused before anything runs.
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(v) || !Number.isFinite(s))
+    throw new SlipwayError({
+      code: "usage",
+      message: `SLIPWAY_KILL_GRACE must be a number of seconds (0 or more), not "${v}"`,
+      hint: "unset it for the default of 30 s, or set e.g. SLIPWAY_KILL_GRACE=60",
+    });
+  return s * 1000;
 }

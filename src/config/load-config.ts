@@ -11,7 +11,8 @@ import {
 import { checkAgainst } from "../schema/check-yaml.js";
 import { unknownKeys } from "../schema/zod-walk.js";
 import { Inputs } from "../core/inputs.js";
-import { locate, parseYaml } from "../yaml/parse.js";
+import { parseYaml } from "../yaml/parse.js";
+import { locate } from "../yaml/positions.js";
 import type { Warning } from "../core/place.js";
 
 const CONFIG_NAMES = ["slipway.yaml", "slipway.yml", "atmos.yaml", "atmos.yml"];

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import jsyaml from "js-yaml";
 import { buildAll } from "./kustomize.js";
 import { wrapperText, type BuildPlan } from "./build-plan.js";
-import type { ManifestFinding, ManifestObject } from "./types.js";
+import { ALLOW_ANNOTATION, type ManifestFinding, type ManifestObject } from "./types.js";
 
 type Json = Record<string, unknown>;
 const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
@@ -217,6 +217,12 @@ function placed(
   }
   // Lines are found only when a finding needs one (finding them parses the source file with positions).
   let fallback = file === plan.file ? (plan.line ?? 0) : 0;
+  if (typeof origin.configuredIn === "string" && o.kind === "Secret") {
+    // A generated Secret's values are judged where they are written, by `secret-generator-plaintext` at the
+    // generator's literal or file (a SOPS-encrypted file passes); not a second time here.
+    const anns = (meta.annotations ??= {}) as Json;
+    anns[ALLOW_ANNOTATION] = "plaintext-secret: judged at its secretGenerator";
+  }
   if (typeof origin.configuredIn === "string") {
     // A generated ConfigMap or Secret: the `- name:` line of its generator (the name without kustomize's hash).
     const base = String(meta.name ?? "").replace(/-[a-z0-9]{10}$/, "");

@@ -1,3 +1,5 @@
+import type { StackOrigin } from "./render-origins.js";
+
 /** One finding of `validate manifests`. */
 export interface ManifestFinding {
   severity: "error" | "warning";
@@ -6,6 +8,8 @@ export interface ManifestFinding {
   line?: number;
   object?: { apiVersion?: string; kind?: string; name?: string; namespace?: string };
   message: string;
+  /** In a tree `slipway render` wrote: the stack value behind the line (or the renderer that computed it). */
+  origin?: StackOrigin;
 }
 
 /** A Kubernetes object read from a file, with what is needed to point into it. */
@@ -30,6 +34,11 @@ export const RULES = {
   "appproject-wildcard": "warning",
   "tenant-default-deny": "error",
   "tenant-quota": "error",
+  "selector-mismatch": "error",
+  "service-no-pods": "warning",
+  "backend-missing": "warning",
+  "secret-generator-plaintext": "error",
+  "server-dry-run": "error",
 } as const;
 export type RuleId = keyof typeof RULES;
 

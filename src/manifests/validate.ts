@@ -1,13 +1,18 @@
 import { SlipwayError } from "../core/errors.js";
 import { closestName } from "../core/suggest.js";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { hasKubectl } from "./kustomize.js";
+import { hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
 import { buildTree } from "./build-tree.js";
 import { missingDependsOn } from "./flux-refs.js";
+import { crossObjectRules } from "./cross-rules.js";
+import { readKustomizations, secretGeneratorPlaintext } from "./generator-secrets.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
 import { apiFieldErrors } from "./api-fields.js";
 import { schemaErrors } from "./schemas.js";
+import { serverDryRun, type ServerCheckOptions, type ServerCheckReport } from "./server.js";
+import { stackOriginOf } from "./render-origins.js";
 import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
 
 export interface ValidateManifestsOptions {
@@ -18,6 +23,8 @@ export interface ValidateManifestsOptions {
   build?: boolean;
   /** Globs (relative to each folder given) of files to leave out. */
   exclude?: string[];
+  /** Also send every object to a cluster as a server-side dry run (`--server [--context C]`). */
+  server?: ServerCheckOptions;
 }
 
 export interface ManifestReport {
@@ -30,6 +37,8 @@ export interface ManifestReport {
   skippedBuilds: { file: string; reason: string }[];
   /** Files and documents not validated (Helm templates, Go templates, `--exclude`), with why. */
   skipped: { file: string; line?: number; reason: string }[];
+  /** The server-side dry run, when asked for: where, how many objects went, and what was not judged. */
+  server?: Omit<ServerCheckReport, "hits">;
   summary: {
     files: number;
     objects: number;
@@ -150,6 +159,27 @@ export async function validateManifests(
     for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
   }
   for (const h of tenantRules(checked)) hit(h);
+  for (const h of crossObjectRules(checked)) hit(h);
+  const kfiles = tree.kustomizations.map(kustomizationFile);
+  for (const h of secretGeneratorPlaintext(readKustomizations(kfiles, tree.shown))) hit(h);
+  let server: ManifestReport["server"];
+  if (opts.server) {
+    const readText = (file: string) => {
+      try {
+        return readFileSync(resolve(opts.cwd, file), "utf8");
+      } catch {
+        return undefined;
+      }
+    };
+    const { hits, ...rest } = serverDryRun(tree.objects, { readText, ...opts.server });
+    for (const h of hits) hit(h);
+    server = rest;
+  }
+  // Findings in a rendered tree name the stack line to edit (render's provenance index; stale ones get none).
+  for (const f of findings) {
+    const origin = stackOriginOf(resolve(opts.cwd, f.file), f.line);
+    if (origin) f.origin = origin;
+  }
   // An object several overlays include is reported once: one finding per place and message.
   const once = new Map<string, ManifestFinding>();
   for (const f of findings) once.set(`${f.rule}\0${f.file}\0${f.line ?? ""}\0${f.message}`, f);
@@ -162,6 +192,7 @@ export async function validateManifests(
     unknownKinds: [...unknown.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
     skippedBuilds,
     skipped: tree.skipped,
+    ...(server ? { server } : {}),
     summary: {
       files: tree.files,
       objects: checked.length,

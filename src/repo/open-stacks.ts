@@ -67,12 +67,27 @@ export function loadStacksConfig(file: string, env: Record<string, string | unde
 /**
  * `validate stacks`, the CI gate: every finding in every file and stack — the manifests, the stacks they
  * make, each component's folder, and then each component's own checks (settings.validation schemas and
- * OPA policies, the built-in schema, the module variable check). A fault several stacks share (a catalog
+ * OPA policies, the built-in schema, the module variable check) — running no YAML function. A fault several stacks share (a catalog
  * both import) is reported once, at its place, naming the stacks.
  */
 export async function validateRepository(
   engine: StackEngine,
   env: Record<string, string | undefined> = {},
+): Promise<ValidationReport> {
+  // Nothing runs: YAML functions (a shell, another component's state) are shown as written, as Atmos's
+  // validate stacks leaves them; validateStacks checks their arguments.
+  const process = engine.functions.process;
+  engine.functions.process = false;
+  try {
+    return await checkRepository(engine, env);
+  } finally {
+    engine.functions.process = process;
+  }
+}
+
+async function checkRepository(
+  engine: StackEngine,
+  env: Record<string, string | undefined>,
 ): Promise<ValidationReport> {
   const report = validateStacks(engine, (type) => REGISTRY[type].folder.required);
   const errors = [...report.errors];

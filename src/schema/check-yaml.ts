@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { SlipwayError, type ErrorCode } from "../core/errors.js";
-import { locate, type ParseOptions } from "../yaml/parse.js";
+import type { ParseOptions } from "../yaml/parse.js";
+import { locate } from "../yaml/positions.js";
 
 /** Checks parsed YAML against a schema; the first problem is a SlipwayError at its file, line and column. */
 export function checkAgainst<S extends z.ZodType>(

@@ -3,7 +3,8 @@ import { dirname, join, relative, sep } from "node:path";
 import { z } from "zod";
 import { SlipwayError } from "../core/errors.js";
 import { checkAgainst } from "../schema/check-yaml.js";
-import { locate, parseYamlWithPositions } from "../yaml/parse.js";
+import { parseYamlWithPositions } from "../yaml/parse.js";
+import { locate } from "../yaml/positions.js";
 import type { EncryptionRules } from "./rules.js";
 
 const Recipients = z.union([z.string(), z.array(z.string())]);

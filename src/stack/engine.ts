@@ -23,7 +23,8 @@ import type {
   ResolvedComponent,
   Warning,
 } from "./types.js";
-import { pathKey, positionsOf, type DocPath, type Position } from "../yaml/parse.js";
+import { pathKey, type DocPath, type Position } from "../yaml/parse.js";
+import { positionsOf } from "../yaml/positions.js";
 
 export { StackEntry } from "./stack-entry.js";
 export type { DescribedStack, DescribeStacksFilter } from "./types.js";
@@ -290,6 +291,11 @@ export class StackEngine {
       component,
       c,
     );
+  }
+
+  /** The place of every key and item of one loaded stack file, by `a.b[0].c` path (parsed once per engine). */
+  positionsIn(file: ManifestFile): Map<string, Position> {
+    return this.buildContext.positions(file);
   }
 
   /** Where one leaf value (`["vars", "network", "cidr"]`) of a component came from; undefined when no file sets it. */

@@ -10,7 +10,8 @@ import { compileTemplate, hasTemplate, TemplateError, type CompiledTemplate } fr
 import { Inputs } from "../core/inputs.js";
 import { applyLocals } from "./locals.js";
 import type { Json, ManifestFile } from "./types.js";
-import { locate, parseYaml, type DocPath } from "../yaml/parse.js";
+import { parseYaml, type DocPath } from "../yaml/parse.js";
+import { locate } from "../yaml/positions.js";
 import { DEFERRED_TAGS } from "../yaml/markers.js";
 
 export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".yaml.tmpl", ".yml.tmpl"] as const;

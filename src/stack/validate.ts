@@ -5,6 +5,7 @@ import type { StackEngine } from "./engine.js";
 import { manifestErrors, manifestWarnings, MANIFEST_EXTENSIONS } from "./loader.js";
 import { parseYaml } from "../yaml/parse.js";
 import type { Warning } from "./types.js";
+import { checkFunctions } from "./yaml-functions.js";
 
 export interface ValidationReport {
   errors: SlipwayError[];
@@ -74,7 +75,14 @@ export function validateStacks(
           const build = entry.buildsDefining(type, name)[0]!;
           components++;
           collect(() => {
-            const c = engine.resolveComponent(entry.name, name, type);
+            // Functions stay unevaluated (see checkFunctions); their arguments are checked.
+            const c = engine.resolveComponent(entry.name, name, type, { functions: false });
+            if (build.hasFunctions)
+              errors.push(
+                ...checkFunctions(c, (section, path) =>
+                  engine.placeOf(entry.name, name, section, path, type),
+                ),
+              );
             const folder = join(config.components[type].basePath, c.component);
             if (folderRequired(type) && c.metadata.type !== "abstract" && !loader.inputs.exists(folder)) {
               errors.push(

@@ -106,6 +106,35 @@ function evaluateOne(
   }
 }
 
+/**
+ * What can be judged of a component's YAML functions without running them (`validate stacks` runs none, as
+ * Atmos's does not: a CI gate must not need a shell's side effects or another component's state): the
+ * arguments each one needs, parsed as evaluation parses them. One error per function that cannot work.
+ */
+export function checkFunctions(c: ResolvedComponent, placeOf: FunctionOptions["placeOf"]): SlipwayError[] {
+  const errors: SlipwayError[] = [];
+  for (const { fn, section, path } of functionsIn(c)) {
+    const fail = (message: string, hint: string) =>
+      errors.push(
+        new SlipwayError({
+          code: "yaml-function",
+          message: `${fn.tag} in ${[section, ...path].join(".")} of component "${c.atmos_component}" (stack "${c.atmos_stack}"): ${message}`,
+          ...placeOf(section, path),
+          hint,
+        }),
+      );
+    try {
+      if (fn.tag === "!exec" && !fn.arg) fail("needs a command", HINTS["!exec"]!);
+      else if (fn.tag === "!terraform.output" || fn.tag === "!terraform.state") parseTerraformRef(fn.arg);
+      else if (fn.tag === "!random") parseRandomRange(fn.arg);
+      else if (fn.tag === "!secret" && !fn.arg.trim()) fail("needs the name of a secret", HINTS["!secret"]!);
+    } catch (e) {
+      fail((e as Error).message, HINTS[fn.tag] ?? "see the YAML functions in the README");
+    }
+  }
+  return errors;
+}
+
 const HINTS: Record<string, string> = {
   "!exec":
     "the command runs with /bin/sh -c in the directory slipway runs in; its output (JSON, else text) is the value",

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { SlipwayError } from "../core/errors.js";
 import { readBoundedText } from "../core/read-file.js";
 import { checkAgainst } from "../schema/check-yaml.js";
-import { locate, parseYamlWithPositions } from "../yaml/parse.js";
+import { parseYamlWithPositions } from "../yaml/parse.js";
+import { locate } from "../yaml/positions.js";
 import { parseDuration } from "./duration.js";
 
 const Duration = z.string().refine((s) => parseDuration(s) !== undefined, "a duration such as 20s, 5m or 1h");

@@ -1,15 +1,7 @@
 import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { readBoundedText } from "../core/read-file.js";
 import { createRequire } from "node:module";
-import type {
-  Document,
-  LineCounter,
-  Node as YamlNode,
-  ScalarTag,
-  CollectionTag,
-  YAMLMap,
-  YAMLSeq,
-} from "yaml";
+import type { ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from "yaml";
 import jsyaml from "js-yaml";
 import { SlipwayError } from "../core/errors.js";
 import { Append, DEFERRED_TAGS, Unset, YamlFunction } from "./markers.js";
@@ -46,7 +38,7 @@ let yamlModule: YamlLib | undefined;
  * The `yaml` library, loaded on first use: the fast path never needs it, and its load time counts on every
  * command. It is the parser that knows line and column, used for errors, provenance and edits.
  */
-function yamlLib(): YamlLib {
+export function yamlLib(): YamlLib {
   return (yamlModule ??= require("yaml") as YamlLib);
 }
 
@@ -160,7 +152,7 @@ function readInclude(ref: string, opts: ParseOptions, raw: boolean): unknown {
 const HCL_EXTENSIONS = new Set([".tfvars", ".hcl", ".tf"]);
 
 /** The parser options every slipway YAML read uses, so plain and positioned parses agree. */
-function docOptions(opts: ParseOptions, lineCounter?: InstanceType<YamlLib["LineCounter"]>) {
+export function docOptions(opts: ParseOptions, lineCounter?: InstanceType<YamlLib["LineCounter"]>) {
   return {
     customTags: tagsFor(opts),
     merge: true,
@@ -247,92 +239,6 @@ function resolveEnv(str: string, env: Record<string, string | undefined>): unkno
   const value = env[name];
   // Unset and no default: the empty string, as Atmos gives it.
   return value !== undefined ? value : rest.length ? rest.join(" ") : "";
-}
-
-/**
- * The last few documents parsed with positions, by file and text: the warnings of one component place
- * many values in the same few files, and each parse with positions costs more than the whole run's reads.
- */
-const positionedDocs = new Map<string, { text: string; doc: Document; lc: LineCounter } | null>();
-const POSITIONED_KEPT = 16;
-
-function positioned(text: string, opts: ParseOptions): { doc: Document; lc: LineCounter } | null {
-  const key = opts.file;
-  const hit = positionedDocs.get(key);
-  if (hit !== undefined && (hit === null || hit.text === text)) return hit;
-  const y = yamlLib();
-  const lc = new y.LineCounter();
-  let entry: { text: string; doc: Document; lc: LineCounter } | null;
-  try {
-    entry = { text, doc: y.parseDocument(text, docOptions(opts, lc)), lc };
-  } catch {
-    entry = null;
-  }
-  if (positionedDocs.size >= POSITIONED_KEPT) positionedDocs.delete(positionedDocs.keys().next().value!);
-  positionedDocs.set(key, entry);
-  return entry;
-}
-
-/** Parses `text` with positions (kept for the next call) and returns the place of `path`, or of its deepest existing parent. */
-export function locate(
-  text: string,
-  path: DocPath,
-  opts: ParseOptions,
-  target: "key" | "value" = "value",
-): Position {
-  const y = yamlLib();
-  const parsed = positioned(text, opts);
-  if (!parsed) return { line: 1, col: 1 };
-  const { doc, lc } = parsed;
-  let node: YamlNode | null | undefined = doc.contents as YamlNode | null;
-  let keyNode: YamlNode | undefined;
-  for (const seg of path) {
-    let next: YamlNode | undefined;
-    let nextKey: YamlNode | undefined;
-    if (y.isMap(node)) {
-      const pair = node.items.find(
-        (p) => (y.isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg),
-      );
-      nextKey = pair?.key as YamlNode | undefined;
-      next = (pair?.value ?? pair?.key) as YamlNode | undefined;
-    } else if (y.isSeq(node) && typeof seg === "number") {
-      next = node.items[seg] as YamlNode | undefined;
-    }
-    if (!next) break;
-    node = next;
-    keyNode = nextKey;
-  }
-  const at = target === "key" && keyNode ? keyNode : node;
-  const offset = at?.range?.[0] ?? 0;
-  return lc.linePos(offset);
-}
-
-/** Every scalar and collection place in a document, keyed by JSON path — for `--provenance`. */
-export function positionsOf(text: string, opts: ParseOptions): Map<string, Position> {
-  const y = yamlLib();
-  const lc = new y.LineCounter();
-  const doc = y.parseDocument(text, docOptions(opts, lc));
-  const out = new Map<string, Position>();
-  const walk = (node: unknown, path: string) => {
-    if (y.isMap(node)) {
-      for (const pair of node.items) {
-        const key = y.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        const p = path ? `${path}.${key}` : key;
-        const keyNode = pair.key as YamlNode | undefined;
-        if (keyNode?.range) out.set(p, lc.linePos(keyNode.range[0]));
-        walk(pair.value, p);
-      }
-    } else if (y.isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const p = `${path}[${i}]`;
-        const r = (item as YamlNode | undefined)?.range;
-        if (r) out.set(p, lc.linePos(r[0]));
-        walk(item, p);
-      });
-    }
-  };
-  walk(doc.contents, "");
-  return out;
 }
 
 /** Formats a DocPath as `a.b[0].c`, the key form `positionsOf` uses. */

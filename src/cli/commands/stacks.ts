@@ -96,7 +96,7 @@ export const STACK_COMMANDS: CommandDef[] = [
     words: ["validate", "manifests"],
     summary: "Validate Kubernetes manifests offline: schemas, kustomize builds and platform rules",
     description:
-      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator, cert-manager and Traefik packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota. Exit 1 when any error remains.",
+      "Every YAML document that is a Kubernetes object is checked against its schema (kubernetes-models and its Flux, Argo CD, prometheus-operator, cert-manager and Traefik packages); every kustomization is built with `kubectl kustomize`; platform rules report plaintext Secrets, unpinned images and charts, missing requests, wildcard AppProjects and tenant namespaces without default-deny or quota; cross-object rules report workload selectors that miss their pods, Services that select no pods, Ingress and route backends that are not in the tree, and plaintext secretGenerator sources. --server adds a server-side dry run of every object on a real cluster. Exit 1 when any error remains.",
     args: [{ name: "dirs", description: "Files or folders (default: the current folder)", variadic: true }],
     flags: {
       strict: { type: "boolean", description: "Treat warnings as errors" },
@@ -108,12 +108,23 @@ export const STACK_COMMANDS: CommandDef[] = [
         description: "Leave out files matching a glob, relative to each folder given (repeatable)",
         value: "GLOB",
       },
+      server: {
+        type: "boolean",
+        description:
+          "Also send every object to the cluster as a server-side dry run (kubectl; nothing is changed)",
+      },
+      context: {
+        type: "string",
+        description: "The kubeconfig context for --server (default: the current one)",
+        value: "NAME",
+      },
     },
     dataOutput: "table",
     examples: [
       "slipway validate manifests clusters/ infrastructure/",
       "slipway validate manifests . --strict --format json",
       "slipway validate manifests . --exclude '.archive/**'",
+      "slipway validate manifests clusters/ --server --context staging",
     ],
     load: async () => (await import("../manifests.js")).validateManifestsCommand,
   }),

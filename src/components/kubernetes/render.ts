@@ -6,6 +6,8 @@ import { LAYERS } from "./gitops.js";
 import { RENDERERS } from "./renderers.js";
 import type { Warning } from "../../core/place.js";
 import type { RenderContext, RenderedFile } from "./types.js";
+import { renderedOrigins, varSources, type RenderedOrigins } from "./origin-index.js";
+import { traceRender } from "./trace.js";
 
 export { RENDERERS } from "./renderers.js";
 
@@ -14,6 +16,8 @@ export interface RenderOptions {
   treePath?: string;
   /** Collects what does not stop the render, at its place. */
   warnings?: Warning[];
+  /** When given, filled with where each rendered file's values came from (render's provenance index). */
+  origins?: Map<string, RenderedOrigins>;
 }
 
 /** The rendered tree of one stack: path → file text, sorted, byte-stable. */
@@ -59,7 +63,22 @@ export function renderStack(
           message: `component "${name}": ${w.message}`,
         }),
     };
-    for (const f of renderer.render(parsed.data as never, c, ctx)) files.push({ ...f, component: name });
+    const made = renderer.render(parsed.data as never, c, ctx);
+    for (const f of made) files.push({ ...f, component: name });
+    if (opts.origins) {
+      // The probes re-render the component: their warnings are the same ones, already collected.
+      const quiet = { ...ctx, warn: () => {} };
+      const trace = traceRender((v) => renderer.render(v as never, c, quiet), parsed.data, made);
+      const source = varSources(engine, entry.name, name, c.vars);
+      // Every file of the stack's import graph: an edit to any of them may change what render would write.
+      const stackFiles = build.layers.map((l) => l.file.path);
+      made.forEach((f, i) =>
+        opts.origins!.set(f.path, {
+          ...renderedOrigins(trace, i, name, rendererName, source),
+          stackFiles,
+        }),
+      );
+    }
   }
   const out = new Map<string, string>();
   const owner = new Map<string, string>();
