@@ -19,9 +19,10 @@ for (let k = 0; k < 200; k++) {
   for (let f = 0; f < 10; f++) {
     const docs = [];
     for (let d = 0; d < 5; d++) {
+      // Each Service (odd d) selects the Deployment before it, so the tree is clean: the figures are validation's.
       const name = `svc-${k}-${f}-${d}`;
       const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ns-${k}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: ${name}}\n  template:\n    metadata:\n      labels: {app: ${name}}\n    spec:\n      containers:\n        - name: main\n          image: ghcr.io/example/${name}:1.0.${d}\n          ports: [{containerPort: 8080}]\n          resources:\n            requests: {cpu: 100m, memory: 64Mi}\n            limits: {memory: 128Mi}\n`;
-      const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ns-${k}\nspec:\n  selector: {app: ${name}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+      const service = `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ns-${k}\nspec:\n  selector: {app: svc-${k}-${f}-${d - 1}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
       docs.push(d % 2 === 0 ? deployment : service);
     }
     writeFileSync(join(dir, `file-${f}.yaml`), docs.join("---\n"));
