@@ -286,6 +286,19 @@ describe("slipway validate manifests (CLI)", () => {
         ok.stdout.slice(ok.stdout.indexOf(" kustomizations") + 15),
     ]);
   });
+
+  it("--exclude (repeatable) leaves files out; skipped files are counted and noted with their reason", () => {
+    const cwd = join(repoRoot, "test", "fixtures", "manifests");
+    const args = ["validate", "manifests", "flux-tree/charts", "--no-build"];
+    const all = slipway(args, cwd);
+    expect(all.stdout).toMatch(/1 objects, 0 kustomizations, 2 skipped/);
+    expect(all.stderr).toMatch(
+      /flux-tree\/charts\/demo\/templates\/: note: 1 document\(s\) skipped, not validated: Helm chart template/,
+    );
+    const some = slipway([...args, "--exclude", "demo/**", "--exclude", "scaffold.yaml"], cwd);
+    expect(some.stdout).toMatch(/0 objects, 0 kustomizations, 3 skipped/);
+    expect(some.stderr).toMatch(/note: 1 document\(s\) skipped, not validated: excluded \(--exclude\)/);
+  });
 });
 
 describe("slipway render (CLI)", () => {

@@ -246,8 +246,9 @@ describe("render", () => {
       const outDir = mkdtempSync(join(repoRoot, "examples", example, "gitops", ".test-render-"));
       const { files } = await sealSecrets(renderStack(engine, stack), { outDir, env: {}, stack });
       rmSync(outDir, { recursive: true, force: true });
-      const dir = writeTree(files);
-      const r = await validateManifests(["."], { cwd: dir });
+      // The tree sits where render writes it (gitops/): Flux's spec.path values are relative to the repository root.
+      const dir = writeTree(new Map([...files].map(([p, text]) => [`gitops/${p}`, text])));
+      const r = await validateManifests(["gitops"], { cwd: dir });
       expect(r.findings).toEqual([]);
       // Every rendered kind has a schema (Flux's GA kinds from the bundled CRDs, assets/crd-schemas).
       expect(r.unknownKinds).toEqual([]);

@@ -32,6 +32,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     strict: c.flags.strict === true,
     disable: listFlag(c.flags.disable),
     build: c.flags["no-build"] !== true,
+    exclude: ([] as unknown[]).concat(c.flags.exclude ?? []).map(String),
     ...(c.flags.server === true
       ? { server: typeof c.flags.context === "string" ? { context: c.flags.context } : {} }
       : {}),
@@ -51,6 +52,7 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
           ...report.summary,
           unknownKinds: report.unknownKinds,
           skippedBuilds: report.skippedBuilds,
+          skippedFiles: report.skipped,
           ...(report.server ? { server: report.server } : {}),
         },
       },
@@ -63,8 +65,17 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
       : "";
     return `${f.file}${f.line ? `:${f.line}` : ""}: ${f.severity}: [${f.rule}] ${f.message}${obj}${originText(f, c.cwd)}`;
   });
-  for (const s of report.skippedBuilds)
-    notes.push(`${s.file}: note: kustomize build skipped (remote base, offline): ${s.reason}`);
+  for (const s of report.skippedBuilds) notes.push(`${s.file}: note: kustomize build skipped: ${s.reason}`);
+  // Skipped files and documents, one note per reason and folder.
+  const groups = new Map<string, number>();
+  for (const s of report.skipped) {
+    const key = `${s.file.slice(0, s.file.lastIndexOf("/") + 1) || "./"}\0${s.reason}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of groups) {
+    const [dir, reason] = key.split("\0");
+    notes.push(`${dir}: note: ${n} document(s) skipped, not validated: ${reason}`);
+  }
   if (report.server) {
     const v = report.server;
     notes.push(
@@ -91,6 +102,6 @@ export async function validateManifestsCommand(c: CommandContext): Promise<Comma
     );
   const s = report.summary;
   const gap = s.withoutSchema ? `, ${s.withoutSchema} objects without a schema` : "";
-  const text = `${s.errors} error(s), ${s.warnings} warning(s)${gap}: ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
+  const text = `${s.errors} error(s), ${s.warnings} warning(s)${gap}: ${s.files} files, ${s.objects} objects, ${s.kustomizations} kustomizations${s.skipped ? `, ${s.skipped} skipped` : ""}${s.buildMs !== undefined ? ` (built in ${(s.buildMs / 1000).toFixed(1)} s)` : ""}\n`;
   return { notes, text, exitCode };
 }

@@ -79,12 +79,22 @@ function noRequests(obj: ManifestObject): RuleHit[] {
     });
 }
 
+/**
+ * A `data` value that is a whole SOPS-encrypted file (a kustomize secretGenerator over an encrypted file,
+ * which kustomize-controller decrypts when it builds): not plaintext.
+ */
+function isSopsFile(v: unknown): boolean {
+  return typeof v === "string" && Buffer.from(v, "base64").toString("utf8").includes("ENC[AES256_GCM,");
+}
+
 /** `plaintext-secret`: a Secret whose data or stringData is not SOPS-encrypted. */
 function plaintextSecret(obj: ManifestObject): RuleHit[] {
   const o = obj.value;
   if (o.kind !== "Secret" || o.apiVersion !== "v1") return [];
   return ["data", "stringData"].flatMap((section) => {
-    const keys = Object.entries(map(o[section])).filter(([, v]) => !isNotASecret(v));
+    const keys = Object.entries(map(o[section])).filter(
+      ([, v]) => !isNotASecret(v) && !(section === "data" && isSopsFile(v)),
+    );
     if (keys.length === 0) return [];
     return [
       {

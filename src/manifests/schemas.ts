@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { retypeVariables } from "./flux-vars.js";
 
 const require = createRequire(import.meta.url);
 
@@ -95,7 +96,21 @@ export function schemaErrors(obj: Record<string, unknown>): SchemaError[] | unde
     new Model(clean).validate();
     return [];
   } catch (e) {
-    const raw = (e as { errors?: AjvError[] }).errors ?? [];
+    let raw = (e as { errors?: AjvError[] }).errors ?? [];
+    // Flux variables in fields of another type are checked again with typed placeholders (flux-vars.ts).
+    const types = raw.filter((a) => a.keyword === "type");
+    const retyped = retypeVariables(
+      clean,
+      types.map((a) => ({ path: toSchemaError(a).path, type: a.params?.type })),
+      varPaths,
+    );
+    if (retyped)
+      try {
+        new Model(retyped).validate();
+        raw = [];
+      } catch (again) {
+        raw = (again as { errors?: AjvError[] }).errors ?? [];
+      }
     // One message per place, the most telling one: a format or enum says more than "must be number".
     const byPath = new Map<string, { err: SchemaError; rank: number }>();
     for (const a of raw) {

@@ -28,6 +28,7 @@ export const RULES = {
   "api-removed": "error",
   "api-version": "warning",
   "kustomize-build": "error",
+  "flux-reference": "error",
   "plaintext-secret": "error",
   "image-unpinned": "warning",
   "helm-chart-unpinned": "warning",

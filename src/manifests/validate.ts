@@ -1,9 +1,11 @@
 import { SlipwayError } from "../core/errors.js";
 import { closestName } from "../core/suggest.js";
 import { readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
-import { buildAll, hasKubectl, kustomizationFile } from "./kustomize.js";
+import { resolve } from "node:path";
+import { hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
+import { buildTree } from "./build-tree.js";
+import { missingDependsOn } from "./flux-refs.js";
 import { crossObjectRules } from "./cross-rules.js";
 import { readKustomizations, secretGeneratorPlaintext } from "./generator-secrets.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
@@ -21,6 +23,8 @@ export interface ValidateManifestsOptions {
   disable?: string[];
   /** Skip `kubectl kustomize` builds. */
   build?: boolean;
+  /** Globs (relative to each folder given) of files to leave out. */
+  exclude?: string[];
   /** Also send every object to a cluster as a server-side dry run (`--server [--context C]`). */
   server?: ServerCheckOptions;
   /** Kubernetes version (`1.33`) removed and deprecated APIs are judged against; default: the bundled data's. */
@@ -37,6 +41,8 @@ export interface ManifestReport {
    */
   unknownKinds: { kind: string; apiVersion: string; count: number; fieldsOnly?: true }[];
   skippedBuilds: { file: string; reason: string }[];
+  /** Files and documents not validated (Helm templates, Go templates, `--exclude`), with why. */
+  skipped: { file: string; line?: number; reason: string }[];
   /** The server-side dry run, when asked for: where, how many objects went, and what was not judged. */
   server?: Omit<ServerCheckReport, "hits">;
   summary: {
@@ -45,6 +51,7 @@ export interface ManifestReport {
     kustomizations: number;
     errors: number;
     warnings: number;
+    skipped: number;
     buildMs?: number;
     kubectl: boolean;
     /** Objects no schema judged at all (listed in unknownKinds); `--strict` fails on them. */
@@ -83,7 +90,8 @@ export async function validateManifests(
   const severity = (rule: RuleId): ManifestFinding["severity"] => (opts.strict ? "error" : RULES[rule]);
   const kubernetes = opts.kubernetesVersion ? parseKubeVersion(opts.kubernetesVersion) : bundledKubeVersion();
   const userCrds = (opts.crds ?? []).flatMap((d) => readCrdDir(resolve(opts.cwd, d)));
-  const tree = loadTree(paths.length ? paths : ["."], opts.cwd);
+  const given = paths.length ? paths : ["."];
+  const tree = loadTree(given, opts.cwd, { exclude: opts.exclude ?? [] });
   // CRDs in the tree describe the kinds the same tree uses; --crds ones win over them.
   const treeCrds = tree.objects
     .filter((o) => isCrd(o.value))
@@ -98,12 +106,40 @@ export async function validateManifests(
       severity: severity(h.rule),
       rule: h.rule,
       file: h.obj.file,
-      line: h.path ? h.obj.lineOf(h.path) : h.obj.line,
+      line: (h.path ? h.obj.lineOf(h.path) : h.obj.line) || undefined,
       object: describeObject(h.obj),
       message: h.message,
     });
   };
-  for (const obj of tree.objects) {
+  // Builds first, the way Flux and Argo CD build the tree: the objects they produce (patches applied) are
+  // checked in place of their source documents; sources no successful build reads are checked as written.
+  const kubectl = hasKubectl();
+  const skippedBuilds: ManifestReport["skippedBuilds"] = [];
+  let buildMs: number | undefined;
+  let checked = tree.objects;
+  if (opts.build !== false && kubectl && !disabled.has("kustomize-build")) {
+    const t0 = performance.now();
+    const built = await buildTree(
+      tree,
+      given.map((p) => resolve(opts.cwd, p)),
+      opts.cwd,
+    );
+    findings.push(...built.findings);
+    skippedBuilds.push(...built.skippedBuilds);
+    for (const { obj, path } of built.missingPaths)
+      hit({
+        rule: "flux-reference",
+        obj,
+        path: ["spec", "path"],
+        message: `spec.path ${path} does not exist in the tree: fix the path (it is relative to the repository root)`,
+      });
+    for (const f of built.stray)
+      tree.skipped.push({ file: f, reason: "no kustomization lists it: not applied by Flux or Argo CD" });
+    checked = built.objects;
+    buildMs = performance.now() - t0;
+  }
+  for (const h of missingDependsOn(checked)) hit({ rule: "flux-reference", ...h });
+  for (const obj of checked) {
     if (!disabled.has("schema") && !allowedRules(obj).has("schema")) {
       const { issues, coverage } = checkObjectSchema(obj.value, schemaCtx);
       if (coverage !== "full") {
@@ -129,7 +165,7 @@ export async function validateManifests(
           severity: severity(rule),
           rule,
           file: obj.file,
-          line: obj.lineOf(e.path),
+          line: obj.lineOf(e.path) || undefined,
           object: describeObject(obj),
           message: `${e.path.join(".") || "(object)"}: ${e.message}${drift}`,
         });
@@ -137,8 +173,8 @@ export async function validateManifests(
     }
     for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
   }
-  for (const h of tenantRules(tree.objects)) hit(h);
-  for (const h of crossObjectRules(tree.objects)) hit(h);
+  for (const h of tenantRules(checked)) hit(h);
+  for (const h of crossObjectRules(checked)) hit(h);
   const kfiles = tree.kustomizations.map(kustomizationFile);
   for (const h of secretGeneratorPlaintext(readKustomizations(kfiles, tree.shown))) hit(h);
   let server: ManifestReport["server"];
@@ -154,29 +190,15 @@ export async function validateManifests(
     for (const h of hits) hit(h);
     server = rest;
   }
-  const kubectl = hasKubectl();
-  const skippedBuilds: ManifestReport["skippedBuilds"] = [];
-  let buildMs: number | undefined;
-  if (opts.build !== false && kubectl && !disabled.has("kustomize-build")) {
-    const t0 = performance.now();
-    for (const r of await buildAll(tree.kustomizations)) {
-      const file = tree.shown(kustomizationFile(r.dir));
-      if (r.skipped) skippedBuilds.push({ file, reason: r.skipped });
-      else if (!r.ok)
-        findings.push({
-          severity: "error",
-          rule: "kustomize-build",
-          file,
-          message: `kubectl kustomize ${relative(opts.cwd, r.dir) || "."} failed: ${r.error}`,
-        });
-    }
-    buildMs = performance.now() - t0;
-  }
   // Findings in a rendered tree name the stack line to edit (render's provenance index; stale ones get none).
   for (const f of findings) {
     const origin = stackOriginOf(resolve(opts.cwd, f.file), f.line);
     if (origin) f.origin = origin;
   }
+  // An object several overlays include is reported once: one finding per place and message.
+  const once = new Map<string, ManifestFinding>();
+  for (const f of findings) once.set(`${f.rule}\0${f.file}\0${f.line ?? ""}\0${f.message}`, f);
+  findings.splice(0, findings.length, ...once.values());
   findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.rule < b.rule ? -1 : 1),
   );
@@ -184,13 +206,15 @@ export async function validateManifests(
     findings,
     unknownKinds: [...unknown.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
     skippedBuilds,
+    skipped: tree.skipped,
     ...(server ? { server } : {}),
     summary: {
       files: tree.files,
-      objects: tree.objects.length,
+      objects: checked.length,
       kustomizations: tree.kustomizations.length,
       errors: findings.filter((f) => f.severity === "error").length,
       warnings: findings.filter((f) => f.severity === "warning").length,
+      skipped: tree.skipped.length,
       ...(buildMs !== undefined ? { buildMs: Math.round(buildMs) } : {}),
       kubectl,
       withoutSchema,

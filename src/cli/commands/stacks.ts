@@ -102,6 +102,12 @@ export const STACK_COMMANDS: CommandDef[] = [
       strict: { type: "boolean", description: "Treat warnings as errors" },
       disable: { type: "string", description: "Turn rules off (comma-separated rule ids)", value: "RULE,…" },
       "no-build": { type: "boolean", description: "Skip the kubectl kustomize builds" },
+      exclude: {
+        type: "string",
+        multiple: true,
+        description: "Leave out files matching a glob, relative to each folder given (repeatable)",
+        value: "GLOB",
+      },
       server: {
         type: "boolean",
         description:
@@ -130,6 +136,7 @@ export const STACK_COMMANDS: CommandDef[] = [
     examples: [
       "slipway validate manifests clusters/ infrastructure/",
       "slipway validate manifests . --strict --format json",
+      "slipway validate manifests . --exclude '.archive/**'",
       "slipway validate manifests clusters/ --server --context staging",
       "slipway validate manifests clusters/ --kubernetes-version 1.30 --crds vendor/crds",
     ],

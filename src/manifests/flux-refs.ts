@@ -1,0 +1,47 @@
+import { isFluxKustomization } from "./build-plan.js";
+import type { ManifestObject } from "./types.js";
+
+type Json = Record<string, unknown>;
+const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export interface FluxRefHit {
+  obj: ManifestObject;
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * `spec.dependsOn` of Flux Kustomizations that names no Kustomization in the tree (the namespace defaults to
+ * the object's own). Only judged for Kustomizations of this repository (`sourceRef` flux-system): another
+ * repository's Kustomizations are not in the tree.
+ */
+export function missingDependsOn(objects: ManifestObject[]): FluxRefHit[] {
+  const ks = objects.filter((o) => isFluxKustomization(o.value));
+  const key = (name: unknown, ns: unknown) => `${String(ns ?? "")}/${String(name)}`;
+  const known = new Set(ks.map((o) => key(map(o.value.metadata).name, map(o.value.metadata).namespace)));
+  // Flux bootstrap creates the flux-system Kustomization itself; the tree need not hold it.
+  known.add(key("flux-system", "flux-system"));
+  const hits: FluxRefHit[] = [];
+  const seen = new Set<string>();
+  for (const o of ks) {
+    const spec = map(o.value.spec);
+    if (map(spec.sourceRef).name !== "flux-system") continue;
+    const ns = map(o.value.metadata).namespace;
+    list(spec.dependsOn).forEach((d, i) => {
+      const dep = map(d);
+      if (typeof dep.name !== "string" || dep.name.includes("${")) return;
+      const k = key(dep.name, dep.namespace ?? ns);
+      if (known.has(k)) return;
+      const id = `${o.file}:${key(map(o.value.metadata).name, ns)}:${k}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      hits.push({
+        obj: o,
+        path: ["spec", "dependsOn", i],
+        message: `dependsOn ${k.replace(/^\//, "")}: no Flux Kustomization of that name in the tree (fix the name or namespace, or add it)`,
+      });
+    });
+  }
+  return hits;
+}
