@@ -37,13 +37,9 @@ const FAULTS: Record<string, Fault> = {
   },
   "bad-enum": { rule: "schema", state: "now" },
   "bad-enum-crd": { rule: "schema", state: "now" },
-  "broken-kustomize-resource": {
-    rule: "kustomize-build",
-    state: "now",
-    lineOnceLands: "a broken build reported at its cause (kustomization.yaml:line)",
-  },
-  "flux-path-missing": { rule: "*", state: { pending: "Flux Kustomization.spec.path checks" } },
-  "flux-depends-on-missing": { rule: "*", state: { pending: "Flux dependsOn checks" } },
+  "broken-kustomize-resource": { rule: "kustomize-build", state: "now" },
+  "flux-path-missing": { rule: "flux-reference", state: "now" },
+  "flux-depends-on-missing": { rule: "flux-reference", state: "now" },
 };
 
 /** Every `# FAULT <id>` marker that trails content on its line: the place a finding must name. */
