@@ -23,6 +23,19 @@ const run = (paths: string[], opts: Partial<ValidateManifestsOptions> = {}) =>
 const lines = (r: Awaited<ReturnType<typeof run>>) =>
   r.findings.map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line} ${f.message}`);
 
+describe("schemas: flux-operator's patch of Flux's Alert CRD", () => {
+  it("accepts FluxInstance event sources where the tree installs flux-operator, and says why it refuses them elsewhere", async () => {
+    const withOperator = await run(["flux-operator/with"]);
+    expect(lines(withOperator)).toEqual([]);
+    const without = await run(["flux-operator/without"]);
+    expect(lines(without)).toEqual([
+      expect.stringMatching(
+        /^error schema flux-operator\/without\/alert\.yaml:11 spec\.eventSources\.0\.kind: "FluxInstance" is not one of .*; flux-operator adds FluxInstance to this CRD when it installs Flux, and no flux-operator install is in this tree$/,
+      ),
+    ]);
+  });
+});
+
 describe("schemas: unknown fields, kinds and enums", () => {
   it("names the closest field, kind and enum value, for built-in kinds and every bundled CRD family", async () => {
     const r = await run(["faults/core.yaml", "faults/custom.yaml"]);

@@ -23,6 +23,39 @@ export type Coverage = "full" | "fields" | "none";
 export interface SchemaContext {
   catalog: CrdCatalog;
   kubernetes: KubeVersion;
+  /** The tree installs Flux through flux-operator (see installsFluxOperator), which patches Flux's CRDs. */
+  fluxOperator?: boolean;
+}
+
+/**
+ * The kinds flux-operator adds to the `eventSources` enum of Flux's Alert CRD when it installs Flux (upstream
+ * Flux's CRD lists only the toolkit's own kinds, and an API server with it refuses these).
+ */
+const FLUX_OPERATOR_EVENT_KINDS = new Set(["FluxInstance", "ResourceSet", "ResourceSetInputProvider"]);
+
+/**
+ * True when the tree installs Flux with flux-operator: one of its own kinds (fluxcd.controlplane.io), or a
+ * source or release of its charts (ghcr.io/controlplaneio-fluxcd/charts/flux-operator, flux-instance).
+ */
+export function installsFluxOperator(objects: { value: Record<string, unknown> }[]): boolean {
+  return objects.some(({ value: o }) => {
+    if (typeof o.apiVersion === "string" && o.apiVersion.startsWith("fluxcd.controlplane.io/")) return true;
+    const spec = (o.spec ?? {}) as Record<string, unknown>;
+    if ((o.kind === "OCIRepository" || o.kind === "HelmRepository") && typeof spec.url === "string")
+      return spec.url.includes("controlplaneio-fluxcd");
+    if (o.kind !== "HelmRelease") return false;
+    const chart = ((spec.chart ?? {}) as { spec?: { chart?: unknown } }).spec?.chart;
+    return chart === "flux-operator" || chart === "flux-instance";
+  });
+}
+
+/** An Alert's event source of a flux-operator kind: refused by upstream Flux's CRD, accepted by the patched one. */
+function fluxOperatorEventKind(obj: Record<string, unknown>, path: (string | number)[]): string | undefined {
+  if (obj.kind !== "Alert" || !String(obj.apiVersion).startsWith("notification.toolkit.fluxcd.io/")) return;
+  if (path.length !== 4 || path[0] !== "spec" || path[1] !== "eventSources" || path[3] !== "kind") return;
+  const sources = ((obj.spec ?? {}) as { eventSources?: { kind?: unknown }[] }).eventSources;
+  const kind = sources?.[path[2] as number]?.kind;
+  return typeof kind === "string" && FLUX_OPERATOR_EVENT_KINDS.has(kind) ? kind : undefined;
 }
 
 /** The Kubernetes version the bundled API data was read from: the default of `--kubernetes-version`. */
@@ -58,8 +91,14 @@ export function checkObjectSchema(
     if (crd.deprecated) issues.push({ path: ["apiVersion"], message: crd.deprecated, rule: "api-version" });
     const meta =
       crd.errors.length && crd.errors[0]!.path[0] === "apiVersion" ? [] : metadataErrors(obj.metadata);
-    for (const e of [...meta, ...crd.errors])
-      issues.push({ path: e.path, message: e.message, rule: "schema" });
+    for (const e of [...meta, ...crd.errors]) {
+      const operatorKind = fluxOperatorEventKind(obj, e.path);
+      if (operatorKind && ctx.fluxOperator) continue;
+      const hint = operatorKind
+        ? `; flux-operator adds ${operatorKind} to this CRD when it installs Flux, and no flux-operator install is in this tree`
+        : "";
+      issues.push({ path: e.path, message: e.message + hint, rule: "schema" });
+    }
     return { issues, coverage: "full" };
   }
 

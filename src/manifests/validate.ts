@@ -14,7 +14,7 @@ import { stackOriginOf } from "./render-origins.js";
 import { parseKubeVersion } from "./api-versions.js";
 import { crdCatalog, readCrdDir } from "./crd-schemas.js";
 import { isCrd } from "./crd-shape.js";
-import { bundledKubeVersion, checkObjectSchema } from "./object-schema.js";
+import { bundledKubeVersion, checkObjectSchema, installsFluxOperator } from "./object-schema.js";
 import { RULES, type ManifestFinding, type ManifestObject, type RuleId } from "./types.js";
 
 export interface ValidateManifestsOptions {
@@ -96,7 +96,11 @@ export async function validateManifests(
   const treeCrds = tree.objects
     .filter((o) => isCrd(o.value))
     .map((o) => ({ crd: o.value, from: `the CRD in ${tree.shown(o.file)}` }));
-  const schemaCtx = { catalog: crdCatalog([...treeCrds, ...userCrds]), kubernetes };
+  const schemaCtx = {
+    catalog: crdCatalog([...treeCrds, ...userCrds]),
+    kubernetes,
+    fluxOperator: installsFluxOperator(tree.objects),
+  };
   let withoutSchema = 0;
   const findings: ManifestFinding[] = tree.findings.filter((f) => !disabled.has(f.rule));
   const unknown = new Map<string, ManifestReport["unknownKinds"][number]>();
