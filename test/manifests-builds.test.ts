@@ -48,6 +48,29 @@ function kustomize(k: Record<string, unknown>, restrictor?: "none") {
   return { status: r.status, stderr: r.stderr, objects: jsyaml.loadAll(r.stdout) as Obj[] };
 }
 
+describe("Flux dependsOn without builds (--no-build)", () => {
+  it("matches by name where a build would set the namespace, and still finds a name no Kustomization has", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-depends-"));
+    try {
+      const ks = (name: string, deps: string) =>
+        `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\nspec:\n  interval: 1h\n  prune: true\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}\n  dependsOn: ${deps}\n`;
+      // The kustomization that includes ks.yaml sets the namespace: unbuilt, the objects have none.
+      writeFileSync(join(dir, "kustomization.yaml"), "namespace: apps\nresources: [ks.yaml]\n");
+      writeFileSync(
+        join(dir, "ks.yaml"),
+        `${ks("a", "[{name: b, namespace: apps}, {name: nope}]")}---\n${ks("b", "[]")}`,
+      );
+      const r = await validateManifests(["."], { cwd: dir, build: false });
+      const refs = r.findings.filter((f) => f.rule === "flux-reference" && f.message.startsWith("dependsOn"));
+      expect(refs.map((f) => `${f.file}:${f.line} ${f.message.split(":")[0]}`)).toEqual([
+        "ks.yaml:12 dependsOn nope",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("validate manifests builds the tree as Flux and Argo CD build it", () => {
   it("applies a parent Flux Kustomization's patches to the children its path builds, with LoadRestrictionsNone", async () => {
     if (!kubectl) return;

@@ -13,13 +13,22 @@ export interface FluxRefHit {
 
 /**
  * `spec.dependsOn` of Flux Kustomizations that names no Kustomization in the tree (the namespace defaults to
- * the object's own). Only judged for Kustomizations of this repository (`sourceRef` flux-system): another
+ * the object's own; where the tree leaves a namespace to be set by a build, the name decides). Only judged for Kustomizations of this repository (`sourceRef` flux-system): another
  * repository's Kustomizations are not in the tree.
  */
 export function missingDependsOn(objects: ManifestObject[]): FluxRefHit[] {
   const ks = objects.filter((o) => isFluxKustomization(o.value));
   const key = (name: unknown, ns: unknown) => `${String(ns ?? "")}/${String(name)}`;
   const known = new Set(ks.map((o) => key(map(o.value.metadata).name, map(o.value.metadata).namespace)));
+  // A Kustomization written without a namespace gets one from the kustomization that includes it (unbuilt
+  // sources, `--no-build`): its name stands for any namespace, and so does a dependency whose namespace is
+  // not known here.
+  const anyNamespace = new Set(
+    ks
+      .filter((o) => map(o.value.metadata).namespace === undefined)
+      .map((o) => String(map(o.value.metadata).name)),
+  );
+  const allNames = new Set(ks.map((o) => String(map(o.value.metadata).name)));
   // Flux bootstrap creates the flux-system Kustomization itself; the tree need not hold it.
   known.add(key("flux-system", "flux-system"));
   const hits: FluxRefHit[] = [];
@@ -31,8 +40,10 @@ export function missingDependsOn(objects: ManifestObject[]): FluxRefHit[] {
     list(spec.dependsOn).forEach((d, i) => {
       const dep = map(d);
       if (typeof dep.name !== "string" || dep.name.includes("${")) return;
-      const k = key(dep.name, dep.namespace ?? ns);
-      if (known.has(k)) return;
+      const depNs = dep.namespace ?? ns;
+      const k = key(dep.name, depNs);
+      if (known.has(k) || anyNamespace.has(dep.name)) return;
+      if ((depNs === undefined || String(depNs).includes("${")) && allNames.has(dep.name)) return;
       const id = `${o.file}:${key(map(o.value.metadata).name, ns)}:${k}`;
       if (seen.has(id)) return;
       seen.add(id);
