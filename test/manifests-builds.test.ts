@@ -63,7 +63,7 @@ describe("Flux dependsOn without builds (--no-build)", () => {
       const r = await validateManifests(["."], { cwd: dir, build: false });
       const refs = r.findings.filter((f) => f.rule === "flux-reference" && f.message.startsWith("dependsOn"));
       expect(refs.map((f) => `${f.file}:${f.line} ${f.message.split(":")[0]}`)).toEqual([
-        "ks.yaml:12 dependsOn nope",
+        "ks.yaml:10 dependsOn nope",
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
