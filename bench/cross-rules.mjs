@@ -14,7 +14,10 @@ for (let n = 0; n < 200; n++) {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name, namespace },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [] } } },
+      spec: {
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [] } },
+      },
     });
     add({
       apiVersion: "v1",
