@@ -48,6 +48,49 @@ function kustomize(k: Record<string, unknown>, restrictor?: "none") {
   return { status: r.status, stderr: r.stderr, objects: jsyaml.loadAll(r.stdout) as Obj[] };
 }
 
+describe("Flux parents' patches without builds (--no-build)", () => {
+  it("do not judge the required fields a parent's patches give its children, and say so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-parent-"));
+    try {
+      writeFileSync(
+        join(dir, "parent.yaml"),
+        [
+          "apiVersion: kustomize.toolkit.fluxcd.io/v1",
+          "kind: Kustomization",
+          "metadata: {name: apps, namespace: flux-system}",
+          "spec:",
+          "  interval: 1h",
+          "  prune: true",
+          "  path: ./apps",
+          "  sourceRef: {kind: GitRepository, name: flux-system}",
+          "  patches:",
+          "    - target: {group: kustomize.toolkit.fluxcd.io, kind: Kustomization}",
+          "      patch: |",
+          "        apiVersion: kustomize.toolkit.fluxcd.io/v1",
+          "        kind: Kustomization",
+          "        metadata: {name: _}",
+          "        spec: {interval: 30m, prune: true}",
+          "",
+        ].join("\n"),
+      );
+      // A child that leaves interval and prune to its parent, and a typo the parent cannot fix.
+      const child =
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: web, namespace: flux-system}\nspec:\n  path: ./apps/web\n  sourceRef: {kind: GitRepository, name: flux-system}\n  intervall: 5m\n";
+      writeFileSync(join(dir, "child.yaml"), child);
+      const r = await validateManifests(["."], { cwd: dir, build: false });
+      expect(
+        r.findings.filter((f) => f.rule === "schema").map((f) => `${f.file}:${f.line} ${f.message}`),
+      ).toEqual(['child.yaml:7 spec.intervall: unknown field "intervall" (did you mean "interval"?)']);
+      expect(r.skipped).toContainEqual({
+        file: "child.yaml",
+        reason: "a parent Kustomization's patches set spec.interval, spec.prune: not judged without builds",
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("Flux dependsOn without builds (--no-build)", () => {
   it("matches by name where a build would set the namespace, and still finds a name no Kustomization has", async () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-depends-"));

@@ -1,3 +1,4 @@
+import jsyaml from "js-yaml";
 import { isFluxKustomization } from "./build-plan.js";
 import type { ManifestObject } from "./types.js";
 
@@ -55,4 +56,39 @@ export function missingDependsOn(objects: ManifestObject[]): FluxRefHit[] {
     });
   }
   return hits;
+}
+
+/**
+ * The fields that Flux Kustomizations' `spec.patches` set on the Kustomizations their builds produce (a
+ * parent giving its children `interval`, `prune`, … — the home-ops "defaults" pattern), as dotted paths.
+ * Unbuilt (`--no-build`), a child written without them is not missing them: the parent's build adds them.
+ */
+export function fieldsParentsPatch(objects: ManifestObject[]): Set<string> {
+  const out = new Set<string>();
+  const leaves = (v: unknown, path: string) => {
+    if (v && typeof v === "object" && !Array.isArray(v))
+      for (const [k, x] of Object.entries(v as Json)) leaves(x, path ? `${path}.${k}` : k);
+    else out.add(path);
+  };
+  for (const o of objects) {
+    if (!isFluxKustomization(o.value)) continue;
+    for (const p of list(map(o.value.spec).patches)) {
+      const target = map(map(p).target);
+      if (target.kind !== "Kustomization" || typeof map(p).patch !== "string") continue;
+      if (target.group !== undefined && target.group !== "kustomize.toolkit.fluxcd.io") continue;
+      let patch: unknown;
+      try {
+        patch = jsyaml.load(map(p).patch as string);
+      } catch {
+        continue;
+      }
+      if (Array.isArray(patch)) {
+        // JSON 6902: the paths its add and replace operations write.
+        for (const op of patch.map(map))
+          if ((op.op === "add" || op.op === "replace") && typeof op.path === "string")
+            leaves(op.value, op.path.split("/").filter(Boolean).join("."));
+      } else leaves(map(patch).spec, "spec");
+    }
+  }
+  return out;
 }

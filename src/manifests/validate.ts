@@ -5,7 +5,8 @@ import { resolve } from "node:path";
 import { hasKubectl, kustomizationFile } from "./kustomize.js";
 import { loadTree } from "./load.js";
 import { buildTree } from "./build-tree.js";
-import { missingDependsOn } from "./flux-refs.js";
+import { fieldsParentsPatch, missingDependsOn } from "./flux-refs.js";
+import { isFluxKustomization } from "./build-plan.js";
 import { crossObjectRules } from "./cross-rules.js";
 import { readKustomizations, secretGeneratorPlaintext } from "./generator-secrets.js";
 import { allowedRules, OBJECT_RULES, tenantRules, type RuleHit } from "./rules.js";
@@ -143,6 +144,8 @@ export async function validateManifests(
     buildMs = performance.now() - t0;
   }
   for (const h of missingDependsOn(checked)) hit({ rule: "flux-reference", ...h });
+  // Unbuilt, a child Kustomization lacks what its parent's patches will give it: not judged, and said so.
+  const patchedByParents = buildMs === undefined ? fieldsParentsPatch(tree.objects) : new Set<string>();
   for (const obj of checked) {
     if (!disabled.has("schema") && !allowedRules(obj).has("schema")) {
       const { issues, coverage } = checkObjectSchema(obj.value, schemaCtx);
@@ -158,9 +161,18 @@ export async function validateManifests(
         u.count++;
         unknown.set(key, u);
       }
+      const parentSets: string[] = [];
       for (const e of issues) {
         const rule = e.rule;
         if (disabled.has(rule)) continue;
+        if (
+          patchedByParents.has(e.path.join(".")) &&
+          isFluxKustomization(obj.value) &&
+          /^missing required field/.test(e.message)
+        ) {
+          parentSets.push(e.path.join("."));
+          continue;
+        }
         const drift =
           rule === "schema-drift"
             ? " (per kubernetes-models' CRD schema, which may predate your controller; --crds DIR gives yours)"
@@ -174,6 +186,11 @@ export async function validateManifests(
           message: `${e.path.join(".") || "(object)"}: ${e.message}${drift}`,
         });
       }
+      if (parentSets.length)
+        tree.skipped.push({
+          file: obj.file,
+          reason: `a parent Kustomization's patches set ${parentSets.join(", ")}: not judged without builds`,
+        });
     }
     for (const rule of OBJECT_RULES) for (const h of rule(obj)) hit(h);
   }
