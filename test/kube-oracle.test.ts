@@ -122,10 +122,7 @@ function inputs(): { name: string; dir: string }[] {
  * Objects the server refuses that slipway cannot judge offline yet, each with why: printed on every run, never
  * passed silently. A row whose object slipway now reports is stale and fails the test: delete the row.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  "HelmRelease/faults/podinfo":
-    "HelmRelease v2 enum values (sourceRef.kind: GitRepo): slipway has no bundled HelmRelease v2 schema yet; expected once current Flux CRD schemas land",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 /** API groups named under k8s.io that a cluster gets from CRDs, not from Kubernetes itself. */
 const CRD_GROUPS_UNDER_K8S_IO = new Set(["gateway.networking.k8s.io", "snapshot.storage.k8s.io"]);
