@@ -13,7 +13,7 @@ if (!dirs.length) {
   process.exit(2);
 }
 console.log(
-  "| repository | files | objects | without a schema | errors | warnings | builds | skipped | time | peak RSS |",
+  "| repository | files | objects | without a schema | errors | warnings | kustomizations | skipped builds / documents | time | peak RSS |",
 );
 console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
 for (const arg of dirs) {
@@ -36,8 +36,9 @@ for (const arg of dirs) {
     continue;
   }
   const s = report.summary;
-  const noSchema = (s.unknownKinds ?? []).filter((u) => !u.fieldsOnly).reduce((n, u) => n + u.count, 0);
-  const skipped = (s.skippedBuilds?.length ?? 0) + (s.skippedFiles ?? s.skipped?.length ?? 0);
+  const noSchema =
+    s.withoutSchema ?? (s.unknownKinds ?? []).filter((u) => !u.fieldsOnly).reduce((n, u) => n + u.count, 0);
+  const skipped = `${s.skippedBuilds?.length ?? 0} / ${s.skipped ?? 0}`;
   console.log(
     `| ${name} | ${s.files} | ${s.objects} | ${noSchema} | ${s.errors} | ${s.warnings} | ${s.kustomizations} | ${skipped} | ${(ms / 1000).toFixed(1)} s | ${rss.toFixed(0)} MB |`,
   );
