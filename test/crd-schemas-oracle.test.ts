@@ -39,6 +39,7 @@ function moduleCrds(): { dirs: string[]; absent: string[] } {
     "cert-manager": ["deploy/crds"],
     cilium: ["pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml"],
     kyverno: ["config/crds/kyverno/kyverno.io_clusterpolicies.yaml"],
+    "cloudnative-pg": ["config/crd/bases/postgresql.cnpg.io_clusters.yaml"],
   };
   const dirs: string[] = [];
   const absent: string[] = [];

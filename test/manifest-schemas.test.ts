@@ -54,6 +54,8 @@ describe("schemas: unknown fields, kinds and enums", () => {
       "error schema faults/custom.yaml:69 apiVersion: source.toolkit.fluxcd.io has no kind GitRepostory in the CRDs of flux v2.9.5 (did you mean GitRepository?); if your release is newer, pass its CRDs with --crds DIR",
       'error schema faults/custom.yaml:82 metadata.lables: unknown field (did you mean "labels"?)',
       "error schema faults/custom.yaml:84 metadata.annotations.revision: must be a string (quote it)",
+      'error schema faults/custom.yaml:93 spec.instances: missing required field "instances"',
+      'error schema faults/custom.yaml:94 spec.instance: unknown field "instance" (did you mean "instances"?)',
     ]);
     expect(r.summary.withoutSchema).toBe(0);
   });
