@@ -41,7 +41,7 @@ describe("schemas: unknown fields, kinds and enums", () => {
     const r = await run(["faults/core.yaml", "faults/custom.yaml"]);
     expect(lines(r)).toEqual([
       'error schema faults/core.yaml:8 spec.replcias: unknown field (did you mean "replicas"?)',
-      "error schema faults/core.yaml:21 apiVersion: apps/v1 has no kind Deploymnet in Kubernetes v1.36.3 (did you mean Deployment?)",
+      "error schema faults/core.yaml:22 kind: apps/v1 has no kind Deploymnet in Kubernetes v1.36.3 (did you mean Deployment?)",
       'error schema faults/custom.yaml:12 spec.sourceRef.kind: "GitRepo" is not one of "OCIRepository", "GitRepository", "Bucket", "ExternalArtifact"',
       'error schema faults/custom.yaml:20 spec.interval: missing required field "interval"',
       'error schema faults/custom.yaml:21 spec.intervall: unknown field "intervall" (did you mean "interval"?)',
@@ -51,7 +51,7 @@ describe("schemas: unknown fields, kinds and enums", () => {
       'error schema faults/custom.yaml:56 spec.ingres: unknown field "ingres" (did you mean "ingress"?)',
       'error schema faults/custom.yaml:64 spec.endpoints: missing required field "endpoints"',
       'error schema faults/custom.yaml:66 spec.endpoint: unknown field "endpoint" (did you mean "endpoints"?)',
-      "error schema faults/custom.yaml:69 apiVersion: source.toolkit.fluxcd.io has no kind GitRepostory in the CRDs of flux v2.9.5 (did you mean GitRepository?); if your release is newer, pass its CRDs with --crds DIR",
+      "error schema faults/custom.yaml:70 kind: source.toolkit.fluxcd.io has no kind GitRepostory in the CRDs of flux v2.9.5 (did you mean GitRepository?); if your release is newer, pass its CRDs with --crds DIR",
       'error schema faults/custom.yaml:82 metadata.lables: unknown field (did you mean "labels"?)',
       "error schema faults/custom.yaml:84 metadata.annotations.revision: must be a string (quote it)",
       'error schema faults/custom.yaml:93 spec.instances: missing required field "instances"',

@@ -71,9 +71,10 @@ export function apiFieldErrors(obj: Record<string, unknown>): SchemaError[] | un
         },
       ];
     const near = served?.length ? undefined : closestName(kind, f.kindsOf(group));
+    // A version the kind is not served at is the apiVersion's fault; a kind the group does not have, the kind's.
     return [
       {
-        path: ["apiVersion"],
+        path: [served?.length ? "apiVersion" : "kind"],
         message: served?.length
           ? `${kind} ${apiVersion} is not served by ${by}: use ${served.join(" or ")}`
           : `${apiVersion} has no kind ${kind} in ${by}${near ? ` (did you mean ${near}?)` : " (removed, or never there)"}`,

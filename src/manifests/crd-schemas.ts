@@ -140,7 +140,7 @@ export function crdErrors(obj: Record<string, unknown>, cat: CrdCatalog): CrdRes
     const message = served
       ? `${kind} ${apiVersion} is not served by the CRDs of ${from}: use ${served.map((x) => `${group}/${x}`).join(" or ")}`
       : `${group} has no kind ${kind} in the CRDs of ${from}${near ? ` (did you mean ${near}?)` : ""}; if your release is newer, pass its CRDs with --crds DIR`;
-    return { errors: [{ path: ["apiVersion"], message }] };
+    return { errors: [{ path: [served ? "apiVersion" : "kind"], message }] };
   }
   const errors: SchemaError[] = [];
   check(obj, v.shape, [], errors, cat.defs, true);

@@ -89,8 +89,7 @@ export function checkObjectSchema(
   const crd = crdErrors(obj, ctx.catalog);
   if (crd) {
     if (crd.deprecated) issues.push({ path: ["apiVersion"], message: crd.deprecated, rule: "api-version" });
-    const meta =
-      crd.errors.length && crd.errors[0]!.path[0] === "apiVersion" ? [] : metadataErrors(obj.metadata);
+    const meta = crd.errors.length && isTypeError(crd.errors[0]!.path) ? [] : metadataErrors(obj.metadata);
     for (const e of [...meta, ...crd.errors]) {
       const operatorKind = fluxOperatorEventKind(obj, e.path);
       if (operatorKind && ctx.fluxOperator) continue;
@@ -113,7 +112,7 @@ export function checkObjectSchema(
   const model = schemaErrors(obj);
   if (model === undefined && api === undefined) return { issues, coverage: "none" };
   // A version or kind the API server does not have is judged in full: it is refused.
-  if (api?.some((e) => e.path.length === 1 && e.path[0] === "apiVersion"))
+  if (api?.some((e) => isTypeError(e.path)))
     return {
       issues: [...issues, ...api.map((e) => ({ path: e.path, message: e.message, rule: "schema" as const }))],
       coverage: "full",
@@ -123,4 +122,9 @@ export function checkObjectSchema(
   for (const e of [...(api ?? []), ...(model ?? []).filter((e) => !(api && e.unknownField))])
     issues.push({ path: e.path, message: e.message, rule: e.drift ? "schema-drift" : "schema" });
   return { issues, coverage: model === undefined ? "fields" : "full" };
+}
+
+/** An error about the object's type itself (a version not served, a kind the group does not have). */
+function isTypeError(path: (string | number)[]): boolean {
+  return path.length === 1 && (path[0] === "apiVersion" || path[0] === "kind");
 }
