@@ -20,6 +20,11 @@ let data:
   | (ApiFields & { groups: Set<string>; byKind: Map<string, string[]>; kindsOf: (group: string) => string[] })
   | undefined;
 
+/** The Kubernetes version the bundled API data was read from (`v1.36.3`). */
+export function apiFieldsKubernetes(): string {
+  return fields().source.kubernetes;
+}
+
 /** assets/api-fields.json (scripts/gen-api-fields.mjs: read from a real API server), loaded once. */
 function fields() {
   if (data) return data;

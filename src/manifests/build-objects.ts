@@ -5,10 +5,8 @@ import jsyaml from "js-yaml";
 import { buildAll } from "./kustomize.js";
 import { wrapperText, type BuildPlan } from "./build-plan.js";
 import { ALLOW_ANNOTATION, type ManifestFinding, type ManifestObject } from "./types.js";
+import { map, list, type Json } from "./json.js";
 
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const ORIGIN = "config.kubernetes.io/origin";
 
 /**

@@ -3,10 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import jsyaml from "js-yaml";
 import { hasKustomization, HELM_SKIP, kustomizationFile, type LoadRestrictor } from "./kustomize.js";
 import type { ManifestObject } from "./types.js";
-
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+import { map, list, type Json } from "./json.js";
 
 /**
  * One build the controllers would run: a temporary kustomization (`wrapper`) whose only resource is the

@@ -1,12 +1,10 @@
 import type { RuleHit } from "./rules.js";
 import type { ManifestObject } from "./types.js";
+import { map, list, type Json } from "./json.js";
 
 // Rules that look across the objects of one tree (or of one kustomize build's output): pure functions of the
 // objects, so they run on files as written and on built objects alike.
 
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 /** A Flux `${VAR}` that Flux fills in before applying: the value is not known offline. */
 const unknownValue = (v: unknown) => typeof v === "string" && v.includes("${");

@@ -1,10 +1,7 @@
 import jsyaml from "js-yaml";
 import { isFluxKustomization } from "./build-plan.js";
 import type { ManifestObject } from "./types.js";
-
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+import { map, list, type Json } from "./json.js";
 
 export interface FluxRefHit {
   obj: ManifestObject;

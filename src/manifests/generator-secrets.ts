@@ -4,14 +4,11 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import { isNotASecret } from "../core/not-a-secret.js";
 import type { RuleHit } from "./rules.js";
 import { ALLOW_ANNOTATION, type ManifestObject } from "./types.js";
+import { map, list } from "./json.js";
 
 // `secret-generator-plaintext`: a kustomization's secretGenerator that would put a plaintext secret in Git — the
 // same fault as a plaintext Secret (`plaintext-secret`), written one step earlier. The loader does not keep
 // kustomization files as objects, so this module reads them itself.
-
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** A kustomization file as an object with positions, and the folder its sources are relative to. */
 export interface KustomizationDoc {

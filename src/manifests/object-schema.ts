@@ -1,7 +1,4 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { assetsDir } from "../core/assets.js";
-import { apiFieldErrors, metadataErrors } from "./api-fields.js";
+import { apiFieldErrors, apiFieldsKubernetes, metadataErrors } from "./api-fields.js";
 import { parseKubeVersion, removedApi, type KubeVersion } from "./api-versions.js";
 import { crdErrors, type CrdCatalog } from "./crd-schemas.js";
 import { schemaErrors } from "./schemas.js";
@@ -60,10 +57,8 @@ function fluxOperatorEventKind(obj: Record<string, unknown>, path: (string | num
 
 /** The Kubernetes version the bundled API data was read from: the default of `--kubernetes-version`. */
 export function bundledKubeVersion(): KubeVersion {
-  const raw = JSON.parse(readFileSync(join(assetsDir(), "api-fields.json"), "utf8")) as {
-    source: { kubernetes: string };
-  };
-  return parseKubeVersion(raw.source.kubernetes);
+  // The same data the field check loads: read and parsed once.
+  return parseKubeVersion(apiFieldsKubernetes());
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isNotASecret } from "../core/not-a-secret.js";
 import { ALLOW_ANNOTATION, TENANT_LABEL, type ManifestObject, type RuleId } from "./types.js";
+import { map, list, type Json } from "./json.js";
 
 /** A platform rule's finding before severity and file are attached. */
 export interface RuleHit {
@@ -8,10 +9,6 @@ export interface RuleHit {
   path?: (string | number)[];
   message: string;
 }
-
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The pod spec of a workload, and where it sits. */
 function podSpec(o: Json): { spec: Json; path: string[] } | undefined {

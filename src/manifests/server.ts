@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
 import type { RuleHit } from "./rules.js";
 import type { ManifestObject } from "./types.js";
+import { map, type Json } from "./json.js";
 
 // `validate manifests --server`: every object goes to a real cluster as a server-side dry run — kubectl
 // `apply --dry-run=server` (`create` for generateName), strict field validation — in two kubectl runs, one file
@@ -28,9 +29,6 @@ export interface ServerCheckReport {
   /** Objects not sent, or whose verdict says nothing about them, with the reason. */
   skipped: { reason: string; count: number }[];
 }
-
-type Json = Record<string, unknown>;
-const map = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
 
 function run(args: string[], env: NodeJS.ProcessEnv | undefined) {
   const r = spawnSync("kubectl", args, { encoding: "utf8", env, maxBuffer: 1 << 28 });
