@@ -20,7 +20,7 @@ export const RANKS = {
   repo: 7,
   nodes: 8,
   workflow: 8,
-  kube: 8,
+  kube: 7,
   tui: 9,
   cli: 10,
   "": 11,
