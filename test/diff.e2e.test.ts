@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { haveCluster, kubectl, useCluster } from "./cluster.js";
 import { commit, git } from "./git-repo.js";
 import { repoRoot, tempDir } from "./helpers.js";
 
@@ -144,3 +146,69 @@ describe("slipway diff --base (offline change evidence)", () => {
       "skipped: the headless Chromium check of index.html (no chromium on PATH; apt-get install chromium)",
     );
 });
+
+describe.runIf(haveCluster("slipway diff against a real API server"))(
+  "slipway diff (live, server-side dry run)",
+  () => {
+    const c = useCluster({ nodes: 1 });
+
+    it("compares each built object with the live one; kinds the cluster lacks are counted, not compared", () => {
+      const dir = lab();
+      writeFileSync(
+        join(dir, STACK_FILE),
+        readFileSync(join(dir, STACK_FILE), "utf8") +
+          `      settings:\n        kubernetes: {context: slipway-test, kubeconfig: ${c.kubeconfig}}\n`.replace(
+            /^/,
+            "",
+          ),
+      );
+      // The whoami Deployment as the prod overlay builds it, applied with one replica fewer than the stack says.
+      const built = spawnSync(
+        "kubectl",
+        ["kustomize", join(dir, "gitops/clusters/pve-prod/apps/whoami/prod")],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(built.status, built.stderr).toBe(0);
+      const deployment = parseAllDocuments(built.stdout)
+        .map((d) => d.toJS() as { kind: string; metadata: { namespace: string }; spec: { replicas: number } })
+        .find((o) => o.kind === "Deployment")!;
+      expect(deployment.spec.replicas).toBe(2);
+      deployment.spec.replicas = 1;
+      expect(kubectl(c, ["create", "namespace", deployment.metadata.namespace]).code).toBe(0);
+      const applied = kubectl(
+        c,
+        ["apply", "--server-side", "--field-manager=flux", "-f", "-"],
+        JSON.stringify(deployment),
+      );
+      expect(applied.code, applied.stderr).toBe(0);
+
+      const r = spawnSync(process.execPath, [bin, "diff", "-s", "pve-prod"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", WHOAMI_API_TOKEN: undefined },
+      });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/^stack "pve-prod" against cluster slipway-test: \d+ added, \d+ changed/);
+      // Flux is not installed on this cluster: its kinds are said to be not compared, never silently dropped.
+      expect(r.stderr).toMatch(
+        /warning: \d+ Kustomization \(kustomize\.toolkit\.fluxcd\.io\/v1\) not compared/,
+      );
+      const summary = readFileSync(join(bundleOf(dir), "summary.md"), "utf8");
+      expect(summary).toMatch(/\| revision \| cluster slipway-test \(https:\/\/127\.0\.0\.1:\d+\) \|/);
+      expect(summary).toMatch(/- \*\*changed\*\* `Deployment\/lab-prod\/whoami`/);
+      expect(summary).toContain("fields: `spec.replicas`");
+      expect(summary).toMatch(/from: [^\n]*vars\.apps\[0\]\.replicas \(stacks\/catalog\/proxmox\.yaml:\d+\)/);
+      expect(summary).toMatch(/- \*\*added\*\* `Service\/lab-prod\/whoami`/);
+      const patch = readFileSync(join(bundleOf(dir), "diff.patch"), "utf8");
+      expect(patch).toMatch(/-  replicas: 1\n\+  replicas: 2/);
+      // Nothing was persisted: the dry runs left the Deployment and the cluster as they were.
+      expect(
+        kubectl(c, ["get", "deployment", "whoami", "-n", "lab-prod", "-o", "jsonpath={.spec.replicas}"])
+          .stdout,
+      ).toBe("1");
+      expect(kubectl(c, ["get", "service", "whoami", "-n", "lab-prod"]).code).not.toBe(0);
+    }, 120_000);
+  },
+);

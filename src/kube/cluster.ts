@@ -39,6 +39,10 @@ export type Cluster = ClusterView &
     evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<EvictOutcome>;
     /** Deletes a pod outright (drain --force for a pod no controller recreates); a pod already gone is fine. */
     deletePod(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void>;
+    /** The resource type the server serves for an apiVersion and kind (discovery, cached); undefined if none. */
+    typeOf(apiVersion: string, kind: string): Promise<ResourceType | undefined>;
+    /** A server-side apply as a dry run (nothing persisted): the object as the server would store it. */
+    dryRunApply(type: ResourceType, obj: Record<string, unknown>): Promise<KubeObject>;
   };
 
 /** Opens the cluster of a kubeconfig context: the server must answer /version, else a KubeError. */
@@ -248,6 +252,45 @@ class LiveCluster implements Cluster {
     } catch (e) {
       if (!(e instanceof KubeError && e.kind === "not-found")) throw e;
     }
+  }
+
+  private readonly discovery = new Map<
+    string,
+    Promise<{ name: string; kind: string; namespaced: boolean }[]>
+  >();
+
+  async typeOf(apiVersion: string, kind: string): Promise<ResourceType | undefined> {
+    const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    let list = this.discovery.get(path);
+    if (!list) {
+      list = this.http
+        .json<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>("GET", path, {
+          timeoutMs: 30_000,
+        })
+        .then(
+          (r) => r.resources ?? [],
+          (e: unknown) => {
+            if (e instanceof KubeError && e.kind === "not-found") return [];
+            throw e;
+          },
+        );
+      this.discovery.set(path, list);
+    }
+    const r = (await list).find((x) => x.kind === kind && !x.name.includes("/"));
+    if (!r) return undefined;
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+    return { group: group!, version: version!, resource: r.name, kind, namespaced: r.namespaced };
+  }
+
+  async dryRunApply(type: ResourceType, obj: Record<string, unknown>): Promise<KubeObject> {
+    const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+    const ns = type.namespaced ? (meta.namespace ?? "default") : undefined;
+    const path = `${collectionPath(type, ns)}/${encodeURIComponent(String(meta.name))}?dryRun=All&fieldManager=slipway&force=true`;
+    return this.http.json<KubeObject>("PATCH", path, {
+      body: JSON.stringify(obj),
+      contentType: "application/apply-patch+yaml",
+      timeoutMs: 30_000,
+    });
   }
 
   async logs(

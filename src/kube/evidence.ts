@@ -36,6 +36,12 @@ export interface EvidenceInput {
   validation: { errors: number; warnings: number; text: string };
   /** Generated at, ISO. */
   at: string;
+  /** Against a cluster: kinds it does not serve (not compared) and objects it refused. */
+  live?: {
+    notServed: { apiVersion: string; kind: string; count: number }[];
+    refused: { object: string; message: string }[];
+    inNewNamespaces: number;
+  };
 }
 
 export const objectLabel = (c: Pick<ObjectChange, "kind" | "namespace" | "name">) =>
@@ -128,6 +134,25 @@ export function summaryMarkdown(e: EvidenceInput): string {
     }
     lines.push("");
   }
+  if (e.live) {
+    lines.push("## Against the cluster", "");
+    lines.push(
+      "Each object was sent as a server-side apply dry run (nothing persisted) and compared with the live object. Objects the cluster has that the tree no longer renders are not listed: pruning them is Flux's or Argo CD's.",
+      "",
+    );
+    for (const r of e.live.refused) lines.push(`- **refused** \`${r.object}\`: ${r.message}`);
+    for (const n of e.live.notServed)
+      lines.push(
+        `- not compared: ${n.count} ${n.kind} (${n.apiVersion}) — the cluster does not serve this kind yet`,
+      );
+    if (e.live.inNewNamespaces)
+      lines.push(
+        `- shown as rendered, not dry-run: ${e.live.inNewNamespaces} object(s) in namespaces this change creates (a dry run cannot place an object in a namespace that does not exist yet)`,
+      );
+    if (!e.live.refused.length && !e.live.notServed.length && !e.live.inNewNamespaces)
+      lines.push("Every object was accepted and compared.");
+    lines.push("");
+  }
   lines.push("## Secrets", "");
   if (e.secrets.length === 0) lines.push("No Secret changes.");
   for (const s of e.secrets)
@@ -194,6 +219,7 @@ export async function writeEvidence(e: EvidenceInput): Promise<string[]> {
     objects: e.objects.map((o) => ({ ...o, from: e.causes.get(objectLabel(o)) ?? [] })),
     secrets: e.secrets,
     validation: { errors: e.validation.errors, warnings: e.validation.warnings },
+    ...(e.live ? { live: e.live } : {}),
   };
   const files: [string, string][] = [
     ["summary.md", summaryMarkdown(e)],
