@@ -202,7 +202,7 @@ describe.runIf(haveCluster("slipway diff against a real API server"))(
       expect(summary).toMatch(/from: [^\n]*vars\.apps\[0\]\.replicas \(stacks\/catalog\/proxmox\.yaml:\d+\)/);
       expect(summary).toMatch(/- \*\*added\*\* `Service\/lab-prod\/whoami`/);
       const patch = readFileSync(join(bundleOf(dir), "diff.patch"), "utf8");
-      expect(patch).toMatch(/-  replicas: 1\n\+  replicas: 2/);
+      expect(patch).toMatch(/- {2}replicas: 1\n\+ {2}replicas: 2/);
       // Nothing was persisted: the dry runs left the Deployment and the cluster as they were.
       expect(
         kubectl(c, ["get", "deployment", "whoami", "-n", "lab-prod", "-o", "jsonpath={.spec.replicas}"])
