@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultKeysFile, loadKeyBindings, parseKeyBindings } from "../src/tui/key-bindings.js";
-import { ACTIONS, defaultBindings, keyName } from "../src/tui/keys.js";
+import { ACTIONS, defaultBindings, keyName, keyNames } from "../src/tui/keys.js";
 import { onKey } from "../src/tui/reducer.js";
 import { initialState, takeRequests } from "../src/tui/state.js";
 import { slipwayErrorOf, tempDir } from "./helpers.js";
@@ -23,6 +23,12 @@ describe("the key table", () => {
     expect(keyName("c", { ctrl: true })).toBe("ctrl+c");
     expect(keyName(" ", {})).toBe("space");
     expect(keyName("G", {})).toBe("G");
+  });
+
+  it("splits characters that arrive together into key presses", () => {
+    expect(keyNames("jc", {})).toEqual(["j", "c"]);
+    expect(keyNames(":pods ns\r", {})).toEqual([":", "p", "o", "d", "s", "space", "n", "s", "enter"]);
+    expect(keyNames("", { upArrow: true })).toEqual(["up"]);
   });
 });
 

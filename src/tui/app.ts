@@ -2,7 +2,7 @@
 // resizes to onResize, and lets the Runtime bring cluster batches in. Ink and React are loaded with import()
 // (ESM with top-level await, which the CommonJS bundle cannot require()).
 import type { Bindings } from "./keys.js";
-import { keyName, type InkKey } from "./keys.js";
+import { keyNames, type InkKey } from "./keys.js";
 import type { ViewEnv } from "./model.js";
 import { onKey, onResize } from "./reducer.js";
 import { Runtime, type RuntimeOptions } from "./runtime.js";
@@ -66,7 +66,9 @@ export async function runUi(o: UiOptions): Promise<void> {
       listeners.add(changed);
       return () => void listeners.delete(changed);
     }, []);
-    ink.useInput((input: string, key: InkKey) => runtime.apply(onKey(runtime.current, keyName(input, key))));
+    ink.useInput((input: string, key: InkKey) => {
+      for (const k of keyNames(input, key)) runtime.apply(onKey(runtime.current, k));
+    });
     return draw(
       screenLines(runtime.current, {
         now: Date.now(),

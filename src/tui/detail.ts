@@ -7,11 +7,14 @@ import { age, field } from "./format.js";
 import { objectsOf, type ClusterData } from "./model.js";
 import { eventOrder, lastSeen } from "./views-apps.js";
 
-/** The object without `metadata.managedFields`. */
+/**
+ * The object as kubectl shows it: apiVersion, kind and metadata first (the adapter fills the first two in
+ * after the fact, so they would come last), without `metadata.managedFields`.
+ */
 export function withoutManagedFields(o: KubeObject): KubeObject {
-  if (!o.metadata.managedFields) return o;
   const { managedFields: _dropped, ...metadata } = o.metadata;
-  return { ...o, metadata: metadata as KubeObject["metadata"] };
+  const { apiVersion, kind, metadata: _m, ...rest } = o;
+  return { apiVersion, kind, metadata: metadata as KubeObject["metadata"], ...rest };
 }
 
 /** The events about an object: by uid, or by kind, namespace and name for events recorded before it had one. */

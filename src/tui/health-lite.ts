@@ -1,5 +1,5 @@
 // The least health the UI needs to colour a row, until the pure health model (src/kube/health*.ts, written on
-// another branch for `slipway status`) lands; the UI then reads that model and this file goes. It is kept to
+// another branch for the status command) lands; the UI then reads that model and this file goes. It is kept to
 // the signals the columns show — not a second health model.
 import type { KubeObject } from "../kube/types.js";
 import { condition, field, list } from "./format.js";

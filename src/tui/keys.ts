@@ -146,3 +146,23 @@ export function keyName(input: string, key: InkKey): string {
   if (input === " ") return "space";
   return input;
 }
+
+const CONTROL_CHARS: Record<string, string> = {
+  "\r": "enter",
+  "\n": "enter",
+  "\x7f": "backspace",
+  "\b": "backspace",
+  "\t": "tab",
+  "\x1b": "escape",
+  " ": "space",
+};
+
+/**
+ * The keys of one read from the terminal: Ink hands over a chunk of plain characters at once when they
+ * arrive together (a paste, or fast typing), and each is a key press of its own.
+ */
+export function keyNames(input: string, key: InkKey): string[] {
+  const flagged = NAMED_FLAGS.some(([flag]) => key[flag]) || key.ctrl;
+  if (flagged || [...input].length <= 1) return [keyName(input, key)];
+  return [...input].map((ch) => CONTROL_CHARS[ch] ?? ch);
+}

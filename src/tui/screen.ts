@@ -134,7 +134,7 @@ export function screenLines(
   const filter = s.filter.text.trim() ? ` · /${s.filter.text.trim()}` : "";
   const header: Line = [
     {
-      text: `slipway ui · ${s.data.context || "-"} · ${def.title}${ns}${filter} · ${s.rows.length}/${s.items.length} · `,
+      text: `${s.data.context || "-"} · ${def.title}${ns}${filter} · ${s.rows.length}/${s.items.length} · `,
       bold: true,
     },
     { text: conn.text, color: plain ? undefined : conn.color },
@@ -153,14 +153,12 @@ export function screenLines(
     titles = [{ text: "Namespaces (several at once)", bold: true }];
     const choices = namespaceChoices(s);
     const start = Math.max(0, Math.min(mode.cursor - n + 1, choices.length - n));
-    body = choices
-      .slice(Math.max(0, start), Math.max(0, start) + n)
-      .map((c, i) => [
-        {
-          text: `${mode.picked.includes(c) ? "[x]" : "[ ]"} ${c}`,
-          inverse: Math.max(0, start) + i === mode.cursor,
-        },
-      ]);
+    body = choices.slice(Math.max(0, start), Math.max(0, start) + n).map((c, i) => [
+      {
+        text: `${mode.picked.includes(c) ? "[x]" : "[ ]"} ${c}`,
+        inverse: Math.max(0, start) + i === mode.cursor,
+      },
+    ]);
   } else if (screen.kind === "detail") {
     const item = s.items.find((i) => i.id === screen.id);
     titles = [

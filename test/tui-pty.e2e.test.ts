@@ -1,0 +1,127 @@
+// End-to-end: the built `slipway ui` in a real pseudo-terminal against the test control plane (the real API
+// server, kwok's nodes and pods). What the user sees is read from a headless xterm; what the UI did is checked
+// with kubectl against the API.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { haveCluster, kubectl, useCluster } from "./cluster.js";
+import { repoRoot, tempDir } from "./helpers.js";
+import { KEYS, spawnUi, type PtyUi } from "./tui/pty.js";
+
+const bin = join(repoRoot, "bin", "slipway.js");
+
+describe.runIf(haveCluster("slipway ui against a real API server"))("slipway ui in a pseudo-terminal", () => {
+  const c = useCluster({ nodes: 3 });
+  let repo = "";
+  let open: PtyUi[] = [];
+  const ui = (...extra: string[]) => {
+    const u = spawnUi(
+      ["ui", "-s", "pi-prod", "--kubeconfig", c.kubeconfig, "--context", "slipway-test", ...extra],
+      {
+        cwd: repo,
+        env: { XDG_CONFIG_HOME: join(repo, ".no-config") },
+        cols: 150,
+        rows: 24,
+      },
+    );
+    open.push(u);
+    return u;
+  };
+  const unschedulable = (node: string) =>
+    kubectl(c, ["get", "node", node, "-o", "jsonpath={.spec.unschedulable}"]).stdout.trim();
+  async function until(what: string, test: () => boolean, ms = 10_000) {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (test()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out: ${what}`);
+  }
+
+  beforeAll(() => {
+    repo = join(tempDir(), "repo");
+    const init = spawnSync(process.execPath, [bin, "init", "--flavour", "pi", repo], { encoding: "utf8" });
+    expect(init.status, init.stderr).toBe(0);
+    for (const args of [
+      ["create", "namespace", "shop"],
+      ["-n", "shop", "create", "deployment", "web", "--image=nginx", "--replicas=3"],
+      ["-n", "default", "create", "deployment", "cache", "--image=redis", "--replicas=2"],
+    ])
+      expect(kubectl(c, args).code).toBe(0);
+  });
+  afterEach(() => {
+    for (const u of open) u.kill();
+    open = [];
+  });
+
+  it("cordons the selected node with c, uncordons it with u — as the API sees it", async () => {
+    const u = ui();
+    await u.waitFor(/kwok-node-2 .*Ready/);
+    expect(unschedulable("kwok-node-1")).toBe("");
+    u.press("j");
+    u.press("c");
+    await u.waitFor("kwok-node-1 cordoned");
+    await until("kwok-node-1 unschedulable", () => unschedulable("kwok-node-1") === "true");
+    await u.waitFor(/kwok-node-1 +\S+ +Ready,SchedulingDisabled/);
+    u.press("u");
+    await u.waitFor("kwok-node-1 uncordoned");
+    await until("kwok-node-1 schedulable again", () => unschedulable("kwok-node-1") !== "true");
+    u.press("q");
+    expect(await u.exited).toBe(0);
+  });
+
+  it(":pods shows the pods, / filters them, esc clears the filter", async () => {
+    const u = ui();
+    await u.waitFor("kwok-node-0");
+    u.press(":pods", KEYS.enter);
+    const all = await u.waitFor(/Pods · ns: all · 5\/5/);
+    expect(all).toMatch(/shop +web-\S+ +1\/1 +Running/);
+    u.press("/web", KEYS.enter);
+    const filtered = await u.waitFor("· /web · 3/5");
+    expect(filtered).not.toMatch(/cache-/);
+    u.press(KEYS.escape);
+    await u.waitFor(/Pods · ns: all · 5\/5/);
+    u.press(":pods shop", KEYS.enter);
+    await u.waitFor(/ns: shop · 3\/5/);
+  });
+
+  it("--readonly refuses c and says so; the node stays schedulable", async () => {
+    const u = ui("--readonly");
+    await u.waitFor("[read-only]");
+    u.press("c");
+    await u.waitFor("c cordon: disabled (--readonly)");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(unschedulable("kwok-node-0")).toBe("");
+  });
+
+  it("shows the detail with the object's events, and D says drain is not in this build", async () => {
+    const u = ui();
+    await u.waitFor("kwok-node-0");
+    u.press("D");
+    await u.waitFor("drain: not available in this build");
+    u.press(KEYS.enter);
+    await u.waitFor(/Detail: Node kwok-node-0\napiVersion: v1\nkind: Node\nmetadata:/);
+    u.press("G");
+    await u.waitFor(/Events \(\d+\):/);
+  });
+
+  it("a key bound twice in --keys is an error at its line and column, before anything connects", async () => {
+    const keys = join(repo, "keys.yaml");
+    writeFileSync(keys, "keys:\n  cordon: x\n  uncordon: x\n");
+    const u = ui("--keys", keys);
+    expect(await u.exited).toBe(1);
+    expect(u.screen()).toContain(
+      `keys.yaml:3:13: error: key "x" is bound to both cordon (line 2) and uncordon`,
+    );
+  });
+
+  it("without a terminal it says it needs one (exit 2)", () => {
+    const r = spawnSync(process.execPath, [bin, "ui", "-s", "pi-prod", "--kubeconfig", c.kubeconfig], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("slipway ui needs a terminal");
+  });
+});
