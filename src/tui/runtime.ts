@@ -59,9 +59,10 @@ export class Runtime {
   apply(next: UiState): void {
     const [s, requests] = takeRequests(next);
     this.state = s;
-    if (s.screen.kind === "detail") this.watch(EVENTS);
     this.publish(s);
     for (const r of requests) this.run(r);
+    // The detail lists the object's events: watched from the first detail on, shown as soon as taken.
+    if (s.screen.kind === "detail" && this.watch(EVENTS)) this.refresh(new Set([EVENTS.resource]));
   }
 
   private subscribe(): void {
@@ -69,8 +70,11 @@ export class Runtime {
     this.unsubscribe = this.cluster.subscribe((changed) => this.refresh(changed));
   }
 
-  private watch(t: ResourceType): void {
-    if (!this.collections.has(t.resource)) this.collections.set(t.resource, this.cluster.watch(t));
+  /** Watches a type (once); true when it was not watched before. */
+  private watch(t: ResourceType): boolean {
+    if (this.collections.has(t.resource)) return false;
+    this.collections.set(t.resource, this.cluster.watch(t));
+    return true;
   }
 
   /** One batch of changes: the changed types' objects copied once, the rows rebuilt once. */

@@ -35,6 +35,8 @@ export class FakeCluster implements ClusterView, ClusterActions {
   readonly collections = new Map<string, FakeCollection>();
   readonly listeners = new Set<(changed: ReadonlySet<string>) => void>();
   readonly calls: string[] = [];
+  /** The types the UI asked to watch, in order. */
+  readonly watched: string[] = [];
   logLines: string[] = [];
   closed = false;
   /** Types the "server" does not serve. */
@@ -70,6 +72,7 @@ export class FakeCluster implements ClusterView, ClusterActions {
     return this.conn;
   }
   watch(type: ResourceType): Collection {
+    this.watched.push(type.resource);
     const c = this.coll(type.resource, type);
     c.absent = this.absentTypes.has(type.resource);
     return c;
