@@ -15,12 +15,13 @@ describe.runIf(haveCluster("slipway ui against a real API server"))("slipway ui 
   const c = useCluster({ nodes: 3 });
   let repo = "";
   let open: PtyUi[] = [];
-  const ui = (...extra: string[]) => {
+  const ui = (...extra: string[]) => uiWith({}, ...extra);
+  const uiWith = (env: Record<string, string>, ...extra: string[]) => {
     const u = spawnUi(
       ["ui", "-s", "pi-prod", "--kubeconfig", c.kubeconfig, "--context", "slipway-test", ...extra],
       {
         cwd: repo,
-        env: { XDG_CONFIG_HOME: join(repo, ".no-config") },
+        env: { XDG_CONFIG_HOME: join(repo, ".no-config"), ...env },
         cols: 150,
         rows: 24,
       },
@@ -114,6 +115,29 @@ describe.runIf(haveCluster("slipway ui against a real API server"))("slipway ui 
     expect(u.screen()).toContain(
       `keys.yaml:3:13: error: key "x" is bound to both cordon (line 2) and uncordon`,
     );
+  });
+
+  it("follows a resize: never more lines than the terminal's rows minus one", async () => {
+    const u = ui();
+    await u.waitFor("kwok-node-2");
+    u.press(":events", KEYS.enter);
+    await u.waitFor(/Events · ns: all/);
+    u.resize(100, 8);
+    const small = await u.waitFor(/^\S+ · Events/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(u.screen().split("\n").length).toBeLessThanOrEqual(7);
+    expect(small.split("\n").every((l) => l.length <= 100)).toBe(true);
+  });
+
+  it("colours health cells, and none at all under NO_COLOR", async () => {
+    // eslint-disable-next-line no-control-regex -- the escape sequence of a foreground colour
+    const colour = /\x1b\[3[1-7]m/;
+    const coloured = ui();
+    await coloured.waitFor("kwok-node-2");
+    expect(coloured.raw()).toMatch(colour);
+    const plain = uiWith({ NO_COLOR: "1" });
+    await plain.waitFor("kwok-node-2");
+    expect(plain.raw()).not.toMatch(colour);
   });
 
   it("without a terminal it says it needs one (exit 2)", () => {

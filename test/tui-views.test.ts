@@ -205,6 +205,15 @@ describe("the screen", () => {
   });
 });
 
+describe("the help", () => {
+  it("lists every action even on a short terminal (in columns)", () => {
+    const help = text(onKey(start({ height: 14, width: 160 }), "?"));
+    for (const a of ["move up", "cordon the selected node", "pick namespaces", "this help", "quit"])
+      expect(help).toContain(a);
+    expect(help.split("\n").length).toBeLessThanOrEqual(13);
+  });
+});
+
 describe("the detail screen", () => {
   it("the YAML without managedFields, then the object's events", () => {
     const pod = RECORDED.pods!.find((p) => p.metadata.name === "stuck")!;

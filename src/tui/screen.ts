@@ -69,7 +69,12 @@ function tableBody(s: UiState, now: number, plain: boolean): { titles: Line; bod
   const visible = s.rows.slice(s.top, s.top + bodyRows(s));
   const cells = visible.map((item) => def.cells(item, s.ctx, now));
   const w = widths(def.columns, cells);
-  const titles: Line = [{ text: def.columns.map((c, i) => fit(c, w[i]!)).join("  "), bold: true }];
+  const titles: Line = [
+    {
+      text: def.columns.map((c, i) => (i === def.columns.length - 1 ? c : fit(c, w[i]!))).join("  "),
+      bold: true,
+    },
+  ];
   const body = cells.map((row, r): Line => {
     const selected = s.top + r === s.selected;
     return row.flatMap((c, i) => [
@@ -103,6 +108,19 @@ function emptyText(s: UiState): string {
   return "none";
 }
 
+/** Lines in as many columns as the height needs (the help on a short terminal), each cut to its column. */
+function columns(lines: readonly string[], height: number, width: number): string[] {
+  if (lines.length <= height) return [...lines];
+  const cols = Math.ceil(lines.length / height);
+  const w = Math.floor(width / cols);
+  const rows = Math.ceil(lines.length / cols);
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from({ length: cols }, (_, c) => fit(lines[c * rows + r] ?? "", w - 2) + "  ")
+      .join("")
+      .trimEnd(),
+  );
+}
+
 /** The status line: the prompt being typed, the last message, or the main keys. */
 function statusLine(s: UiState): Line {
   const m = s.mode;
@@ -117,6 +135,15 @@ function statusLine(s: UiState): Line {
   if (m.kind === "namespaces") return [{ text: "space: pick  a: all  enter: apply  esc: cancel", dim: true }];
   if (s.message) return [{ text: s.message.text, color: s.message.level === "error" ? "red" : undefined }];
   const k = (a: Parameters<typeof keysOf>[1]) => keysOf(s.bindings, a)[0] ?? "";
+  if (s.screen.kind !== "table") {
+    const more = s.screen.kind === "logs" ? `  ${k("follow")} follow` : `  ${k("logs")} logs`;
+    return [
+      {
+        text: `${k("back")} back  ${k("up")}/${k("down")} scroll  ${k("top")}/${k("bottom")} top/end${more}`,
+        dim: true,
+      },
+    ];
+  }
   const hints = `${k("help")} help  ${k("command")} command  ${k("filter")} filter  ${k("detail")} detail  ${k("namespaces")} namespaces  ${k("quit")} quit`;
   return [{ text: hints, dim: true }, ...(s.readonly ? [{ text: "  [read-only]", color: "yellow" }] : [])];
 }
@@ -145,9 +172,7 @@ export function screenLines(
   const screen = s.screen;
   if (s.mode.kind === "help") {
     titles = [{ text: "Keys (any key closes)", bold: true }];
-    body = helpLines(s)
-      .slice(0, n)
-      .map((t) => [{ text: t }]);
+    body = columns(helpLines(s), n, s.width).map((t) => [{ text: t }]);
   } else if (s.mode.kind === "namespaces") {
     const mode = s.mode;
     titles = [{ text: "Namespaces (several at once)", bold: true }];

@@ -1,14 +1,13 @@
-// The built CLI in a real pseudo-terminal (node-pty), its output fed to a headless xterm, so a test reads the
-// screen a user would see — not the raw escape stream. Not a test double: the real terminal protocol.
-import pty from "@lydell/node-pty";
-import xterm from "@xterm/headless";
-import { join } from "node:path";
-import { repoRoot } from "../helpers.js";
+// Types for test/tui/pty-screen.mjs (the built CLI in a real pseudo-terminal, read through a headless xterm).
+// @ts-expect-error plain ESM script without types
+import { KEYS as keys, spawnUi as spawn } from "./pty-screen.mjs";
 
 export interface PtyUi {
   /** The visible screen as text, one line per row (trailing blanks trimmed). */
   screen(): string;
-  /** Waits until the screen matches, else throws with the screen seen last. */
+  /** Every byte the CLI wrote so far (escape sequences included). */
+  raw(): string;
+  /** Waits until the screen matches, else throws with the screen seen last (early when the CLI exited). */
   waitFor(what: string | RegExp, ms?: number): Promise<string>;
   /** Sends keys: text as typed, or escape sequences (KEYS). */
   press(...keys: string[]): void;
@@ -17,69 +16,10 @@ export interface PtyUi {
   kill(): void;
 }
 
-export const KEYS = { up: "\x1b[A", down: "\x1b[B", enter: "\r", escape: "\x1b", backspace: "\x7f" } as const;
+export const KEYS = keys as { up: string; down: string; enter: string; escape: string; backspace: string };
 
 /** Spawns `node bin/slipway.js …args` in a pty of cols × rows. */
-export function spawnUi(
+export const spawnUi = spawn as (
   args: string[],
   opts: { cwd: string; env?: Record<string, string>; cols?: number; rows?: number },
-): PtyUi {
-  const cols = opts.cols ?? 160;
-  const rows = opts.rows ?? 30;
-  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const p = pty.spawn(process.execPath, [join(repoRoot, "bin", "slipway.js"), ...args], {
-    name: "xterm-256color",
-    cols,
-    rows,
-    cwd: opts.cwd,
-    env: { ...(process.env as Record<string, string>), ...opts.env },
-  });
-  let raw = "";
-  p.onData((d) => {
-    raw += d;
-    term.write(d);
-  });
-  let gone: number | undefined;
-  const exited = new Promise<number>((done) =>
-    p.onExit(({ exitCode }) => {
-      gone = exitCode;
-      done(exitCode);
-    }),
-  );
-  const screen = () => {
-    const buf = term.buffer.active;
-    const out: string[] = [];
-    for (let i = 0; i < term.rows; i++)
-      out.push(buf.getLine(buf.viewportY + i)?.translateToString(true) ?? "");
-    return out.join("\n").replace(/\n+$/, "");
-  };
-  return {
-    screen,
-    async waitFor(what, ms = 15_000) {
-      const deadline = Date.now() + ms;
-      const hit = () => {
-        const s = screen();
-        return typeof what === "string" ? s.includes(what) : what.test(s);
-      };
-      while (Date.now() < deadline) {
-        // xterm parses written data asynchronously; let it catch up.
-        await new Promise<void>((r) => term.write("", r));
-        if (hit()) return screen();
-        if (gone !== undefined) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(
-        `${gone === undefined ? "timed out" : `exited ${gone}`} waiting for ${String(what)}; the screen:\n${screen()}\n(raw tail: ${JSON.stringify(raw.slice(-400))})`,
-      );
-    },
-    press(...keys) {
-      for (const k of keys) p.write(k);
-    },
-    resize(c, r) {
-      p.resize(c, r);
-      term.resize(c, r);
-    },
-    exited,
-    kill: () => p.kill(),
-  };
-}
+) => PtyUi;
