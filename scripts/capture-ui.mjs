@@ -218,5 +218,8 @@ const next = text.includes(START)
       "\n## Layout of this repository",
       `\n## Terminal UI: \`slipway ui -s <stack>\`\n\n${section}\n\n## Layout of this repository`,
     );
-writeFileSync(readme, next);
+// Written as prettier writes it, so `npm run lint` (prettier --check) holds after a capture.
+const prettier = await import("prettier");
+const options = (await prettier.resolveConfig(readme)) ?? {};
+writeFileSync(readme, await prettier.format(next, { ...options, filepath: readme }));
 console.log(`README.md: ${captures.length} views captured`);
