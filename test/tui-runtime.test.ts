@@ -92,4 +92,26 @@ describe("the UI runtime (on a test double of the cluster)", () => {
     const lines = screenLines(rt.current, { now: Date.now() });
     expect(lines[2]!.every((s) => s.dim)).toBe(true);
   });
+
+  it(":ctx lists the kubeconfig's contexts; enter switches, closing the old cluster", async () => {
+    const first = new FakeCluster({ nodes: RECORDED.nodes! });
+    const second = new FakeCluster({ nodes: [{ ...RECORDED.nodes![0]!, metadata: { name: "other-node" } }] });
+    const rt = new Runtime({ cluster: first, switchContext: async () => second }, () => {});
+    const contexts = [
+      { name: "home", current: true },
+      { name: "lab", cluster: "lab", current: false },
+    ];
+    rt.start(initialState({ height: 12, width: 120, env: { contexts } }));
+    const press = (...keys: string[]) => keys.forEach((k) => rt.apply(onKey(rt.current, k)));
+    press(":", "c", "t", "x", "enter");
+    expect(rt.current.rows.map((r) => r.name)).toEqual(["home", "lab"]);
+    press("j", "enter");
+    await settle();
+    await settle();
+    expect(first.closed).toBe(true);
+    expect(rt.clusterInUse).toBe(second);
+    expect(rt.current.view).toBe("nodes");
+    expect(rt.current.rows.map((r) => r.name)).toEqual(["other-node"]);
+    expect(rt.current.env.contexts?.find((c) => c.current)?.name).toBe("lab");
+  });
 });
