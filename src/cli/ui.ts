@@ -50,6 +50,9 @@ export async function uiCommand(ctx: CommandContext): Promise<CommandResult> {
       message: "slipway ui needs a terminal: stdin and stdout must both be one",
       hint: "for output a script can read, run the status command on the stack (`status -s <stack>`)",
     });
+  // Ink loads while the stack is resolved and the cluster opened (it is most of the start otherwise).
+  const app = import("../tui/app.js");
+  void app.then((a) => a.loadInk()).catch(() => {});
   // The bindings first: a mistake in ui.yaml is reported before anything connects.
   const { bindings } = loadKeyBindings(str(ctx.flags.keys), ctx.env);
   const { engine, notes } = openEngine(ctx);
@@ -62,7 +65,6 @@ export async function uiCommand(ctx: CommandContext): Promise<CommandResult> {
   const readonly = ctx.flags.readonly === true;
   const open = (context: string) =>
     openCluster({ kubeconfig: target.kubeconfig, context, readonly, env: ctx.env as NodeJS.ProcessEnv });
-  const cluster = await open(target.context);
   const kc = loadKubeConfig({
     kubeconfig: target.kubeconfig,
     context: target.context,
@@ -71,7 +73,8 @@ export async function uiCommand(ctx: CommandContext): Promise<CommandResult> {
   const contexts: ContextInfo[] = kc
     .getContexts()
     .map((c) => ({ name: c.name, cluster: c.cluster, current: c.name === target.context }));
-  const { runUi } = await import("../tui/app.js");
+  const { runUi } = await app;
+  const cluster = await open(target.context);
   await runUi({
     cluster,
     stdin: process.stdin,

@@ -24,16 +24,45 @@ export interface UiOptions extends RuntimeOptions {
 /** NO_COLOR (https://no-color.org): set and not empty. */
 export const noColor = (env: Record<string, string | undefined>): boolean => !!env.NO_COLOR;
 
+let loading: Promise<{ react: typeof import("react"); ink: typeof import("ink") }> | undefined;
+
+/** Starts loading Ink and React (once): the CLI calls it first, so they load while the cluster is opened. */
+export function loadInk() {
+  return (loading ??= Promise.all([import("react"), import("ink")]).then(([react, ink]) => ({ react, ink })));
+}
+
 /** Runs the UI until the user quits, then closes the cluster it ends with (after `:ctx`, not the first). */
 export async function runUi(o: UiOptions): Promise<void> {
-  const react = await import("react");
-  const ink = await import("ink");
-  const { createElement: h } = react;
-  const plain = noColor(o.env);
   const listeners = new Set<() => void>();
   const runtime = new Runtime(o, () => listeners.forEach((l) => l()));
   const size = () => ({ rows: o.stdout.rows || 24, columns: o.stdout.columns || 80 });
+  const { rows, columns } = size();
+  const state: UiState = initialState({
+    view: o.view,
+    namespaces: o.namespaces,
+    height: rows,
+    width: columns,
+    readonly: o.readonly,
+    canDrain: !!o.drain,
+    bindings: o.bindings,
+    env: o.viewEnv,
+  });
+  // The watches start now: the first lists arrive while Ink is still loading.
+  runtime.start(state);
+  try {
+    await drawUntilQuit(o, runtime, listeners);
+  } finally {
+    runtime.stop();
+    await runtime.clusterInUse.close();
+  }
+}
 
+/** Draws the runtime's state with Ink until the user quits. */
+async function drawUntilQuit(o: UiOptions, runtime: Runtime, listeners: Set<() => void>): Promise<void> {
+  const plain = noColor(o.env);
+  const size = () => ({ rows: o.stdout.rows || 24, columns: o.stdout.columns || 80 });
+  const { react, ink } = await loadInk();
+  const { createElement: h } = react;
   const draw = (lines: Line[]) =>
     h(
       ink.Box,
@@ -78,17 +107,6 @@ export async function runUi(o: UiOptions): Promise<void> {
     );
   }
 
-  const { rows, columns } = size();
-  const state: UiState = initialState({
-    view: o.view,
-    namespaces: o.namespaces,
-    height: rows,
-    width: columns,
-    readonly: o.readonly,
-    canDrain: !!o.drain,
-    bindings: o.bindings,
-    env: o.viewEnv,
-  });
   // The alternate screen, as full-screen terminal programs use: the shell's scrollback is left as it was.
   o.stdout.write("\x1b[?1049h\x1b[H");
   const onResizeEvent = () => {
@@ -96,7 +114,6 @@ export async function runUi(o: UiOptions): Promise<void> {
     runtime.apply(onResize(runtime.current, s.rows, s.columns));
   };
   o.stdout.on("resize", onResizeEvent);
-  runtime.start(state);
   const app = ink.render(h(App), {
     stdout: o.stdout,
     stdin: o.stdin,
@@ -107,8 +124,6 @@ export async function runUi(o: UiOptions): Promise<void> {
   try {
     await app.waitUntilExit();
   } finally {
-    runtime.stop();
-    await runtime.clusterInUse.close();
     o.stdout.off("resize", onResizeEvent);
     o.stdout.write("\x1b[?1049l");
   }
