@@ -96,15 +96,40 @@ describe.runIf(haveCluster("slipway ui against a real API server"))("slipway ui 
     expect(unschedulable("kwok-node-0")).toBe("");
   });
 
-  it("shows the detail with the object's events, and D says drain is not in this build", async () => {
+  it("shows the detail with the object's YAML and, at its end, its events", async () => {
     const u = ui();
     await u.waitFor("kwok-node-0");
-    u.press("D");
-    await u.waitFor("drain: not available in this build");
     u.press(KEYS.enter);
     await u.waitFor(/Detail: Node kwok-node-0\napiVersion: v1\nkind: Node\nmetadata:/);
     u.press("G");
     await u.waitFor(/Events \(\d+\):/);
+  });
+
+  it("D drains the selected node once its name is typed: cordoned, its pods evicted", async () => {
+    const onNode = () =>
+      kubectl(c, [
+        "get",
+        "pods",
+        "-A",
+        "--field-selector",
+        "spec.nodeName=kwok-node-2",
+        "-o",
+        "name",
+      ]).stdout.trim();
+    await until("a pod on kwok-node-2", () => onNode() !== "");
+    const u = ui();
+    await u.waitFor("kwok-node-2");
+    u.press("G", "D");
+    await u.waitFor("drain kwok-node-2: type its name to confirm");
+    u.press("kwok-node-1", KEYS.enter);
+    await u.waitFor('drain: "kwok-node-1" is not "kwok-node-2"; nothing drained');
+    expect(unschedulable("kwok-node-2")).toBe("");
+    u.press("D", "kwok-node-2", KEYS.enter);
+    await u.waitFor(/drained kwok-node-2 in [\d.]+ s: [1-9]\d* pod\(s\) evicted/, 60_000);
+    expect(unschedulable("kwok-node-2")).toBe("true");
+    expect(onNode()).toBe("");
+    u.press("u");
+    await until("kwok-node-2 schedulable again", () => unschedulable("kwok-node-2") !== "true");
   });
 
   it("a key bound twice in --keys is an error at its line and column, before anything connects", async () => {

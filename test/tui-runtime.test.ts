@@ -8,7 +8,12 @@ import { RECORDED } from "./tui/recorded.js";
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(opts: { drain?: (n: string) => Promise<string>; logCapacity?: number } = {}) {
+function setup(
+  opts: {
+    drain?: (n: string, c: unknown, progress: (t: string) => void) => Promise<string>;
+    logCapacity?: number;
+  } = {},
+) {
   const cluster = new FakeCluster({ nodes: RECORDED.nodes!, pods: RECORDED.pods!, events: RECORDED.events! });
   const published: UiState[] = [];
   const rt = new Runtime({ cluster, logBatchMs: 1, ...opts }, (s) => published.push(s));
@@ -56,10 +61,17 @@ describe("the UI runtime (on a test double of the cluster)", () => {
 
   it("D with a drain function calls it once the name is typed", async () => {
     const drained: string[] = [];
-    const { press, text } = setup({ drain: async (n) => (drained.push(n), `${n} drained: 3 pods evicted`) });
+    const { press, text, published } = setup({
+      drain: async (n, _c, progress) => {
+        progress("evicting shop/web-1");
+        drained.push(n);
+        return `${n} drained: 3 pods evicted`;
+      },
+    });
     press("D", ..."kwok-node-0", "enter");
     await settle();
     expect(drained).toEqual(["kwok-node-0"]);
+    expect(published.some((s) => s.message?.text === "drain kwok-node-0: evicting shop/web-1")).toBe(true);
     expect(text()).toContain("kwok-node-0 drained: 3 pods evicted");
   });
 

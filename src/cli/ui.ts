@@ -1,6 +1,7 @@
 import { SlipwayError } from "../core/errors.js";
 import { ADDONS } from "../components/kubernetes/addons.js";
-import { openCluster } from "../kube/cluster.js";
+import { openCluster, type Cluster } from "../kube/cluster.js";
+import { drainNode } from "../kube/drain.js";
 import { loadKubeConfig } from "../kube/kubeconfig.js";
 import { openNodes } from "../nodes/nodes.js";
 import type { StackEngine } from "../stack/engine.js";
@@ -8,6 +9,7 @@ import { loadKeyBindings } from "../tui/key-bindings.js";
 import type { ContextInfo, StackDesired } from "../tui/model.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { kubeTarget } from "./kube-target.js";
+import { EVENT_TEXT } from "./node-ops.js";
 import { listFlag, openEngine, requireStack } from "./open-engine.js";
 
 const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
@@ -85,6 +87,12 @@ export async function uiCommand(ctx: CommandContext): Promise<CommandResult> {
     namespaces: listFlag(ctx.flags.namespace) ?? [],
     viewEnv: { stack: desired, contexts },
     switchContext: open,
+    // As `slipway node drain` with its defaults: pods with emptyDir data or no controller refuse the drain.
+    drain: async (node, c, progress) => {
+      // Every cluster the UI holds came from `open` (the first, and any `:ctx` switched to).
+      const r = await drainNode(c as Cluster, node, {}, (e) => progress(EVENT_TEXT[e.type](e)));
+      return `drained ${r.node} in ${(r.ms / 1000).toFixed(1)} s: ${r.evicted.length} pod(s) evicted, ${r.skipped.length} skipped`;
+    },
   });
   return { notes };
 }

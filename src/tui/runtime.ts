@@ -13,8 +13,11 @@ export type Cluster = ClusterView & ClusterActions;
 
 export interface RuntimeOptions {
   cluster: Cluster;
-  /** Drains a node (the Eviction API); without one, `D` says it is not available in this build. */
-  drain?: (node: string) => Promise<string>;
+  /**
+   * Drains a node of the cluster in use (the Eviction API), telling its progress; resolves to what it did.
+   * Without one, `D` says it is not available in this build.
+   */
+  drain?: (node: string, cluster: Cluster, progress: (text: string) => void) => Promise<string>;
   /** Opens another context's cluster for `:ctx NAME`; without one, switching is refused with the reason. */
   switchContext?: (name: string) => Promise<Cluster>;
   logCapacity?: number;
@@ -112,7 +115,9 @@ export class Runtime {
         return;
       case "drain":
         if (!this.opts.drain) return note("drain: not available in this build", "error");
-        this.opts.drain(r.node).then((text) => note(text), failed("drain"));
+        this.opts
+          .drain(r.node, this.cluster, (text) => note(`drain ${r.node}: ${text}`))
+          .then((text) => note(text), failed(`drain ${r.node}`));
         return;
       case "logs":
         this.followLogs(r.namespace, r.pod, r.container);
