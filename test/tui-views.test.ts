@@ -49,8 +49,10 @@ describe("the views, on objects recorded from the test control plane", () => {
     expect(tailscaleIp(ts)).toBe("100.101.7.3");
   });
 
-  it("Pods: the unschedulable pod is Pending, a warning", () => {
+  it("Pods: the unschedulable pod is Pending, a warning, counted in the header", () => {
     const s = runCommand(start(), "pods");
+    expect(s.unhealthy).toEqual({ bad: 0, warn: 1 });
+    expect(text(s).split("\n")[0]).toBe("recorded · Pods · ns: all · 5/5 · 1 to look at · ● live");
     const stuck = s.rows.find((r) => r.name === "stuck")!;
     expect(VIEWS.pods.cells(stuck, s.ctx, NOW)[3]).toEqual({ text: "Pending", health: "warn" });
   });

@@ -51,6 +51,8 @@ export interface Item {
   type?: ResourceType;
   /** Rows that are not API objects (Stack, contexts) carry their cells already. */
   cells?: Cell[];
+  /** The row's health, worked out once per batch (the header counts it). */
+  health?: Health;
 }
 
 export interface Cell {

@@ -159,11 +159,14 @@ export function screenLines(
   const live = s.data.connection.state === "live";
   const ns = def.namespaced ? ` · ns: ${s.namespaces.length ? s.namespaces.join(",") : "all"}` : "";
   const filter = s.filter.text.trim() ? ` · /${s.filter.text.trim()}` : "";
+  const { bad, warn } = s.unhealthy;
   const header: Line = [
     {
       text: `${s.data.context || "-"} · ${def.title}${ns}${filter} · ${s.rows.length}/${s.items.length} · `,
       bold: true,
     },
+    ...(bad ? [{ text: `${bad} failing`, color: "red" }, { text: " · " }] : []),
+    ...(warn ? [{ text: `${warn} to look at`, color: "yellow" }, { text: " · " }] : []),
     { text: conn.text, color: plain ? undefined : conn.color },
   ];
   let titles: Line;

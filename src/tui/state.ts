@@ -46,6 +46,8 @@ export interface UiState {
   ctx: unknown;
   /** `items` in the chosen namespaces that pass the filter: what the table lists. */
   rows: readonly Item[];
+  /** How many of the rows are degraded (bad) or need a look (warn): the header's summary. */
+  unhealthy: { bad: number; warn: number };
   selected: number;
   /** The first row on screen. */
   top: number;
@@ -94,6 +96,7 @@ export function initialState(o: InitialOptions = {}): UiState {
     items: [],
     ctx: null,
     rows: [],
+    unhealthy: { bad: 0, warn: 0 },
     selected: 0,
     top: 0,
     height: o.height ?? 24,
@@ -109,7 +112,10 @@ export function initialState(o: InitialOptions = {}): UiState {
 /** Rebuilds the view's rows and context from the snapshot (once per batch), then filters. */
 export function rebuild(s: UiState): UiState {
   const def = VIEWS[s.view];
-  return refilter({ ...s, items: def.items(s.data, s.env), ctx: def.context(s.data) });
+  const ctx = def.context(s.data);
+  const items = def.items(s.data, s.env);
+  for (const i of items) i.health = def.health(i, ctx);
+  return refilter({ ...s, items, ctx });
 }
 
 /** Applies namespaces and the filter to the view's rows, keeping the selection on the same row. */
@@ -120,7 +126,9 @@ export function refilter(s: UiState): UiState {
     ns.size && VIEWS[s.view].namespaced ? s.items.filter((i) => ns.has(i.namespace ?? "")) : s.items;
   const rows = s.filter.text.trim() ? scoped.filter(s.filter.test) : scoped;
   const kept = selectedId === undefined ? -1 : rows.findIndex((r) => r.id === selectedId);
-  return clampSelection({ ...s, rows, selected: kept >= 0 ? kept : s.selected });
+  const unhealthy = { bad: 0, warn: 0 };
+  for (const r of rows) if (r.health === "bad" || r.health === "warn") unhealthy[r.health]++;
+  return clampSelection({ ...s, rows, unhealthy, selected: kept >= 0 ? kept : s.selected });
 }
 
 /** Keeps the selection inside the rows and on screen. */
