@@ -192,6 +192,21 @@ describe("the key reducer", () => {
     expect(onKey(start(), "l").message?.text).toBe("l logs: select a pod (:pods)");
   });
 
+  it("l on the logs screen follows the pod's next container, round", () => {
+    let s = runCommand(start(), "pods");
+    const pod = s.rows[0]!.obj!;
+    const two = { ...pod, spec: { ...pod.spec, containers: [{ name: "redis" }, { name: "exporter" }] } };
+    s = onCluster(s, recordedData({ pods: [two] }));
+    s = onKey(s, "l");
+    expect(s.screen).toMatchObject({ kind: "logs", container: "redis" });
+    s = onKey(s, "l");
+    expect(s.screen).toMatchObject({ kind: "logs", container: "exporter" });
+    expect(takeRequests(s)[1]).toContainEqual(
+      expect.objectContaining({ kind: "logs", container: "exporter" }),
+    );
+    expect(onKey(s, "l").screen).toMatchObject({ container: "redis" });
+  });
+
   it("a following log screen stays at the bottom; scrolling up pauses it", () => {
     let s = onLogLines(onKey(runCommand(start(), "pods"), "l"), 100);
     expect(s.screen).toMatchObject({ top: 94, follow: true });

@@ -47,7 +47,7 @@ export const ACTIONS: readonly ActionDef[] = [
     help: "command: nodes, pods [ns,…], workloads, svc, events, gitops, stack, ctx, q",
   },
   { action: "filter", keys: ["/"], help: "filter: a regex, or -l key=value,… (a label selector)" },
-  { action: "logs", keys: ["l"], help: "logs of the selected pod (follows)" },
+  { action: "logs", keys: ["l"], help: "logs of the selected pod (follows); again: its next container" },
   { action: "yaml", keys: ["y"], help: "the object's YAML" },
   { action: "follow", keys: ["f"], help: "logs: follow on/off" },
   { action: "cordon", keys: ["c"], help: "cordon the selected node", mutating: true },

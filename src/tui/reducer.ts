@@ -66,13 +66,21 @@ function openDetail(s: UiState, yamlOnly: boolean): UiState {
   return { ...s, screen: { kind: "detail", id: item.id, yamlOnly, top: 0 } };
 }
 
+/** `l`: the selected pod's first container; on the logs screen, the pod's next container. */
 function openLogs(s: UiState): UiState {
+  const screen = s.screen;
   const item =
-    s.screen.kind === "detail"
-      ? s.items.find((i) => i.id === (s.screen as { id: string }).id)
-      : selectedItem(s);
+    screen.kind === "detail"
+      ? s.items.find((i) => i.id === screen.id)
+      : screen.kind === "logs"
+        ? s.items.find(
+            (i) => i.obj?.kind === "Pod" && i.name === screen.pod && i.namespace === screen.namespace,
+          )
+        : selectedItem(s);
   if (item?.obj?.kind !== "Pod") return say(s, `${keyFor(s, "logs")} logs: select a pod (:pods)`, "error");
-  const container = (item.obj.spec?.containers as { name: string }[] | undefined)?.[0]?.name;
+  const names = ((item.obj.spec?.containers as { name: string }[] | undefined) ?? []).map((c) => c.name);
+  const now = screen.kind === "logs" ? names.indexOf(screen.container ?? "") : -1;
+  const container = names[(now + 1) % Math.max(1, names.length)];
   const target = { namespace: item.namespace ?? "default", pod: item.name, container };
   return request(
     { ...s, screen: { kind: "logs", ...target, follow: true, top: 0 }, logLines: 0 },

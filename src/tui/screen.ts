@@ -136,7 +136,10 @@ function statusLine(s: UiState): Line {
   if (s.message) return [{ text: s.message.text, color: s.message.level === "error" ? "red" : undefined }];
   const k = (a: Parameters<typeof keysOf>[1]) => keysOf(s.bindings, a)[0] ?? "";
   if (s.screen.kind !== "table") {
-    const more = s.screen.kind === "logs" ? `  ${k("follow")} follow` : `  ${k("logs")} logs`;
+    const more =
+      s.screen.kind === "logs"
+        ? `  ${k("follow")} follow  ${k("logs")} next container`
+        : `  ${k("logs")} logs`;
     return [
       {
         text: `${k("back")} back  ${k("up")}/${k("down")} scroll  ${k("top")}/${k("bottom")} top/end${more}`,
