@@ -55,6 +55,7 @@ try {
   const firstScreen = [];
   const podsScreen = [];
   const rss = [];
+  const idle = [];
   for (let run = 0; run < 5; run++) {
     const t0 = performance.now();
     const ui = spawnUi(["ui", "-s", "pi-prod", "--kubeconfig", c.kubeconfig, "--context", "slipway-test"], {
@@ -78,6 +79,14 @@ try {
       const status = pid ? readFileSync(`/proc/${pid}/status`, "utf8") : "";
       const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
       if (hwm) rss.push(Number(hwm[1]) / 1024);
+      // CPU while nothing is pressed (kwok still renews its nodes' leases and status): 5 s of /proc ticks.
+      if (pid && run === 0) {
+        const ticks = () => readFileSync(`/proc/${pid}/stat`, "utf8").split(" ").slice(13, 15).map(Number);
+        const [u0, s0] = ticks();
+        await new Promise((r) => setTimeout(r, 5000));
+        const [u1, s1] = ticks();
+        idle.push(((u1 - u0 + s1 - s0) / 100 / 5) * 100);
+      }
     } finally {
       ui.press("q");
       await Promise.race([ui.exited, new Promise((r) => setTimeout(r, 3000))]);
@@ -89,6 +98,7 @@ try {
   );
   console.log(`  :pods to every pod listed: ${median(podsScreen).toFixed(0)} ms`);
   if (rss.length) console.log(`  peak RSS of the UI: ${median(rss).toFixed(0)} MB`);
+  if (idle.length) console.log(`  CPU with no key pressed (5 s, first run): ${idle[0].toFixed(1)} %`);
 } finally {
   await down({ dir: c.dir });
   rmSync(work, { recursive: true, force: true });

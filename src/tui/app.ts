@@ -88,23 +88,32 @@ async function drawUntilQuit(o: UiOptions, runtime: Runtime, listeners: Set<() =
       ),
     );
 
+  // The frame on screen. A batch that changes nothing visible (a pod off screen, a lease renewed) costs one
+  // screenLines() and a comparison, never a React render and an Ink layout.
+  const frame = () =>
+    screenLines(runtime.current, { now: Date.now(), plain, logs: (from, n) => runtime.logs.slice(from, n) });
+  let lines = frame();
+  let shown = JSON.stringify(lines);
+
   function App() {
     const [, setTick] = react.useState(0);
     react.useEffect(() => {
-      const changed = () => setTick((t) => t + 1);
+      const changed = () => {
+        const next = frame();
+        const text = JSON.stringify(next);
+        if (text === shown) return;
+        [lines, shown] = [next, text];
+        setTick((t) => t + 1);
+      };
       listeners.add(changed);
+      // What arrived between the first frame and this effect.
+      changed();
       return () => void listeners.delete(changed);
     }, []);
     ink.useInput((input: string, key: InkKey) => {
       for (const k of keyNames(input, key)) runtime.apply(onKey(runtime.current, k));
     });
-    return draw(
-      screenLines(runtime.current, {
-        now: Date.now(),
-        plain,
-        logs: (from, n) => runtime.logs.slice(from, n),
-      }),
-    );
+    return draw(lines);
   }
 
   // The alternate screen, as full-screen terminal programs use: the shell's scrollback is left as it was.
