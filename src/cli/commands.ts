@@ -7,6 +7,7 @@ import { RUN_COMMANDS } from "./commands/run.js";
 import { SCHEMA_COMMANDS } from "./commands/schema.js";
 import { SECRETS_COMMANDS } from "./commands/secrets.js";
 import { STACK_COMMANDS } from "./commands/stacks.js";
+import { UI_COMMANDS } from "./commands/ui.js";
 import { WHY_COMMANDS } from "./commands/why.js";
 import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
 
@@ -25,5 +26,6 @@ export const COMMANDS: CommandDef[] = [
   ...RUN_COMMANDS,
   ...NODE_COMMANDS,
   ...WORKFLOW_COMMANDS,
+  ...UI_COMMANDS,
   ...SCHEMA_COMMANDS,
 ];

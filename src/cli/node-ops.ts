@@ -42,7 +42,8 @@ export const nodeCordonCommand = (c: CommandContext) => cordonCommand(c, true);
 /** `slipway node uncordon <name> -s <stack>` */
 export const nodeUncordonCommand = (c: CommandContext) => cordonCommand(c, false);
 
-const EVENT_TEXT: Record<DrainEvent["type"], (e: DrainEvent) => string> = {
+/** One line per drain event, as `node drain` prints them (the UI shows them in its status line). */
+export const EVENT_TEXT: Record<DrainEvent["type"], (e: DrainEvent) => string> = {
   cordoned: (e) => `cordoned ${(e as { node: string }).node}`,
   skipped: (e) => `skipped ${(e as { pod: string }).pod}: ${(e as { reason: string }).reason}`,
   evicting: (e) => `evicting ${(e as { pod: string }).pod}`,
