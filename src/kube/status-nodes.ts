@@ -92,6 +92,13 @@ export function compareNodes(
     if (health.cordoned)
       add("note", "node-cordoned", name, "cordoned (spec.unschedulable): no new pods are scheduled");
     if (health.level === "unknown") add("degraded", "node-not-ready", name, health.message ?? health.reason);
+    if (clusterVersion && !health.kubeletVersion)
+      add(
+        "note",
+        "version-not-reported",
+        name,
+        `the node reports no kubelet version; not compared with ${clusterVersion}`,
+      );
     if (clusterVersion && health.kubeletVersion) {
       const cmp = compareVersions(clusterVersion, health.kubeletVersion);
       if (cmp === "drift")
@@ -109,6 +116,13 @@ export function compareNodes(
           `kubelet version "${health.kubeletVersion}" is not a Kubernetes version; not compared with ${clusterVersion}`,
         );
     }
+    if (want && !health.internalIP)
+      add(
+        "note",
+        "address-not-reported",
+        name,
+        `the node reports no InternalIP; declared address ${want.address} not compared`,
+      );
     if (want && health.internalIP && health.internalIP !== want.address)
       add(
         "degraded",

@@ -105,6 +105,13 @@ export function buildStatus(
   for (const c of collections.values()) {
     const name = `${c.type.resource}${c.type.group ? `.${c.type.group}` : ""}`;
     if (c.absent) notInstalled.push(name);
+    else if (!c.synced && !c.error)
+      findings.push({
+        severity: "degraded",
+        category: "unreadable",
+        object: name,
+        message: "not listed yet: the report does not include these objects",
+      });
     else if (c.error)
       findings.push({
         severity: "degraded",
