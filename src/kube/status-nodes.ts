@@ -63,11 +63,13 @@ export function compareNodes(
   const declared = new Map((desired ?? []).map((n) => [n.name, n]));
   const present = new Map(nodes.map((n) => [n.metadata.name, n]));
   const names = [...new Set([...declared.keys(), ...present.keys()])].sort();
+  // Pods by node once, so each node reads only its own (100 nodes × 5,000 pods is otherwise 500k visits).
+  const byNode = groupBy(pods, (p) => p.spec?.nodeName as string | undefined);
   const rows: NodeRow[] = [];
   for (const name of names) {
     const want = declared.get(name);
     const node = present.get(name);
-    const health = node ? nodeHealth(node, pods) : undefined;
+    const health = node ? nodeHealth(node, byNode.get(name) ?? []) : undefined;
     rows.push({
       ...health,
       name,
@@ -144,4 +146,17 @@ export function compareNodes(
         add("degraded", "overcommitted", name, `pods request more ${r} than the node's allocatable`);
   }
   return { rows, findings };
+}
+
+/** Items grouped by a key (items without one are left out). */
+export function groupBy<T>(items: Iterable<T>, key: (t: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    if (k === undefined) continue;
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import {
   PVCS,
   STATEFULSETS,
 } from "./resources.js";
-import { compareNodes, type DesiredNode, type Finding, type NodeRow } from "./status-nodes.js";
+import { compareNodes, groupBy, type DesiredNode, type Finding, type NodeRow } from "./status-nodes.js";
 import type { ClusterView, Collection, KubeObject, ResourceType } from "./types.js";
 
 export type { DesiredNode, Finding, NodeRow } from "./status-nodes.js";
@@ -134,7 +134,10 @@ export function buildStatus(
   const workloadObjects = ["deployments", "statefulsets", "daemonsets"].flatMap((r) =>
     list(collections.get(r)),
   );
-  const allWorkloads = workloadObjects.map((w) => workloadHealth(w, pods));
+  const byNamespace = groupBy(pods, (p) => p.metadata.namespace ?? "");
+  const podsOf = (o: KubeObject) => byNamespace.get(o.metadata.namespace ?? "") ?? [];
+  const allWorkloads = workloadObjects.map((w) => workloadHealth(w, podsOf(w)));
+  const workloadsByNamespace = groupBy(workloadObjects, (w) => w.metadata.namespace ?? "");
   const workloads = allWorkloads.filter((w) => w.level !== "healthy");
   for (const w of workloads)
     findings.push({
@@ -146,7 +149,8 @@ export function buildStatus(
   // Failing pods no watched workload owns (bare pods, Jobs' pods): a workload's own are reported with it.
   for (const p of pods) {
     const h = podHealth(p);
-    if (h.level !== "degraded" || workloadObjects.some((w) => ownedBy(p, w))) continue;
+    if (h.level !== "degraded") continue;
+    if ((workloadsByNamespace.get(p.metadata.namespace ?? "") ?? []).some((w) => ownedBy(p, w))) continue;
     findings.push({
       severity: "degraded",
       category: "pod-failing",
