@@ -1,5 +1,6 @@
 import type { CommandDef } from "./command.js";
 import { AFFECTED_COMMANDS } from "./commands/affected.js";
+import { EVIDENCE_COMMANDS } from "./commands/evidence.js";
 import { INIT_COMMANDS } from "./commands/init.js";
 import { NODE_COMMANDS } from "./commands/nodes.js";
 import { RUN_COMMANDS } from "./commands/run.js";
@@ -20,6 +21,7 @@ export const COMMANDS: CommandDef[] = [
   ...STACK_COMMANDS,
   ...WHY_COMMANDS,
   ...AFFECTED_COMMANDS,
+  ...EVIDENCE_COMMANDS,
   ...SECRETS_COMMANDS,
   ...RUN_COMMANDS,
   ...NODE_COMMANDS,

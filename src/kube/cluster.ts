@@ -28,7 +28,18 @@ export interface OpenClusterOptions extends KubeConfigOptions {
   probeMs?: number;
 }
 
-export type Cluster = ClusterView & ClusterActions & { readonly serverVersion: string };
+/** What one eviction request did: accepted, refused by a PodDisruptionBudget for now, or the pod was gone. */
+export type EvictOutcome =
+  { outcome: "evicted" } | { outcome: "gone" } | { outcome: "blocked"; message: string };
+
+export type Cluster = ClusterView &
+  ClusterActions & {
+    readonly serverVersion: string;
+    /** The Eviction API: the pod is deleted unless a PodDisruptionBudget refuses for now. */
+    evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<EvictOutcome>;
+    /** Deletes a pod outright (drain --force for a pod no controller recreates); a pod already gone is fine. */
+    deletePod(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void>;
+  };
 
 /** Opens the cluster of a kubeconfig context: the server must answer /version, else a KubeError. */
 export async function openCluster(opts: OpenClusterOptions = {}): Promise<Cluster> {
@@ -79,7 +90,7 @@ class Joined implements Collection {
 const scopeKey = (t: ResourceType, s: WatchScope = {}) =>
   JSON.stringify([t.group, t.resource, [...(s.namespaces ?? [])].sort(), s.labelSelector, s.fieldSelector]);
 
-class LiveCluster implements ClusterView, ClusterActions {
+class LiveCluster implements Cluster {
   readonly context: string;
   readonly server: string;
   private state: Connection = { state: "live", since: Date.now() };
@@ -202,6 +213,41 @@ class LiveCluster implements ClusterView, ClusterActions {
       contentType: "application/merge-patch+json",
       timeoutMs: 30_000,
     });
+  }
+
+  async evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<EvictOutcome> {
+    this.writable(`evict ${namespace}/${pod}`);
+    const body = {
+      apiVersion: "policy/v1",
+      kind: "Eviction",
+      metadata: { name: pod, namespace },
+      ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }),
+    };
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/eviction`;
+    try {
+      await this.http.text("POST", path, { body: JSON.stringify(body), timeoutMs: 30_000 });
+      return { outcome: "evicted" };
+    } catch (e) {
+      if (!(e instanceof KubeError)) throw e;
+      if (e.kind === "not-found") return { outcome: "gone" };
+      // 429: a PodDisruptionBudget allows no disruption now — kubectl drain retries these.
+      if (e.kind === "too-many-requests") return { outcome: "blocked", message: e.message };
+      throw e;
+    }
+  }
+
+  async deletePod(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void> {
+    this.writable(`delete ${namespace}/${pod}`);
+    const q = gracePeriodSeconds === undefined ? "" : `?gracePeriodSeconds=${gracePeriodSeconds}`;
+    try {
+      await this.http.text(
+        "DELETE",
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}${q}`,
+        { timeoutMs: 30_000 },
+      );
+    } catch (e) {
+      if (!(e instanceof KubeError && e.kind === "not-found")) throw e;
+    }
   }
 
   async logs(
