@@ -190,9 +190,6 @@ export class Informer implements Collection {
   }
 
   private async watch(): Promise<void> {
-    // stop() can land while the list's answer is being applied: a watch started after it would never be
-    // aborted (an aborted signal fires no more "abort" events) and would hold the process for its timeout.
-    if (this.stopped) return;
     const seconds = Math.round(WATCH_SECONDS * (0.8 + 0.4 * Math.random()));
     const path = this.query({
       watch: "1",
