@@ -1,13 +1,16 @@
 // `node bench/status.mjs` (run alone; not in run-all): `slipway status` at the issue's scale on the test
 // control plane — 100 kwok nodes, 5,000 pods (bound to the nodes, run by kwok), 10,000 events (half Warning)
 // — against a stack declaring the 100 nodes. Target: ≤ 1.0 s wall time per run (k9s: 7 s to start at 1k pods,
-// k9s#663). Prints the median and worst of BENCH_RUNS (5) runs and the load; asserts nothing. Needs the peers.
+// k9s#663). Prints the median and worst of BENCH_RUNS (5) runs, the load, and where the time goes (open, list,
+// build, in-process); asserts nothing. Needs the peers and a build (`npx tsc`: it imports dist/).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openCluster } from "../dist/kube/cluster.js";
+import { buildStatus, watchStatus } from "../dist/kube/status.js";
 import { down, missingBinaries, up } from "../test/cluster/cluster.mjs";
 
 const NODES = 100;
@@ -140,6 +143,19 @@ if (missing.length) {
     );
     console.log(
       `slipway status  median ${med.toFixed(2)} s, worst ${times.at(-1).toFixed(2)} s  ${med <= 1 ? "meets" : "MISSES"} ≤ 1.0 s (k9s: 7 s to start at 1k pods, #663)  load ${loadavg()[0].toFixed(1)}`,
+    );
+    // Where the time goes, in this process (the library, no CLI start): open (probe), list everything, build.
+    const t1 = performance.now();
+    const cluster = await openCluster({ kubeconfig: c.kubeconfig, context: "slipway-test", readonly: true });
+    const t2 = performance.now();
+    const collections = watchStatus(cluster);
+    await cluster.synced();
+    const t3 = performance.now();
+    buildStatus({ stack: "big" }, cluster, collections);
+    const t4 = performance.now();
+    await cluster.close();
+    console.log(
+      `  in process: open ${(t2 - t1).toFixed(0)} ms, list ${collections.size} types ${(t3 - t2).toFixed(0)} ms, build report ${(t4 - t3).toFixed(0)} ms`,
     );
   } finally {
     await down({ dir });
