@@ -8,6 +8,7 @@ import { SCHEMA_COMMANDS } from "./commands/schema.js";
 import { SECRETS_COMMANDS } from "./commands/secrets.js";
 import { STACK_COMMANDS } from "./commands/stacks.js";
 import { UI_COMMANDS } from "./commands/ui.js";
+import { STATUS_COMMANDS } from "./commands/status.js";
 import { WHY_COMMANDS } from "./commands/why.js";
 import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
 
@@ -25,6 +26,7 @@ export const COMMANDS: CommandDef[] = [
   ...SECRETS_COMMANDS,
   ...RUN_COMMANDS,
   ...NODE_COMMANDS,
+  ...STATUS_COMMANDS,
   ...WORKFLOW_COMMANDS,
   ...UI_COMMANDS,
   ...SCHEMA_COMMANDS,
