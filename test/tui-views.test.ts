@@ -49,12 +49,12 @@ describe("the views, on objects recorded from the test control plane", () => {
     expect(tailscaleIp(ts)).toBe("100.101.7.3");
   });
 
-  it("Pods: the unschedulable pod is Pending, a warning, counted in the header", () => {
+  it("Pods: the unschedulable pod is Pending and failing (the health model: no node can take it), counted in the header", () => {
     const s = runCommand(start(), "pods");
-    expect(s.unhealthy).toEqual({ bad: 0, warn: 1 });
-    expect(text(s).split("\n")[0]).toBe("recorded · Pods · ns: all · 5/5 · 1 to look at · ● live");
+    expect(s.unhealthy).toEqual({ bad: 1, warn: 0 });
+    expect(text(s).split("\n")[0]).toBe("recorded · Pods · ns: all · 5/5 · 1 failing · ● live");
     const stuck = s.rows.find((r) => r.name === "stuck")!;
-    expect(VIEWS.pods.cells(stuck, s.ctx, NOW)[3]).toEqual({ text: "Pending", health: "warn" });
+    expect(VIEWS.pods.cells(stuck, s.ctx, NOW)[3]).toEqual({ text: "Pending", health: "bad" });
   });
 
   it("Workloads: ready/desired, and restarts summed over the Deployment's pods", () => {

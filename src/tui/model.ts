@@ -1,7 +1,7 @@
 // The data the UI's pure parts work on: a snapshot of the cluster's collections (taken once per batch of
 // changes), the rows a view lists, and the desired state the CLI passes in for the Stack view.
 import type { Connection, KubeErrorKind, KubeObject, ResourceType } from "../kube/types.js";
-import type { Health } from "./health-lite.js";
+import type { Health } from "./health-view.js";
 
 /** One resource type as last seen: its objects and whether its list has arrived. */
 export interface TypeSnapshot {

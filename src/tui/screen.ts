@@ -3,7 +3,7 @@
 // and the capture script read them as text.
 import type { Connection } from "../kube/types.js";
 import { detailLines } from "./detail.js";
-import type { Health } from "./health-lite.js";
+import type { Health } from "./health-view.js";
 import { keysOf } from "./keys.js";
 import type { Cell } from "./model.js";
 import { helpLines, namespaceChoices } from "./reducer.js";

@@ -1,7 +1,7 @@
 // What a view is: the types it watches, its columns, its rows (built and sorted once per batch of changes)
 // and the cells of one row (built only for the rows on screen).
 import type { ResourceType } from "../kube/types.js";
-import type { Health } from "./health-lite.js";
+import type { Health } from "./health-view.js";
 import type { Cell, ClusterData, Item, ViewEnv } from "./model.js";
 
 export type ViewName = "nodes" | "pods" | "workloads" | "services" | "events" | "gitops" | "stack" | "ctx";

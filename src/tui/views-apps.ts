@@ -11,7 +11,7 @@ import {
   STATEFULSETS,
 } from "../kube/resources.js";
 import { age, condition, field, list } from "./format.js";
-import { eventHealth, gitopsHealth, podRestarts, replicas, workloadHealth } from "./health-lite.js";
+import { eventHealth, gitopsHealth, podRestarts, replicas, workloadHealth } from "./health-view.js";
 import { itemOf, objectsOf, type ClusterData } from "./model.js";
 import { byNsName, defineView } from "./view-def.js";
 

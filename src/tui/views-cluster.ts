@@ -2,7 +2,7 @@
 import type { KubeObject } from "../kube/types.js";
 import { NODES, PODS } from "../kube/resources.js";
 import { age, cpu, field, list, mem, quantity } from "./format.js";
-import { nodeHealth, podHealth, podRestarts } from "./health-lite.js";
+import { nodeHealth, podHealth, podRestarts } from "./health-view.js";
 import { itemOf, objectsOf, type ClusterData } from "./model.js";
 import { byNsName, defineView } from "./view-def.js";
 

@@ -1,8 +1,8 @@
 // The Stack view (the stack's declared nodes and add-ons against what runs) and the contexts of `:ctx`.
 import { GITOPS_TYPES, NODES } from "../kube/resources.js";
 import { field } from "./format.js";
-import type { Health } from "./health-lite.js";
-import { gitopsHealth, nodeHealth } from "./health-lite.js";
+import type { Health } from "./health-view.js";
+import { gitopsHealth, nodeHealth } from "./health-view.js";
 import { objectsOf, type Cell, type ClusterData, type Item, type ViewEnv } from "./model.js";
 import { tailscaleIp } from "./views-cluster.js";
 import { defineView } from "./view-def.js";

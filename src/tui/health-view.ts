@@ -1,8 +1,20 @@
-// The least health the UI needs to colour a row, until the pure health model (src/kube/health*.ts, written on
-// another branch for the status command) lands; the UI then reads that model and this file goes. It is kept to
-// the signals the columns show — not a second health model.
+// A row's colour and status word. The judgement is the health model's (src/kube/health*.ts, the one `slipway
+// status` reports from): this file maps its level to a colour and keeps the words kubectl users read in a
+// STATUS column (`Ready,SchedulingDisabled`, `CrashLoopBackOff`, `Synced/Healthy`).
+import { gitopsHealth as gitopsModel } from "../kube/health-gitops.js";
+import { nodeHealth as nodeModel } from "../kube/health-nodes.js";
+import { podHealth as podModel } from "../kube/health-pods.js";
+import { workloadHealth as workloadModel } from "../kube/health-workloads.js";
+import type { HealthLevel } from "../kube/health.js";
 import type { KubeObject } from "../kube/types.js";
 import { condition, field, list } from "./format.js";
+
+const COLOUR: Record<HealthLevel, Health> = {
+  healthy: "ok",
+  progressing: "warn",
+  degraded: "bad",
+  unknown: "unknown",
+};
 
 export type Health = "ok" | "warn" | "bad" | "unknown";
 
@@ -21,8 +33,7 @@ export function nodeHealth(n: KubeObject): Verdict {
   const words = [ready === "True" ? "Ready" : ready === "False" ? "NotReady" : "Unknown"];
   if (cordoned) words.push("SchedulingDisabled");
   words.push(...pressure);
-  const health: Health = ready !== "True" ? "bad" : cordoned || pressure.length ? "warn" : "ok";
-  return { health, text: words.join(",") };
+  return { health: COLOUR[nodeModel(n, []).level], text: words.join(",") };
 }
 
 /** Restarts of all a pod's containers. */
@@ -31,22 +42,22 @@ export const podRestarts = (p: KubeObject): number =>
 
 /** A pod: its phase, or the waiting reason of a container (CrashLoopBackOff, ImagePullBackOff). */
 export function podHealth(p: KubeObject): Verdict {
-  if (p.metadata.deletionTimestamp) return { health: "warn", text: "Terminating" };
+  return { health: COLOUR[podModel(p).level], text: podWord(p) };
+}
+
+/** kubectl's STATUS word for a pod. */
+function podWord(p: KubeObject): string {
+  if (p.metadata.deletionTimestamp) return "Terminating";
   const phase = String(field(p, "status", "phase") ?? "Unknown");
   const statuses = list(p, "status", "containerStatuses");
   const waiting = statuses
     .map((c) => field(c, "state", "waiting", "reason"))
     .find((r) => typeof r === "string");
-  if (typeof waiting === "string")
-    return { health: /BackOff|Err|Invalid/.test(waiting) ? "bad" : "warn", text: waiting };
-  if (phase === "Succeeded") return { health: "ok", text: "Completed" };
-  if (phase === "Failed") return { health: "bad", text: String(field(p, "status", "reason") ?? "Failed") };
-  if (phase === "Pending") return { health: "warn", text: "Pending" };
-  if (phase === "Running") {
-    const ready = statuses.length > 0 && statuses.every((c) => c.ready === true);
-    return { health: ready ? "ok" : "warn", text: "Running" };
-  }
-  return { health: "unknown", text: phase };
+  if (typeof waiting === "string") return waiting;
+  if (phase === "Succeeded") return "Completed";
+  if (phase === "Failed") return String(field(p, "status", "reason") ?? "Failed");
+  if (phase === "Pending") return "Pending";
+  return phase;
 }
 
 /** Ready and desired replicas of a Deployment, StatefulSet or DaemonSet. */
@@ -64,28 +75,34 @@ export function replicas(w: KubeObject): { ready: number; desired: number } {
 
 /** A workload: all replicas ready, progressing (an old generation observed), or short of replicas. */
 export function workloadHealth(w: KubeObject): Verdict {
+  return { health: COLOUR[workloadModel(w, []).level], text: workloadWord(w) };
+}
+
+function workloadWord(w: KubeObject): string {
   const { ready, desired } = replicas(w);
   const observed = Number(field(w, "status", "observedGeneration") ?? 0);
-  if (w.metadata.generation !== undefined && observed < w.metadata.generation)
-    return { health: "warn", text: "Progressing" };
-  if (ready >= desired) return { health: "ok", text: desired === 0 ? "Scaled to 0" : "Ready" };
-  return { health: ready === 0 ? "bad" : "warn", text: `${desired - ready} not ready` };
+  if (w.metadata.generation !== undefined && observed < w.metadata.generation) return "Progressing";
+  if (ready >= desired) return desired === 0 ? "Scaled to 0" : "Ready";
+  return `${desired - ready} not ready`;
 }
 
 /** A Flux object or Argo CD Application: its Ready condition (Argo: sync and health status). */
 export function gitopsHealth(o: KubeObject): Verdict {
+  return { health: COLOUR[gitopsModel(o).level], text: gitopsWord(o) };
+}
+
+function gitopsWord(o: KubeObject): string {
   if (o.kind === "Application") {
     const sync = String(field(o, "status", "sync", "status") ?? "Unknown");
     const health = String(field(o, "status", "health", "status") ?? "Unknown");
-    const good = sync === "Synced" && health === "Healthy";
-    return { health: good ? "ok" : health === "Degraded" ? "bad" : "warn", text: `${sync}/${health}` };
+    return `${sync}/${health}`;
   }
-  if (field(o, "spec", "suspend") === true) return { health: "warn", text: "Suspended" };
+  if (field(o, "spec", "suspend") === true) return "Suspended";
   const ready = condition(o, "Ready");
-  if (!ready) return { health: "unknown", text: "Unknown" };
-  if (ready.status === "True") return { health: "ok", text: "Ready" };
-  if (ready.status === "Unknown") return { health: "warn", text: ready.reason ?? "Progressing" };
-  return { health: "bad", text: ready.reason ?? "NotReady" };
+  if (!ready) return "Unknown";
+  if (ready.status === "True") return "Ready";
+  if (ready.status === "Unknown") return ready.reason ?? "Progressing";
+  return ready.reason ?? "NotReady";
 }
 
 /** An event: warnings are a warning. */
