@@ -2,7 +2,7 @@
 // watches with bookmarks, batches changes, survives a lost connection, and names every failure in the user's
 // terms. The only stand-in is a TCP relay (a test tool, not a double of anything Kubernetes does) that cuts
 // connections to the real server the way a flaky Tailscale link would.
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { createServer } from "node:net";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { backoffMs } from "../src/kube/informer.js";
 import { FLUX_KUSTOMIZATIONS, NODES, PODS } from "../src/kube/resources.js";
 import type { ResourceType } from "../src/kube/types.js";
 import { haveCluster, kubectl, useCluster } from "./cluster.js";
+import { tcpRelay } from "./tcp-relay.js";
 import { repoRoot, tempDir } from "./helpers.js";
 import { spawnSync } from "node:child_process";
 
@@ -249,49 +250,21 @@ describe.runIf(haveCluster("the kube adapter against a real API server"))("the k
   });
 
   it("a lost connection shows as reconnecting, then resumes the watch and catches up", async () => {
-    // The TCP relay: every connection to it is piped to the real server until the test cuts them all.
-    const upstream = new URL(c.server);
-    const sockets = new Set<Socket>();
-    let accepting = true;
-    const relay: Server = createServer((down) => {
-      if (!accepting) return down.destroy();
-      const up = connect(Number(upstream.port), upstream.hostname);
-      sockets.add(down).add(up);
-      down.pipe(up).pipe(down);
-      const drop = () => {
-        down.destroy();
-        up.destroy();
-      };
-      down.on("error", drop).on("close", drop);
-      up.on("error", drop).on("close", drop);
-    });
-    const port = await new Promise<number>((done) =>
-      relay.listen(0, "127.0.0.1", () => done((relay.address() as { port: number }).port)),
-    );
-    const via = join(tempDir(), "via-relay");
-    writeFileSync(
-      via,
-      readFileSync(c.kubeconfig, "utf8").replace(
-        /server: "https:\/\/[^:]+:\d+"/,
-        `server: "https://127.0.0.1:${port}"`,
-      ),
-    );
+    const relay = await tcpRelay(c, tempDir());
     let cl: Cluster | undefined;
     try {
-      cl = await openCluster({ kubeconfig: via });
+      cl = await openCluster({ kubeconfig: relay.kubeconfig });
       const pods = cl.watch(PODS, { namespaces: ["default"] });
       await cl.synced();
-      accepting = false;
-      for (const s of sockets) s.destroy();
+      relay.cut();
       await until("reconnecting", () => cl!.connection().state === "reconnecting");
       expect(kubectl(c, ["create", "-f", "-"], pod("made-while-away")).code).toBe(0);
-      accepting = true;
+      relay.mend();
       await until("live again", () => cl!.connection().state === "live", 20_000);
       await until("the pod made while away", () => Boolean(pods.get("default", "made-while-away")), 20_000);
     } finally {
       await cl?.close();
       relay.close();
-      for (const s of sockets) s.destroy();
     }
   });
 });

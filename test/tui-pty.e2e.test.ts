@@ -2,11 +2,11 @@
 // server, kwok's nodes and pods). What the user sees is read from a headless xterm; what the UI did is checked
 // with kubectl against the API.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { haveCluster, kubectl, useCluster } from "./cluster.js";
+import { tcpRelay } from "./tcp-relay.js";
 import { repoRoot, tempDir } from "./helpers.js";
 import { KEYS, spawnUi, type PtyUi } from "./tui/pty.js";
 
@@ -168,29 +168,8 @@ describe.runIf(haveCluster("slipway ui against a real API server"))("slipway ui 
 
   it("a lost connection keeps the last data on screen, dimmed, says it reconnects, then catches up", async () => {
     // A TCP relay between the UI and the API server (a test tool, not a double): cut, then let through again.
-    const upstream = new URL(c.server);
-    const sockets = new Set<Socket>();
-    let accepting = true;
-    const relay: Server = createServer((down) => {
-      if (!accepting) return down.destroy();
-      const up = connect(Number(upstream.port), upstream.hostname);
-      sockets.add(down).add(up);
-      down.pipe(up).pipe(down);
-      const drop = () => (down.destroy(), up.destroy());
-      down.on("error", drop).on("close", drop);
-      up.on("error", drop).on("close", drop);
-    });
-    const port = await new Promise<number>((done) =>
-      relay.listen(0, "127.0.0.1", () => done((relay.address() as { port: number }).port)),
-    );
-    const via = join(repo, "via-relay.kubeconfig");
-    writeFileSync(
-      via,
-      readFileSync(c.kubeconfig, "utf8").replace(
-        /server: "https:\/\/[^:]+:\d+"/,
-        `server: "https://127.0.0.1:${port}"`,
-      ),
-    );
+    const relay = await tcpRelay(c, repo);
+    const via = relay.kubeconfig;
     try {
       const u = spawnUi(["ui", "-s", "pi-prod", "--kubeconfig", via, "--context", "slipway-test"], {
         cwd: repo,
@@ -201,21 +180,19 @@ describe.runIf(haveCluster("slipway ui against a real API server"))("slipway ui 
       open.push(u);
       await u.waitFor(/kwok-node-2 .*Ready[\s\S]*/);
       await u.waitFor("● live");
-      accepting = false;
       const before = u.raw().length;
-      for (const s of sockets) s.destroy();
+      relay.cut();
       const lost = await u.waitFor(/reconnecting \(attempt \d+/, 20_000);
       expect(lost).toContain("kwok-node-0");
       // eslint-disable-next-line no-control-regex -- dim (SGR 2) around the rows drawn since the cut
       expect(u.raw().slice(before)).toMatch(/\x1b\[2m[^\x1b]*kwok-node-0/);
       expect(kubectl(c, ["cordon", "kwok-node-0"]).code).toBe(0);
-      accepting = true;
+      relay.mend();
       await u.waitFor("● live", 30_000);
       await u.waitFor(/kwok-node-0 +\S+ +Ready,SchedulingDisabled/, 20_000);
     } finally {
       kubectl(c, ["uncordon", "kwok-node-0"]);
       relay.close();
-      for (const s of sockets) s.destroy();
     }
   });
 

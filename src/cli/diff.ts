@@ -7,9 +7,8 @@ import { SlipwayError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs-atomic.js";
 import { objectLabel, treePatch, writeEvidence, type Side } from "../kube/evidence.js";
 import { diffObjects, objectsOf, redactSecrets, treeHash, type ObjectChange } from "../kube/tree-diff.js";
-import { openCluster } from "../kube/cluster.js";
 import { liveDiff } from "../kube/live-diff.js";
-import { kubeTarget } from "./kube-target.js";
+import { openStackCluster } from "./kube-target.js";
 import { validateManifests } from "../manifests/validate.js";
 import { commitOf, git, gitRoot, RevisionInputs, shortSha } from "../repo/git-revision.js";
 import { StackEngine } from "../stack/engine.js";
@@ -137,15 +136,7 @@ export async function diffCommand(c: CommandContext): Promise<CommandResult> {
         hint: "`slipway list stacks` lists the stacks",
       });
     const validation = await validationOf(after, treePath);
-    const t = kubeTarget(engine, stack, {
-      context: str(c.flags.context),
-      kubeconfig: str(c.flags.kubeconfig),
-    });
-    const cluster = await openCluster({
-      kubeconfig: t.kubeconfig,
-      context: t.context,
-      env: c.env as NodeJS.ProcessEnv,
-    });
+    const cluster = await openStackCluster(engine, stack, c);
     let live;
     try {
       live = await liveDiff(cluster, validation.applied);

@@ -1,5 +1,6 @@
 import { isAbsolute, join } from "node:path";
 import { SlipwayError } from "../core/errors.js";
+import { openCluster, type Cluster } from "../kube/cluster.js";
 import { nodesComponent } from "../nodes/nodes.js";
 import type { ResolvedComponent } from "../stack/types.js";
 import type { StackEngine } from "../stack/engine.js";
@@ -72,4 +73,20 @@ export function kubeTarget(engine: StackEngine, stack: string, flags: KubeTarget
     kubeconfig,
     from: "the stack's name (the context post_bootstrap writes by default)",
   };
+}
+
+/** The stack's cluster, opened through `kubeTarget` (a command's --context/--kubeconfig first). */
+export function openStackCluster(
+  engine: StackEngine,
+  stack: string,
+  c: { flags: Record<string, unknown>; env: Record<string, string | undefined> },
+  opts: { readonly?: boolean } = {},
+): Promise<Cluster> {
+  const t = kubeTarget(engine, stack, { context: str(c.flags.context), kubeconfig: str(c.flags.kubeconfig) });
+  return openCluster({
+    kubeconfig: t.kubeconfig,
+    context: t.context,
+    env: c.env as NodeJS.ProcessEnv,
+    ...(opts.readonly ? { readonly: true } : {}),
+  });
 }

@@ -1,9 +1,9 @@
-import { openCluster, type Cluster } from "../kube/cluster.js";
+import type { Cluster } from "../kube/cluster.js";
 import { drainNode, type DrainEvent } from "../kube/drain.js";
 import { SlipwayError } from "../core/errors.js";
 import { parseDuration } from "../workflow/duration.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { kubeTarget } from "./kube-target.js";
+import { openStackCluster } from "./kube-target.js";
 import { openEngine, requireStack } from "./open-engine.js";
 
 // `slipway node cordon`, `slipway node uncordon` and `slipway node drain`: node operations through the API server of the
@@ -11,23 +11,14 @@ import { openEngine, requireStack } from "./open-engine.js";
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
-/** The stack's cluster, opened through its context (flags first). */
-export async function openStackCluster(c: CommandContext): Promise<{ cluster: Cluster; notes: string[] }> {
+/** The stack's cluster and the notes of opening the stack. */
+async function stackCluster(c: CommandContext): Promise<{ cluster: Cluster; notes: string[] }> {
   const { engine, notes } = openEngine(c);
-  const t = kubeTarget(engine, requireStack(c), {
-    context: str(c.flags.context),
-    kubeconfig: str(c.flags.kubeconfig),
-  });
-  const cluster = await openCluster({
-    kubeconfig: t.kubeconfig,
-    context: t.context,
-    env: c.env as NodeJS.ProcessEnv,
-  });
-  return { cluster, notes };
+  return { cluster: await openStackCluster(engine, requireStack(c), c), notes };
 }
 
 async function cordonCommand(c: CommandContext, on: boolean): Promise<CommandResult> {
-  const { cluster, notes } = await openStackCluster(c);
+  const { cluster, notes } = await stackCluster(c);
   try {
     const name = c.args[0]!;
     await cluster.cordon(name, on);
@@ -66,7 +57,7 @@ export async function nodeDrainCommand(c: CommandContext): Promise<CommandResult
       code: "usage",
       message: `--grace-period ${grace}: expected whole seconds, like 30`,
     });
-  const { cluster, notes } = await openStackCluster(c);
+  const { cluster, notes } = await stackCluster(c);
   try {
     const r = await drainNode(
       cluster,

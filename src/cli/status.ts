@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { SlipwayError } from "../core/errors.js";
-import { openCluster, type Cluster } from "../kube/cluster.js";
+import type { Cluster } from "../kube/cluster.js";
 import { buildStatus, watchStatus, type DesiredState, type StatusReport } from "../kube/status.js";
 import { NODES_COMPONENT, openNodes } from "../nodes/nodes.js";
 import type { StackEngine } from "../stack/engine.js";
 import type { CommandContext, CommandResult } from "./command.js";
-import { kubeTarget } from "./kube-target.js";
+import { openStackCluster } from "./kube-target.js";
 import { openEngine, requireStack, stackWarnings } from "./open-engine.js";
 import { formatData, outputFormat } from "./output.js";
 import { statusText } from "./status-view.js";
@@ -77,16 +77,7 @@ export async function statusCommand(c: CommandContext): Promise<CommandResult> {
     });
   const format = c.flags.format === undefined ? undefined : outputFormat(c.flags.format);
   const { desired, notes: desiredNotes } = desiredState(engine, stack, str(c.flags.component));
-  const target = kubeTarget(engine, stack, {
-    context: str(c.flags.context),
-    kubeconfig: str(c.flags.kubeconfig),
-  });
-  const cluster = await openCluster({
-    context: target.context,
-    kubeconfig: target.kubeconfig,
-    env: c.env,
-    readonly: true,
-  });
+  const cluster = await openStackCluster(engine, stack, c, { readonly: true });
   const allNotes = [...notes, ...stackWarnings(c, engine, stack), ...desiredNotes];
   const colour = process.stdout.isTTY === true && !c.env.NO_COLOR && format === undefined;
   const render = (r: StatusReport) => (format ? formatData(r, format) : statusText(r, { colour }));

@@ -1,4 +1,5 @@
 // Small formatters the views share: ages, Kubernetes quantities (CPU, memory), field access on objects.
+import { parseQuantity } from "../kube/quantity.js";
 import type { KubeObject } from "../kube/types.js";
 
 /** `42s`, `5m`, `3h`, `12d` — the age of a timestamp, as kubectl prints it (coarse). */
@@ -12,33 +13,11 @@ export function age(timestamp: string | undefined, now: number): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-};
-
-/** A Kubernetes quantity (`250m`, `1.5Gi`, `2e3`) as a number; NaN when it is not one. */
+/** A Kubernetes quantity (`250m`, `1.5Gi`, `2e3`) as a number, read by the health model's parser; NaN when it is not one. */
 export function quantity(q: unknown): number {
   if (typeof q === "number") return q;
   if (typeof q !== "string") return Number.NaN;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return Number.NaN;
-  const mult = SUFFIX[m[2]!];
-  return mult === undefined ? Number.NaN : Number(m[1]) * mult;
+  return parseQuantity(q) ?? Number.NaN;
 }
 
 /** CPU cores as `250m` or `4`. */
