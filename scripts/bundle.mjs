@@ -44,6 +44,10 @@ await build({
   // Ink and React load only for the live display on a terminal; they stay as they are published.
   external: ["@cdktf/hcl2json", "ink", "react"],
   plugins: [fdirWithoutPicomatch, lazyYaml],
+  // @kubernetes/client-node's index re-exports every generated API and model class; slipway uses its
+  // KubeConfig (contexts, credentials, auth plugins) only. Its modules have no side effects we rely on, so
+  // unused exports are dropped: the kube chunk loads in ~75 ms instead of ~215 ms (954 KB → 521 KB).
+  treeshake: { moduleSideEffects: (id) => !/[\\/]@kubernetes[\\/]client-node[\\/]/.test(id) },
   logLevel: "warn",
   output: {
     dir,

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "unknown-component"
   | "conflict"
   | "validation"
+  | "cluster"
   | "io";
 
 export interface SlipwayErrorInit extends SourcePlace {
