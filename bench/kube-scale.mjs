@@ -11,7 +11,7 @@
 // --quick: 20 nodes / 1,000 pods / 2,000 events, 1 minute of churn at 2,000 pods — checks the harness, not
 // the targets. Flags: --ui "ui --kubeconfig {kubeconfig}", --status "status --kubeconfig {kubeconfig}",
 // --keys-pods, --keys-logs (key sequences, \r \e escapes) for CLIs whose flags differ. A benchmark, never CI.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -270,7 +270,10 @@ async function measureFirstScreen(c) {
 
 async function measureUnderChurn(c, api, pids) {
   const logView = openUi(c);
-  if (!logView) return measureChurnAlone(c, api, pids);
+  if (!logView || args.includes("--adapter-only")) {
+    logView?.kill();
+    return measureChurnAlone(c, api, pids);
+  }
   const podsView = openUi(c);
   try {
     await logView.waitFor(fullTable, 30_000);
@@ -285,26 +288,9 @@ async function measureUnderChurn(c, api, pids) {
     podsView.write(KEYS_PODS);
     const rss = rssSampler(logView.pid, 3000);
     const churn = startChurn(api, { rate: 20, nodes: scale.nodes, oldest: fillPods() });
-    const latencies = [];
-    const t0 = performance.now();
-    let k = 0;
-    while (performance.now() - t0 < scale.churnS * 1000) {
-      const name = `bench-lat-${k++}`;
-      const pod = {
-        ...fill.podManifest(k, { nodes: scale.nodes }),
-        metadata: { name, namespace: "bench-0" },
-      };
-      const sent = performance.now();
-      await api.must("POST", "/api/v1/namespaces/bench-0/pods", pod);
-      try {
-        await podsView.waitFor((l) => l.some((x) => x.includes(name)), 5000);
-        latencies.push(performance.now() - sent);
-      } catch {
-        latencies.push(Infinity);
-      }
-      await api.call("DELETE", `/api/v1/namespaces/bench-0/pods/${name}`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    const latencies = await probeLatency(api, (name) =>
+      podsView.waitFor((l) => l.some((x) => x.includes(name)), 5000),
+    );
     const st = await churn.stop();
     rss.stop();
     const lines = chatty.stop();
@@ -317,26 +303,7 @@ async function measureUnderChurn(c, api, pids) {
       "≤ 300 ms",
       p95 <= 300,
     );
-    const samples = rss.samples();
-    const last = samples.at(-1)?.rss ?? NaN;
-    fig(
-      `UI RSS, log view, after ${scale.churnS / 60} min churn`,
-      `${last.toFixed(0)} MB`,
-      "≤ 150 MB",
-      last <= 150,
-      "~30 GB after 1 h on a log view",
-    );
-    const slope = slopeMBPerMinute(samples, scale.churnS - scale.lastS);
-    fig(
-      `UI RSS slope over the last ${scale.lastS / 60} min`,
-      `${slope.toFixed(2)} MB/min`,
-      "no growth (≤ 0.5)",
-      slope <= 0.5,
-    );
-    note(
-      `UI RSS min / max over the run`,
-      `${Math.min(...samples.map((s) => s.rss)).toFixed(0)}–${Math.max(...samples.map((s) => s.rss)).toFixed(0)} MB`,
-    );
+    rssFigures("UI, log view", rss.samples());
     await readyNodes(api);
   } finally {
     logView.kill();
@@ -353,25 +320,111 @@ function churnLine(st) {
   if (st.lastError) note(`  last failure`, st.lastError.slice(0, 60));
 }
 
-/** Without a UI: the churn and the chatty pod still run (briefly), so the harness itself is checked. */
+/**
+ * Creates a uniquely named pod every 2 s for the churn's length and times until `seen(name)` resolves (5 s at
+ * most: a miss counts as Infinity, so it shows in the p95); deletes each after.
+ */
+async function probeLatency(api, seen) {
+  const latencies = [];
+  const t0 = performance.now();
+  for (let k = 0; performance.now() - t0 < scale.churnS * 1000; k++) {
+    const name = `bench-lat-${k}`;
+    const pod = { ...fill.podManifest(k, { nodes: scale.nodes }), metadata: { name, namespace: "bench-0" } };
+    const sent = performance.now();
+    await api.must("POST", "/api/v1/namespaces/bench-0/pods", pod);
+    latencies.push(
+      await seen(name).then(
+        () => performance.now() - sent,
+        () => Infinity,
+      ),
+    );
+    await api.call("DELETE", `/api/v1/namespaces/bench-0/pods/${name}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return latencies;
+}
+
+/** Without a UI: slipway's adapter held open as a view holds it, under the same churn and chatty pod. */
 async function measureChurnAlone(c, api, pids) {
-  const s = Math.min(scale.churnS, 60);
+  if (!existsSync(join(root, "dist", "kube", "cluster.js")))
+    return notMeasured("the adapter under churn", "dist/kube/cluster.js is not in this build");
+  const probe = spawn(
+    process.execPath,
+    [join(root, "bench", "kube", "adapter-probe.mjs"), "follow", c.kubeconfig],
+    {
+      cwd: root,
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const waiting = new Map();
+  let out = "";
+  probe.stdout.setEncoding("utf8");
+  probe.stdout.on("data", (d) => {
+    out += d;
+    for (const [name, done] of waiting) if (out.includes(`seen bench-0/${name}\n`)) done();
+  });
+  const seen = (name) =>
+    new Promise((done, fail) => {
+      const timer = setTimeout(fail, 5000);
+      waiting.set(name, () => (clearTimeout(timer), waiting.delete(name), done()));
+      probe.stdin.write(`want bench-0/${name}\n`);
+    });
+  while (!out.includes("synced\n")) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 5000));
+  const idle = await cpuPercent(probe.pid, scale.idleS * 1000);
+  fig(`adapter alone: idle CPU over ${scale.idleS} s`, `${idle.toFixed(1)} %`, "≤ 2 % (UI's)", idle <= 2);
   const cpu0 = { kwok: cpuSeconds(pids.kwok), api: cpuSeconds(pids["kube-apiserver"]) };
+  const rss = rssSampler(probe.pid, 3000);
   const chatty = startChatty(c.podLog, { everyMs: 5 });
   const churn = startChurn(api, { rate: 20, nodes: scale.nodes, oldest: fillPods() });
-  await new Promise((r) => setTimeout(r, s * 1000));
-  churnLine(await churn.stop());
-  note(`chatty pod: lines written in ${s} s`, `${chatty.stop()}`);
-  note(
-    `kwok CPU during ${s} s of churn`,
-    `${(((cpuSeconds(pids.kwok) - cpu0.kwok) / s) * 100).toFixed(0)} %`,
-  );
+  const latencies = await probeLatency(api, seen);
+  const st = await churn.stop();
+  const written = chatty.stop();
+  rss.stop();
+  churnLine(st);
+  const s = st.seconds;
+  note(`kwok CPU during the churn`, `${(((cpuSeconds(pids.kwok) - cpu0.kwok) / s) * 100).toFixed(0)} %`);
   note(
     `API server CPU during it`,
     `${(((cpuSeconds(pids["kube-apiserver"]) - cpu0.api) / s) * 100).toFixed(0)} %`,
   );
+  probe.stdin.end();
+  await new Promise((r) => probe.on("exit", r));
+  const m = JSON.parse(out.trim().split("\n").pop());
+  note(`chatty pod: lines written / adapter followed`, `${written} / ${m.counts["log lines"]}`);
+  const p95 = percentile(latencies, 95);
+  fig(
+    `adapter alone: API change → collection p95 (${latencies.length})`,
+    `${p95.toFixed(0)} ms`,
+    "≤ 300 ms (UI's)",
+    p95 <= 300,
+  );
+  rssFigures("adapter alone", rss.samples());
   await readyNodes(api);
-  await measureAdapter(c, "after the churn");
+}
+
+/** RSS after the churn, its slope over the last part, min and max. */
+function rssFigures(who, samples) {
+  const last = samples.at(-1)?.rss ?? NaN;
+  fig(
+    `${who}: RSS after ${scale.churnS / 60} min churn + log`,
+    `${last.toFixed(0)} MB`,
+    "≤ 150 MB",
+    last <= 150,
+    "~30 GB after 1 h on a log view",
+  );
+  const slope = slopeMBPerMinute(samples, scale.churnS - scale.lastS);
+  fig(
+    `${who}: RSS slope, last ${scale.lastS / 60} min`,
+    `${slope.toFixed(2)} MB/min`,
+    "no growth (≤ 0.5)",
+    slope <= 0.5,
+  );
+  const rss = samples.map((x) => x.rss);
+  note(
+    `${who}: RSS min–max over the run`,
+    `${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB`,
+  );
 }
 
 /** The fill's pods, oldest first: what the churn deletes while it creates its own. */

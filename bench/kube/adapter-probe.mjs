@@ -5,6 +5,7 @@
 //   node bench/kube/adapter-probe.mjs client-node <kubeconfig> [holdMs]  @kubernetes/client-node's informers alone
 //   node bench/kube/adapter-probe.mjs raw <kubeconfig> [holdMs]          plain https paged lists into Maps: the floor
 //   node bench/kube/adapter-probe.mjs import <kubeconfig> [holdMs]       only importing client-node (its fixed cost)
+//   node bench/kube/adapter-probe.mjs follow <kubeconfig>                slipway's adapter held open (see follow())
 const [mode, kubeconfig, hold = "0"] = process.argv.slice(2);
 const startedAt = performance.timeOrigin;
 const sinceStart = () => Date.now() - startedAt;
@@ -87,7 +88,52 @@ async function importOnly() {
   return { ms: performance.now() - t0, counts: {}, close: async () => {} };
 }
 
-const modes = { slipway, "client-node": clientNode, raw, import: importOnly };
+/**
+ * The adapter as a long-lived view uses it: pods, events and nodes watched, the chatty pod's log followed into a
+ * ring of 1,000 lines. Prints "synced" once, then "seen <name>" in the first batch whose pods collection holds a
+ * pod the parent named on stdin ("want <namespace>/<name>"), until stdin closes; then the usual JSON line.
+ */
+async function follow() {
+  const { openCluster } = await import("../../dist/kube/cluster.js");
+  const { PODS, EVENTS, NODES } = await import("../../dist/kube/resources.js");
+  const t0 = performance.now();
+  const view = await openCluster({ kubeconfig, readonly: true });
+  const [pods] = [PODS, EVENTS, NODES].map((t) => view.watch(t));
+  await view.synced();
+  const ms = performance.now() - t0;
+  process.stdout.write("synced\n");
+  const wanted = new Map();
+  view.subscribe(() => {
+    for (const [key, [ns, name]] of wanted)
+      if (pods.get(ns, name)) {
+        wanted.delete(key);
+        process.stdout.write(`seen ${key}\n`);
+      }
+  });
+  const ring = new Array(1000);
+  let lines = 0;
+  const abort = new AbortController();
+  const logs = view
+    .logs("bench-0", "chatty", (line) => (ring[lines++ % ring.length] = line), {
+      follow: true,
+      tailLines: 100,
+      signal: abort.signal,
+    })
+    .catch((e) => (abort.signal.aborted ? undefined : process.stderr.write(`logs: ${e.message}\n`)));
+  let buffered = "";
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (d) => {
+    const parts = (buffered + d).split("\n");
+    buffered = parts.pop();
+    for (const p of parts) if (p.startsWith("want ")) wanted.set(p.slice(5), p.slice(5).split("/"));
+  });
+  await new Promise((done) => process.stdin.on("end", done));
+  abort.abort();
+  await logs;
+  return { ms, counts: { pods: pods.size, "log lines": lines }, close: () => view.close() };
+}
+
+const modes = { slipway, "client-node": clientNode, raw, import: importOnly, follow };
 const r = await modes[mode]();
 const fromStart = sinceStart();
 await new Promise((done) => setTimeout(done, Number(hold)));
