@@ -35,8 +35,10 @@ const scale = quick
   ? { nodes: 20, pods: 1000, events: 2000, bigPods: 2000, churnS: 60, lastS: 30, idleS: 10, cmp: 200 }
   : { nodes: 100, pods: 5000, events: 10000, bigPods: 10000, churnS: 600, lastS: 300, idleS: 30, cmp: 500 };
 const keys = (s) => s.replace(/\\r/g, "\r").replace(/\\e/g, "\x1b");
-const UI = opt("--ui", "ui --kubeconfig {kubeconfig}");
-const STATUS = opt("--status", "status --kubeconfig {kubeconfig}");
+// A repository made by `slipway init --flavour pi` (stack pi-prod), pointed at the test cluster by flags.
+const TARGET = "-s pi-prod --kubeconfig {kubeconfig} --context slipway-test";
+const UI = opt("--ui", `ui ${TARGET}`);
+const STATUS = opt("--status", `status ${TARGET}`);
 const KEYS_PODS = keys(opt("--keys-pods", ":pods\\r/bench-lat\\r"));
 const KEYS_LOGS = keys(opt("--keys-logs", ":pods\\r/chatty\\rl"));
 const ROWS = 50;
@@ -58,6 +60,17 @@ say(
 
 /** argv of the built CLI for a template such as "ui --kubeconfig {kubeconfig}". */
 const cliArgs = (template, c) => template.split(" ").map((a) => a.replace("{kubeconfig}", c.kubeconfig));
+
+let repo = root;
+/** The stack repository the UI and status run in (made once, in the bench's temp folder). */
+function makeRepo(dir) {
+  const r = spawnSync(process.execPath, [join(root, "bin", "slipway.js"), "init", "--flavour", "pi", dir], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`slipway init failed: ${r.stderr.slice(0, 400)}`);
+  repo = dir;
+}
+const cliEnv = () => ({ ...process.env, TERM: "xterm-256color", XDG_CONFIG_HOME: join(repo, ".no-config") });
 
 /** Whether the built CLI knows the command (the first word of the template); else why not. */
 function cliHas(template) {
@@ -89,6 +102,7 @@ async function main() {
   };
   process.once("SIGINT", () => cleanup().then(() => process.exit(130)));
   try {
+    if (!cliHas("init")) makeRepo(join(dir, "..", "repo"));
     c = await up({ dir, nodes: scale.nodes, timeoutMs: 300_000 });
     note(`control plane up, ${scale.nodes} Ready nodes`, `${c.seconds.toFixed(1)} s`);
     const pids = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).pids;
@@ -208,7 +222,8 @@ async function measureStatus(c) {
     const t = performance.now();
     last = spawnSync(process.execPath, [join(root, "bin", "slipway.js"), ...cliArgs(STATUS, c)], {
       encoding: "utf8",
-      cwd: root,
+      cwd: repo,
+      env: cliEnv(),
       maxBuffer: 1 << 26,
     });
     times.push(performance.now() - t);
@@ -234,8 +249,8 @@ function openUi(c) {
   return openScreen(process.execPath, [join(root, "bin", "slipway.js"), ...cliArgs(UI, c)], {
     cols: COLS,
     rows: ROWS,
-    cwd: root,
-    env: { ...process.env, TERM: "xterm-256color" },
+    cwd: repo,
+    env: cliEnv(),
   });
 }
 
