@@ -258,29 +258,46 @@ function openUi(c) {
 const fullTable = (lines) =>
   lines.filter((l) => /kwok-node-\d+|-pod-\d+|\bchatty\b/.test(l)).length >= ROWS - 6;
 
+/**
+ * The first full screen with complete data: the table fills the terminal with node rows, each counting every
+ * pod the fill put on that node (`50/110` at 5,000 pods on 100 nodes) — so the pods' list has arrived, not
+ * just the nodes'. The first rows of any kind are timed too.
+ */
+const completeNodes = (lines) =>
+  lines.filter((l) => {
+    const m = /kwok-node-\d+\b.*?\s(\d+)\/110\b/.exec(l);
+    return m && Number(m[1]) >= Math.floor(scale.pods / scale.nodes);
+  }).length >=
+  ROWS - 6;
+
 async function measureFirstScreen(c) {
-  const runs = [];
+  const full = [];
+  const first = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const ui = openUi(c);
     if (!ui) return;
     try {
-      await ui.waitFor(fullTable, 30_000);
-      runs.push(performance.now() - t0);
+      await ui.waitFor((l) => l.some((x) => /kwok-node-\d+/.test(x)), 30_000);
+      first.push(performance.now() - t0);
+      await ui.waitFor(completeNodes, 30_000);
+      full.push(performance.now() - t0);
     } catch (e) {
-      return notMeasured("first full screen", e.message.split("\n")[0]);
+      return notMeasured("first full screen", e.message.split("\n").slice(0, 3).join(" | "));
     } finally {
       ui.kill();
     }
   }
-  const ms = percentile(runs, 50);
+  note(`first node rows on screen (median of 3)`, `${(percentile(first, 50) / 1000).toFixed(2)} s`);
+  const ms = percentile(full, 50);
   fig(
-    `first full screen, ${scale.pods} pods (median of 3)`,
+    `first full screen, ${scale.pods} pods counted (median of 3)`,
     `${(ms / 1000).toFixed(2)} s`,
     "≤ 1.0 s",
     ms <= 1000,
     "7 s at ~1k pods",
   );
+  note(`  the three runs`, full.map((x) => (x / 1000).toFixed(2)).join(" "));
 }
 
 async function measureUnderChurn(c, api, pids) {
