@@ -108,18 +108,27 @@ async function main() {
     const pids = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).pids;
     const api = fill.apiClient(c);
     await fillCluster(c, api, pids, scale.pods);
-    await measureAdapter(c, "at fill scale");
-    await measureStatus(c);
-    await measureFirstScreen(c);
+    await section("the adapter", () => measureAdapter(c, "at fill scale"));
+    await section("slipway status", () => measureStatus(c));
+    await section("first full screen", () => measureFirstScreen(c));
     // The second half: the issue's 10,000 pods under churn, a log view following the chatty pod.
     await growTo(api, scale.pods, scale.bigPods);
-    await measureAdapter(c, `at ${scale.bigPods} pods`);
-    await measureUnderChurn(c, api, pids);
+    await section("the adapter", () => measureAdapter(c, `at ${scale.bigPods} pods`));
+    await section("under churn", () => measureUnderChurn(c, api, pids));
     api.close();
   } finally {
     await cleanup();
   }
   say(`load average ${loadAverage()} at the end (other agents share the machine: figures are noisy)`);
+}
+
+/** One measurement; a failure is printed as not measured (with what the screen showed) and the run goes on. */
+async function section(what, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    notMeasured(what, e.message.split("\n").slice(0, 4).join(" | "));
+  }
 }
 
 async function fillCluster(c, api, pids, pods) {
