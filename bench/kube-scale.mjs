@@ -127,7 +127,9 @@ async function section(what, fn) {
   try {
     await fn();
   } catch (e) {
-    notMeasured(what, e.message.split("\n").slice(0, 4).join(" | "));
+    notMeasured(what, e.message.split("\n")[0]);
+    // The screen (or output) the failure saw, for whoever reads the figures.
+    for (const line of e.message.split("\n").slice(1)) if (line.trim()) say(`    | ${line}`);
   }
 }
 
