@@ -266,8 +266,10 @@ function openUi(c) {
 }
 
 /** A full table: at least the terminal's rows minus six (header, footer, chrome) rows naming pods or nodes. */
+/** Rows a full table shows: the terminal's rows minus six (header, footer, chrome), or every node if fewer. */
+const fullRows = () => Math.min(ROWS - 6, scale.nodes);
 const fullTable = (lines) =>
-  lines.filter((l) => /kwok-node-\d+|-pod-\d+|\bchatty\b/.test(l)).length >= ROWS - 6;
+  lines.filter((l) => /kwok-node-\d+|-pod-\d+|\bchatty\b/.test(l)).length >= fullRows();
 
 /**
  * The first full screen with complete data: the table fills the terminal with node rows, each counting every
