@@ -280,8 +280,7 @@ const completeNodes = (lines) =>
   lines.filter((l) => {
     const m = /kwok-node-\d+\b.*?\s(\d+)\/110\b/.exec(l);
     return m && Number(m[1]) >= Math.floor(scale.pods / scale.nodes);
-  }).length >=
-  ROWS - 6;
+  }).length >= fullRows();
 
 async function measureFirstScreen(c) {
   const full = [];
