@@ -9,8 +9,10 @@
 // and what exists underneath: the fill (HTTPS vs kubectl), kwok's CPU at that scale, the adapter alone.
 // What the build lacks (no `ui` or `status` command yet, no adapter) is printed as not measured, with why.
 // --quick: 20 nodes / 1,000 pods / 2,000 events, 1 minute of churn at 2,000 pods — checks the harness, not
-// the targets. Flags: --ui "ui --kubeconfig {kubeconfig}", --status "status --kubeconfig {kubeconfig}",
-// --keys-pods, --keys-logs (key sequences, \r \e escapes) for CLIs whose flags differ. A benchmark, never CI.
+// the targets. Flags: --ui "ui -s pi-prod --kubeconfig {kubeconfig} …", --status "status …" (argv templates),
+// --keys-pods, --keys-logs (key sequences, \r \e escapes) for CLIs whose flags differ; --no-churn stops after the
+// fill-scale figures; --adapter-only measures the adapter under churn even when the build has a UI. A
+// benchmark, never CI.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,6 +114,7 @@ async function main() {
     await section("slipway status", () => measureStatus(c));
     await section("first full screen", () => measureFirstScreen(c));
     // The second half: the issue's 10,000 pods under churn, a log view following the chatty pod.
+    if (args.includes("--no-churn")) return say("--no-churn: stopped before growing to the churn's scale");
     await growTo(api, scale.pods, scale.bigPods);
     await section("the adapter", () => measureAdapter(c, `at ${scale.bigPods} pods`));
     await section("under churn", () => measureUnderChurn(c, api, pids));
