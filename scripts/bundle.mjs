@@ -37,13 +37,34 @@ const lazyYaml = {
   },
 };
 
+// Ink and React as published are ~200 ESM and CommonJS files: loading them took ~1.2 s of the terminal UI's
+// start (the module loader, not their code). They are bundled into one ESM file of their own, ink-react.mjs
+// (ESM: Ink has a top-level await), and the CLI's import("ink") / import("react") load that file instead —
+// ~165 ms. One file holds both, so Ink renders with the same React the CLI's elements are made with.
+// (The import names a placeholder while bundling, or the bundler would make the relative path absolute.)
+const INK_REACT = "@slipway/ink-ui"; // as long as "./ink-react.mjs", so the source map stays right
+const inkFromBundle = {
+  name: "ink-from-bundle",
+  transform(code, id) {
+    if (!id.startsWith(join(root, "dist")) || !/import\("(ink|react)"\)/.test(code)) return null;
+    return {
+      code: code.replace(/import\("(ink|react)"\)/g, (_, m) => `import("${INK_REACT}").then((b) => b.${m})`),
+      map: null,
+    };
+  },
+  renderChunk: (code) => ({
+    code: code.replace(/([`"'])@slipway\/ink-ui\1/g, "$1./ink-react.mjs$1"),
+    map: null,
+  }),
+};
+
 await build({
   input: { main: join(root, "dist", "cli", "main.js"), yaml: "yaml" },
   platform: "node",
   // Packages that find their own files through __dirname (a WebAssembly blob) stay in node_modules.
   // Ink and React load only for the live display on a terminal; they stay as they are published.
-  external: ["@cdktf/hcl2json", "ink", "react"],
-  plugins: [fdirWithoutPicomatch, lazyYaml],
+  external: ["@cdktf/hcl2json", "ink", "react", INK_REACT],
+  plugins: [fdirWithoutPicomatch, lazyYaml, inkFromBundle],
   // @kubernetes/client-node's index re-exports every generated API and model class; slipway uses its
   // KubeConfig (contexts, credentials, auth plugins) only. Its modules have no side effects we rely on, so
   // unused exports are dropped: the kube chunk loads in ~75 ms instead of ~215 ms (954 KB → 521 KB).
@@ -61,7 +82,29 @@ await build({
   },
 });
 
+await build({
+  input: { "ink-react": join(root, "scripts", "ink-react-entry.mjs") },
+  platform: "node",
+  // Ink loads React's devtools only when DEV=true; they are not shipped.
+  external: ["react-devtools-core"],
+  transform: { define: { "process.env.NODE_ENV": '"production"' } },
+  logLevel: "warn",
+  output: {
+    dir,
+    format: "esm",
+    minify: true,
+    entryFileNames: "[name].mjs",
+    chunkFileNames: "[name]-[hash].mjs",
+  },
+});
+
 // A require("yaml") the plugin missed would load the library from node_modules again, silently.
 for (const f of readdirSync(dir).filter((n) => n.endsWith(".cjs")))
   if (readFileSync(join(dir, f), "utf8").includes("(`yaml`)"))
     throw new Error(`${f} requires "yaml" from node_modules; route it to ./yaml.cjs (see lazyYaml)`);
+// Nor may an import("ink") be left to load Ink's ~200 files from node_modules.
+for (const f of readdirSync(dir).filter((n) => n.endsWith(".cjs")))
+  if (/import\(`(ink|react|@slipway\/ink-ui)`\)/.test(readFileSync(join(dir, f), "utf8")))
+    throw new Error(
+      `${f} imports ink or react from node_modules; route it to ${INK_REACT} (see inkFromBundle)`,
+    );

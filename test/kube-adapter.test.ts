@@ -12,7 +12,8 @@ import { backoffMs } from "../src/kube/informer.js";
 import { FLUX_KUSTOMIZATIONS, NODES, PODS } from "../src/kube/resources.js";
 import type { ResourceType } from "../src/kube/types.js";
 import { haveCluster, kubectl, useCluster } from "./cluster.js";
-import { tempDir } from "./helpers.js";
+import { repoRoot, tempDir } from "./helpers.js";
+import { spawnSync } from "node:child_process";
 
 const CONFIGMAPS: ResourceType = {
   group: "",
@@ -132,6 +133,28 @@ describe.runIf(haveCluster("the kube adapter against a real API server"))("the k
     } finally {
       await cl.close();
     }
+  });
+
+  it("close() right after the first sync leaves nothing open: a process that opens, syncs and closes exits", () => {
+    // The built library (npm test builds first), in a process of its own: a socket or timer left behind keeps
+    // it alive until spawnSync's timeout kills it.
+    const lib = join(repoRoot, "dist", "kube");
+    const script = `
+      const { openCluster } = await import(${JSON.stringify(join(lib, "cluster.js"))});
+      const r = await import(${JSON.stringify(join(lib, "resources.js"))});
+      const cl = await openCluster({ kubeconfig: ${JSON.stringify(c.kubeconfig)} });
+      for (const t of [r.NODES, r.PODS, r.EVENTS, r.FLUX_KUSTOMIZATIONS]) cl.watch(t);
+      await cl.synced();
+      await cl.close();
+      console.log("closed");`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.signal).toBeNull();
+    expect(run.stdout).toBe("closed\n");
+    expect(run.status).toBe(0);
   });
 
   it("a type the API does not serve is absent, not an error (Flux not installed)", async () => {

@@ -86,6 +86,11 @@ export interface CommandDef<F extends Record<string, FlagDef> = Record<string, F
    */
   dataOutput?: true | "table";
   examples?: string[];
+  /**
+   * The exit code of a failure that is not a usage error, when 1 means something else for this command
+   * (`diff`, like `flux diff`: 0 no change, 1 changes, 2 failed).
+   */
+  failureExit?: number;
   /** The run, loaded when the command is the one asked for: it returns data, the CLI prints it. */
   load: () => Promise<(ctx: TypedContext<F>) => CommandResult | Promise<CommandResult>>;
 }

@@ -1,11 +1,14 @@
 import type { CommandDef } from "./command.js";
 import { AFFECTED_COMMANDS } from "./commands/affected.js";
+import { EVIDENCE_COMMANDS } from "./commands/evidence.js";
 import { INIT_COMMANDS } from "./commands/init.js";
 import { NODE_COMMANDS } from "./commands/nodes.js";
 import { RUN_COMMANDS } from "./commands/run.js";
 import { SCHEMA_COMMANDS } from "./commands/schema.js";
 import { SECRETS_COMMANDS } from "./commands/secrets.js";
 import { STACK_COMMANDS } from "./commands/stacks.js";
+import { UI_COMMANDS } from "./commands/ui.js";
+import { STATUS_COMMANDS } from "./commands/status.js";
 import { WHY_COMMANDS } from "./commands/why.js";
 import { WORKFLOW_COMMANDS } from "./commands/workflow.js";
 
@@ -19,9 +22,12 @@ export const COMMANDS: CommandDef[] = [
   ...STACK_COMMANDS,
   ...WHY_COMMANDS,
   ...AFFECTED_COMMANDS,
+  ...EVIDENCE_COMMANDS,
   ...SECRETS_COMMANDS,
   ...RUN_COMMANDS,
   ...NODE_COMMANDS,
+  ...STATUS_COMMANDS,
   ...WORKFLOW_COMMANDS,
+  ...UI_COMMANDS,
   ...SCHEMA_COMMANDS,
 ];

@@ -64,6 +64,7 @@ export async function main(all: string[], io: Io): Promise<number> {
   const argv = dash >= 0 ? all.slice(0, dash) : all;
   const extra = dash >= 0 ? all.slice(dash + 1) : [];
   let debug = argv.includes("--debug");
+  let failureExit: number | undefined;
   try {
     const loose = parseArgs({
       args: argv,
@@ -72,6 +73,7 @@ export async function main(all: string[], io: Io): Promise<number> {
       allowPositionals: true,
     });
     const cmd = findCommand(loose.positionals);
+    failureExit = cmd?.failureExit;
     if (!cmd) {
       if (loose.positionals.length === 0) {
         io.stdout(topHelp());
@@ -140,7 +142,8 @@ export async function main(all: string[], io: Io): Promise<number> {
     else if (result.data !== undefined) io.stdout(formatData(result.data, format));
     return result.exitCode ?? EXIT.ok;
   } catch (e) {
-    return reportError(e, io, debug);
+    const code = reportError(e, io, debug);
+    return code === EXIT.input && failureExit !== undefined ? failureExit : code;
   }
 }
 

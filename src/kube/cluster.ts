@@ -28,7 +28,22 @@ export interface OpenClusterOptions extends KubeConfigOptions {
   probeMs?: number;
 }
 
-export type Cluster = ClusterView & ClusterActions & { readonly serverVersion: string };
+/** What one eviction request did: accepted, refused by a PodDisruptionBudget for now, or the pod was gone. */
+export type EvictOutcome =
+  { outcome: "evicted" } | { outcome: "gone" } | { outcome: "blocked"; message: string };
+
+export type Cluster = ClusterView &
+  ClusterActions & {
+    readonly serverVersion: string;
+    /** The Eviction API: the pod is deleted unless a PodDisruptionBudget refuses for now. */
+    evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<EvictOutcome>;
+    /** Deletes a pod outright (drain --force for a pod no controller recreates); a pod already gone is fine. */
+    deletePod(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void>;
+    /** The resource type the server serves for an apiVersion and kind (discovery, cached); undefined if none. */
+    typeOf(apiVersion: string, kind: string): Promise<ResourceType | undefined>;
+    /** A server-side apply as a dry run (nothing persisted): the object as the server would store it. */
+    dryRunApply(type: ResourceType, obj: Record<string, unknown>): Promise<KubeObject>;
+  };
 
 /** Opens the cluster of a kubeconfig context: the server must answer /version, else a KubeError. */
 export async function openCluster(opts: OpenClusterOptions = {}): Promise<Cluster> {
@@ -79,7 +94,7 @@ class Joined implements Collection {
 const scopeKey = (t: ResourceType, s: WatchScope = {}) =>
   JSON.stringify([t.group, t.resource, [...(s.namespaces ?? [])].sort(), s.labelSelector, s.fieldSelector]);
 
-class LiveCluster implements ClusterView, ClusterActions {
+class LiveCluster implements Cluster {
   readonly context: string;
   readonly server: string;
   private state: Connection = { state: "live", since: Date.now() };
@@ -200,6 +215,80 @@ class LiveCluster implements ClusterView, ClusterActions {
     await this.http.text("PATCH", `/api/v1/nodes/${encodeURIComponent(node)}`, {
       body: JSON.stringify({ spec: { unschedulable: unschedulable || null } }),
       contentType: "application/merge-patch+json",
+      timeoutMs: 30_000,
+    });
+  }
+
+  async evict(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<EvictOutcome> {
+    this.writable(`evict ${namespace}/${pod}`);
+    const body = {
+      apiVersion: "policy/v1",
+      kind: "Eviction",
+      metadata: { name: pod, namespace },
+      ...(gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds } }),
+    };
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/eviction`;
+    try {
+      await this.http.text("POST", path, { body: JSON.stringify(body), timeoutMs: 30_000 });
+      return { outcome: "evicted" };
+    } catch (e) {
+      if (!(e instanceof KubeError)) throw e;
+      if (e.kind === "not-found") return { outcome: "gone" };
+      // 429: a PodDisruptionBudget allows no disruption now — kubectl drain retries these.
+      if (e.kind === "too-many-requests") return { outcome: "blocked", message: e.message };
+      throw e;
+    }
+  }
+
+  async deletePod(namespace: string, pod: string, gracePeriodSeconds?: number): Promise<void> {
+    this.writable(`delete ${namespace}/${pod}`);
+    const q = gracePeriodSeconds === undefined ? "" : `?gracePeriodSeconds=${gracePeriodSeconds}`;
+    try {
+      await this.http.text(
+        "DELETE",
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}${q}`,
+        { timeoutMs: 30_000 },
+      );
+    } catch (e) {
+      if (!(e instanceof KubeError && e.kind === "not-found")) throw e;
+    }
+  }
+
+  private readonly discovery = new Map<
+    string,
+    Promise<{ name: string; kind: string; namespaced: boolean }[]>
+  >();
+
+  async typeOf(apiVersion: string, kind: string): Promise<ResourceType | undefined> {
+    const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    let list = this.discovery.get(path);
+    if (!list) {
+      list = this.http
+        .json<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>("GET", path, {
+          timeoutMs: 30_000,
+        })
+        .then(
+          (r) => r.resources ?? [],
+          (e: unknown) => {
+            if (e instanceof KubeError && e.kind === "not-found") return [];
+            throw e;
+          },
+        );
+      this.discovery.set(path, list);
+    }
+    const r = (await list).find((x) => x.kind === kind && !x.name.includes("/"));
+    if (!r) return undefined;
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+    return { group: group!, version: version!, resource: r.name, kind, namespaced: r.namespaced };
+  }
+
+  async dryRunApply(type: ResourceType, obj: Record<string, unknown>): Promise<KubeObject> {
+    const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+    const ns = type.namespaced ? (meta.namespace ?? "default") : undefined;
+    const path = `${collectionPath(type, ns)}/${encodeURIComponent(String(meta.name))}?dryRun=All&fieldManager=slipway&force=true`;
+    return this.http.json<KubeObject>("PATCH", path, {
+      body: JSON.stringify(obj),
+      contentType: "application/apply-patch+yaml",
       timeoutMs: 30_000,
     });
   }

@@ -134,6 +134,9 @@ export class KubeHttp {
   }
 
   close(): void {
+    // A response that ended just before the close hands its socket back to the pool just after it: destroy
+    // those too, or one idle keep-alive socket holds the process open.
+    this.agent.on("free", (socket: { destroy(): void }) => socket.destroy());
     this.agent.destroy();
   }
 }

@@ -199,25 +199,21 @@ export class Informer implements Collection {
     });
     let failure: Error | undefined;
     const ctl = new AbortController();
-    const onStop = () => ctl.abort();
-    this.abort.signal.addEventListener("abort", onStop, { once: true });
-    try {
-      await this.http.lines(
-        path,
-        (line) => {
-          if (!line.trim() || failure) return;
-          try {
-            this.apply(JSON.parse(line) as WatchEvent);
-          } catch (e) {
-            failure = e as Error;
-            ctl.abort();
-          }
-        },
-        { signal: ctl.signal },
-      );
-    } finally {
-      this.abort.signal.removeEventListener("abort", onStop);
-    }
+    if (this.stopped) return;
+    await this.http.lines(
+      path,
+      (line) => {
+        if (!line.trim() || failure) return;
+        try {
+          this.apply(JSON.parse(line) as WatchEvent);
+        } catch (e) {
+          failure = e as Error;
+          ctl.abort();
+        }
+      },
+      // Stopped from outside, or by a line it cannot read (then relisted or retried by run()).
+      { signal: AbortSignal.any([this.abort.signal, ctl.signal]) },
+    );
     if (failure) throw failure;
   }
 

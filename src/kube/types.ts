@@ -1,5 +1,5 @@
 // The contract of the live-cluster half: what the kube adapter (`src/kube/cluster.ts`) gives its users —
-// `slipway status`, the terminal UI (`src/tui/`), drain, bootstrap — and what the health model reads. Plain
+// the status command, the terminal UI (`src/tui/`), drain, bootstrap — and what the health model reads. Plain
 // data and two interfaces; no I/O here, so a view or a health rule can be tested on recorded objects.
 
 /** An object as the API server returns it; the adapter fills in `apiVersion`/`kind` for list items. */

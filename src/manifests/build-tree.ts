@@ -13,6 +13,8 @@ export interface TreeBuild {
   missingPaths: { obj: ManifestObject; path: string }[];
   /** Source files in built folders that no kustomization lists. */
   stray: Set<string>;
+  /** Only what the builds produced: the objects the cluster would be given (for `slipway diff`). */
+  applied: ManifestObject[];
 }
 
 const nameOf = (o: ManifestObject) => String((o.value.metadata as Record<string, unknown> | undefined)?.name);
@@ -78,5 +80,6 @@ export async function buildTree(
     skippedBuilds,
     missingPaths: plan.missingPaths,
     stray,
+    applied: all.objects,
   };
 }

@@ -32,6 +32,8 @@ export interface ValidateManifestsOptions {
   kubernetesVersion?: string;
   /** Folders (or files) of CustomResourceDefinitions whose kinds get checked against them. */
   crds?: string[];
+  /** Called with the objects the builds produced (what Flux and Argo CD would apply), when builds ran. */
+  onApplied?: (objects: ManifestObject[]) => void;
 }
 
 export interface ManifestReport {
@@ -141,6 +143,7 @@ export async function validateManifests(
     for (const f of built.stray)
       tree.skipped.push({ file: f, reason: "no kustomization lists it: not applied by Flux or Argo CD" });
     checked = built.objects;
+    opts.onApplied?.(built.applied);
     buildMs = performance.now() - t0;
   }
   for (const h of missingDependsOn(checked)) hit({ rule: "flux-reference", ...h });

@@ -50,3 +50,19 @@ export const PROCESS_FUNCTIONS: FlagDef = {
     "false: show YAML functions (!exec, !terraform.output, …) as written instead of running them (default true)",
   value: "BOOL",
 };
+
+/** Flags of the commands that talk to the stack's live cluster (status, ui, node cordon/drain). */
+export const KUBE_FLAGS: Record<string, FlagDef> = {
+  stack: requiredStack,
+  context: {
+    type: "string",
+    description:
+      "The kubeconfig context (default: the stack's settings.kubernetes.context, cluster.kubeconfig_context, or the stack name with / as -)",
+    value: "NAME",
+  },
+  kubeconfig: {
+    type: "string",
+    description: "The kubeconfig file (default: settings.kubernetes.kubeconfig, $KUBECONFIG, ~/.kube/config)",
+    value: "FILE",
+  },
+};

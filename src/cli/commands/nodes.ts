@@ -1,5 +1,5 @@
 import { defineCommand, type CommandDef } from "../command.js";
-import { NODE_FLAGS, EDIT_FLAGS, APPLY_DRY_RUN } from "./flags.js";
+import { NODE_FLAGS, EDIT_FLAGS, APPLY_DRY_RUN, KUBE_FLAGS } from "./flags.js";
 
 /** The node inventory: list, add, remove, rebuild drills, cluster and node config, Tailscale discovery. */
 export const NODE_COMMANDS: CommandDef[] = [
@@ -75,6 +75,44 @@ export const NODE_COMMANDS: CommandDef[] = [
       },
     },
     load: async () => (await import("../nodes.js")).nodeRebuildCommand,
+  }),
+  defineCommand({
+    words: ["node", "cordon"],
+    summary: "Mark a node unschedulable, through the stack's cluster API",
+    args: [{ name: "name", description: "Node name", required: true }],
+    flags: KUBE_FLAGS,
+    examples: ["slipway node cordon pi-3 -s pve-prod"],
+    load: async () => (await import("../node-ops.js")).nodeCordonCommand,
+  }),
+  defineCommand({
+    words: ["node", "uncordon"],
+    summary: "Mark a node schedulable again",
+    args: [{ name: "name", description: "Node name", required: true }],
+    flags: KUBE_FLAGS,
+    load: async () => (await import("../node-ops.js")).nodeUncordonCommand,
+  }),
+  defineCommand({
+    words: ["node", "drain"],
+    summary: "Cordon a node and evict its pods through the Eviction API (PodDisruptionBudgets respected)",
+    description:
+      "As kubectl drain --ignore-daemonsets: DaemonSet and mirror pods are skipped; pods with emptyDir data or no controller are refused, all listed at once and before anything is evicted, unless --delete-emptydir-data / --force; an eviction a PodDisruptionBudget refuses is retried every 5 s until --timeout. The node stays cordoned on failure.",
+    args: [{ name: "name", description: "Node name", required: true }],
+    flags: {
+      ...KUBE_FLAGS,
+      force: { type: "boolean", description: "Delete pods no controller recreates" },
+      "delete-emptydir-data": {
+        type: "boolean",
+        description: "Evict pods with emptyDir volumes (their data is lost)",
+      },
+      timeout: { type: "string", description: "Give up after this long (default 5m)", value: "DURATION" },
+      "grace-period": {
+        type: "string",
+        description: "Seconds each pod gets to stop (default: its own terminationGracePeriodSeconds)",
+        value: "SECONDS",
+      },
+    },
+    examples: ["slipway node drain pi-3 -s pve-prod --delete-emptydir-data"],
+    load: async () => (await import("../node-ops.js")).nodeDrainCommand,
   }),
   defineCommand({
     words: ["config", "get"],

@@ -1,0 +1,91 @@
+// Small formatters the views share: ages, Kubernetes quantities (CPU, memory), field access on objects.
+import type { KubeObject } from "../kube/types.js";
+
+/** `42s`, `5m`, `3h`, `12d` — the age of a timestamp, as kubectl prints it (coarse). */
+export function age(timestamp: string | undefined, now: number): string {
+  if (!timestamp) return "-";
+  const s = Math.max(0, Math.floor((now - Date.parse(timestamp)) / 1000));
+  if (Number.isNaN(s)) return "-";
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+const SUFFIX: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
+};
+
+/** A Kubernetes quantity (`250m`, `1.5Gi`, `2e3`) as a number; NaN when it is not one. */
+export function quantity(q: unknown): number {
+  if (typeof q === "number") return q;
+  if (typeof q !== "string") return Number.NaN;
+  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
+  if (!m) return Number.NaN;
+  const mult = SUFFIX[m[2]!];
+  return mult === undefined ? Number.NaN : Number(m[1]) * mult;
+}
+
+/** CPU cores as `250m` or `4`. */
+export function cpu(cores: number): string {
+  if (!Number.isFinite(cores)) return "-";
+  return cores < 10 && !Number.isInteger(cores) ? `${Math.round(cores * 1000)}m` : String(Math.round(cores));
+}
+
+/** Bytes as `512Mi`, `3.8Gi`. */
+export function mem(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "-";
+  const units: [string, number][] = [
+    ["Ti", 1024 ** 4],
+    ["Gi", 1024 ** 3],
+    ["Mi", 1024 ** 2],
+    ["Ki", 1024],
+  ];
+  for (const [u, n] of units)
+    if (bytes >= n) return `${(bytes / n).toFixed(bytes / n < 10 ? 1 : 0).replace(/\.0$/, "")}${u}`;
+  return String(bytes);
+}
+
+/** A field of an object by path, unknown when any step is missing. */
+export function field(obj: unknown, ...path: (string | number)[]): unknown {
+  let v: unknown = obj;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+/** A list field (empty when missing or not a list). */
+export const list = (obj: unknown, ...path: (string | number)[]): Record<string, unknown>[] => {
+  const v = field(obj, ...path);
+  return Array.isArray(v) ? (v as Record<string, unknown>[]) : [];
+};
+
+/** `namespace/name`, or the name of a cluster-scoped object. */
+export const nsName = (o: KubeObject): string =>
+  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+
+/** One status condition's status ("True", "False", "Unknown") or undefined. */
+export function condition(
+  o: unknown,
+  type: string,
+): { status?: string; reason?: string; message?: string } | undefined {
+  return list(o, "status", "conditions").find((c) => c.type === type) as
+    { status?: string; reason?: string; message?: string } | undefined;
+}
