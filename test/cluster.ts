@@ -16,6 +16,8 @@ export interface TestCluster {
   kubeconfig: string;
   server: string;
   token: string;
+  /** The file kwok serves as every container's log (append podLogLine() lines from cluster.mjs). */
+  podLog: string;
   seconds: number;
 }
 
@@ -26,7 +28,7 @@ export function haveCluster(what: string): boolean {
 
 /** Starts a control plane for this file's tests; the returned object is filled in by beforeAll. */
 export function useCluster(opts: { nodes?: number } = {}): TestCluster {
-  const cluster = { dir: "", kubeconfig: "", server: "", token: "", seconds: 0 };
+  const cluster = { dir: "", kubeconfig: "", server: "", token: "", podLog: "", seconds: 0 };
   beforeAll(async () => {
     const c = (await up({ dir: join(tempDir(), "cluster"), nodes: opts.nodes ?? 2 })) as TestCluster;
     Object.assign(cluster, c);

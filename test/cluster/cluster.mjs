@@ -6,6 +6,11 @@
 //   npm run --silent test-cluster -- up [--nodes N] [--dir DIR]   start it; prints the kubeconfig path
 //   npm run --silent test-cluster -- down [--dir DIR]             stop every process, remove every file
 //
+// Pod logs: kwok also serves the kubelet API (logs, with follow) on 127.0.0.1:<kubeletPort>, the nodes' address
+// and port. It answers every container of every pod from one file in CRI log format (`podLog` of up()'s result;
+// append podLogLine(text) to it), so `kubectl logs -f` goes through the API server to kwok as to a kubelet. The
+// API server checks kwok's certificate (self-signed for IP 127.0.0.1, made by openssl) and nothing else listens.
+//
 // Tests call up() / down() directly (test/cluster.ts). State lives in one folder: certificates, tokens, etcd's
 // data, logs and state.json (the process ids), so down() leaves nothing behind.
 import { spawn, spawnSync } from "node:child_process";
@@ -125,6 +130,53 @@ export function nodeManifests(count, prefix = "kwok-node") {
   return JSON.stringify({ apiVersion: "v1", kind: "List", items });
 }
 
+/** kwok's kubelet certificate: self-signed for IP 127.0.0.1, so the API server can trust exactly it. */
+function kubeletCertificate(pki) {
+  const r = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=kwok-kubelet",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(pki, "kwok.key"),
+      "-out",
+      join(pki, "kwok.crt"),
+    ],
+    { encoding: "utf8" },
+  );
+  if (r.error || r.status !== 0)
+    throw new Error(`openssl could not make kwok's kubelet certificate: ${r.error?.message ?? r.stderr}`);
+}
+
+/** kwok's ClusterLogs: every container of every pod logs what `file` holds (follow: lines appended later). */
+function podLogsConfig(file) {
+  return [
+    "apiVersion: kwok.x-k8s.io/v1alpha1",
+    "kind: ClusterLogs",
+    "metadata: {name: pod-log}",
+    "spec:",
+    "  selector: {}",
+    `  logs: [{logsFile: ${JSON.stringify(file)}, follow: true}]`,
+    "",
+  ].join("\n");
+}
+
+/** One line of a container log as the kubelet stores it (CRI format), to append to up()'s `podLog`. */
+export function podLogLine(text, stream = "stdout", at = new Date()) {
+  return `${at.toISOString()} ${stream} F ${text}\n`;
+}
+
 /**
  * Starts the control plane in `dir` (created; must not hold a running one) with `nodes` simulated nodes.
  * Resolves when the API server is ready and every node is Ready. Returns {dir, kubeconfig, server, token, seconds}.
@@ -148,7 +200,12 @@ async function start0({ dir = defaultDir(), nodes = 3, bin = binDir(), timeoutMs
   const deadline = started + timeoutMs;
   mkdirSync(join(dir, "logs"), { recursive: true });
   mkdirSync(join(dir, "pki"), { recursive: true });
-  const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [etcdClient, etcdPeer, apiPort, kubeletPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const state = { dir, bin, pids: {}, server: `https://127.0.0.1:${apiPort}` };
 
   const sa = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -156,6 +213,10 @@ async function start0({ dir = defaultDir(), nodes = 3, bin = binDir(), timeoutMs
     mode: 0o600,
   });
   writeFileSync(join(dir, "pki", "sa.pub"), sa.publicKey.export({ type: "spki", format: "pem" }));
+  kubeletCertificate(join(dir, "pki"));
+  const podLog = join(dir, "pod.log");
+  writeFileSync(podLog, "");
+  writeFileSync(join(dir, "kwok-logs.yaml"), podLogsConfig(podLog));
   const token = randomBytes(24).toString("hex");
   writeFileSync(join(dir, "tokens.csv"), `${token},slipway-admin,slipway-admin,"system:masters"\n`, {
     mode: 0o600,
@@ -188,6 +249,9 @@ async function start0({ dir = defaultDir(), nodes = 3, bin = binDir(), timeoutMs
     "--service-cluster-ip-range=10.96.0.0/16",
     "--allow-privileged=true",
     "--profiling=false",
+    // Reach the kubelets (kwok) at the nodes' InternalIP (127.0.0.1) and trust only kwok's own certificate.
+    "--kubelet-preferred-address-types=InternalIP",
+    `--kubelet-certificate-authority=${join(dir, "pki", "kwok.crt")}`,
   ]);
   // The API server writes its self-signed certificate (with the CA that signed it) into --cert-dir.
   const crt = join(dir, "pki", "apiserver.crt");
@@ -224,9 +288,15 @@ async function start0({ dir = defaultDir(), nodes = 3, bin = binDir(), timeoutMs
     "--manage-all-nodes=false",
     `--manage-nodes-with-annotation-selector=${KWOK_ANNOTATION}=fake`,
     `--config=${join(state.bin, "kwok-stages.yaml")}`,
+    `--config=${join(dir, "kwok-logs.yaml")}`,
     "--node-lease-duration-seconds=40",
     "--cidr=10.0.0.1/24",
-    "--node-ip=10.0.0.1",
+    // The kubelet API (logs): the address and port kwok writes into every node's status, on loopback only.
+    "--node-ip=127.0.0.1",
+    `--node-port=${kubeletPort}`,
+    `--server-address=127.0.0.1:${kubeletPort}`,
+    `--tls-cert-file=${join(dir, "pki", "kwok.crt")}`,
+    `--tls-private-key-file=${join(dir, "pki", "kwok.key")}`,
   ]);
   if (nodes > 0) {
     const r = kubectl(kubeconfig, ["create", "-f", "-"], nodeManifests(nodes));
@@ -253,7 +323,14 @@ async function start0({ dir = defaultDir(), nodes = 3, bin = binDir(), timeoutMs
     () => kubectl(kubeconfig, ["get", "serviceaccount", "default", "-n", "default"]).status === 0,
     state,
   );
-  return { dir, kubeconfig, server: state.server, token, seconds: (Date.now() - started) / 1000 };
+  return {
+    dir,
+    kubeconfig,
+    server: state.server,
+    token,
+    podLog,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /** Stops every process up() started (TERM, then KILL after 3 s) and removes the folder. */
