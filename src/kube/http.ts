@@ -107,15 +107,20 @@ export class KubeHttp {
       throw errorFromStatus(this.target, what, status, Buffer.concat(chunks).toString("utf8"));
     }
     await new Promise<void>((done, fail) => {
-      let rest = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        const parts = (rest + chunk).split("\n");
-        rest = parts.pop() ?? "";
-        for (const p of parts) onLine(p);
+      // Lines are cut from the bytes and decoded one by one: a line split from a decoded chunk would be a
+      // slice of it, and one kept line (a log ring holds thousands) would keep its whole chunk alive.
+      let rest: Buffer = Buffer.alloc(0);
+      res.on("data", (chunk: Buffer) => {
+        const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+        let from = 0;
+        for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, from)) {
+          onLine(buf.toString("utf8", from, nl));
+          from = nl + 1;
+        }
+        rest = Buffer.from(buf.subarray(from));
       });
       res.on("end", () => {
-        if (rest) onLine(rest);
+        if (rest.length) onLine(rest.toString("utf8"));
         done();
       });
       res.on("error", (e) => (o.signal?.aborted ? done() : fail(errorFromNetwork(this.target, what, e))));
