@@ -93,6 +93,15 @@ describe.runIf(haveCluster("the kube adapter against a real API server"))("the k
     } finally {
       await cl.close();
     }
+    // From the watch cache (status's one-shot read): the same objects, in one answer.
+    const cached = await open({ listFromCache: true });
+    try {
+      const cms = cached.watch(CONFIGMAPS, { labelSelector: "paged=yes" });
+      await cached.synced();
+      expect(cms.size).toBe(600);
+    } finally {
+      await cached.close();
+    }
   });
 
   it("delivers watch changes in batches, at most one per interval", async () => {

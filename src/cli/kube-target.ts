@@ -80,7 +80,7 @@ export function openStackCluster(
   engine: StackEngine,
   stack: string,
   c: { flags: Record<string, unknown>; env: Record<string, string | undefined> },
-  opts: { readonly?: boolean } = {},
+  opts: { readonly?: boolean; listFromCache?: boolean } = {},
 ): Promise<Cluster> {
   const t = kubeTarget(engine, stack, { context: str(c.flags.context), kubeconfig: str(c.flags.kubeconfig) });
   return openCluster({
@@ -88,5 +88,6 @@ export function openStackCluster(
     context: t.context,
     env: c.env as NodeJS.ProcessEnv,
     ...(opts.readonly ? { readonly: true } : {}),
+    ...(opts.listFromCache ? { listFromCache: true } : {}),
   });
 }

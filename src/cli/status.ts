@@ -77,7 +77,7 @@ export async function statusCommand(c: CommandContext): Promise<CommandResult> {
     });
   const format = c.flags.format === undefined ? undefined : outputFormat(c.flags.format);
   const { desired, notes: desiredNotes } = desiredState(engine, stack, str(c.flags.component));
-  const cluster = await openStackCluster(engine, stack, c, { readonly: true });
+  const cluster = await openStackCluster(engine, stack, c, { readonly: true, listFromCache: !c.flags.watch });
   const allNotes = [...notes, ...stackWarnings(c, engine, stack), ...desiredNotes];
   const colour = process.stdout.isTTY === true && !c.env.NO_COLOR && format === undefined;
   const render = (r: StatusReport) => (format ? formatData(r, format) : statusText(r, { colour }));

@@ -26,6 +26,8 @@ export interface OpenClusterOptions extends KubeConfigOptions {
   batchMs?: number;
   /** How long the first probe waits for the server (ms); 5,000 by default. */
   probeMs?: number;
+  /** First lists from the API server's watch cache, unpaged (one-shot readers such as status). */
+  listFromCache?: boolean;
 }
 
 /** What one eviction request did: accepted, refused by a PodDisruptionBudget for now, or the pod was gone. */
@@ -161,7 +163,12 @@ class LiveCluster implements Cluster {
     const one = (namespace?: string) =>
       new Informer(
         type,
-        { namespace, labelSelector: scope.labelSelector, fieldSelector: scope.fieldSelector },
+        {
+          namespace,
+          labelSelector: scope.labelSelector,
+          fieldSelector: scope.fieldSelector,
+          fromCache: this.opts.listFromCache,
+        },
         this.http,
         this.hooks,
       ).start();
