@@ -28,7 +28,25 @@ let loading: Promise<{ react: typeof import("react"); ink: typeof import("ink") 
 
 /** Starts loading Ink and React (once): the CLI calls it first, so they load while the cluster is opened. */
 export function loadInk() {
-  return (loading ??= Promise.all([import("react"), import("ink")]).then(([react, ink]) => ({ react, ink })));
+  return (loading ??= withoutCiVariables(() =>
+    Promise.all([import("react"), import("ink")]).then(([react, ink]) => ({ react, ink })),
+  ));
+}
+
+/**
+ * Ink decides when it loads whether it runs in CI (`CI`, `CONTINUOUS_INTEGRATION`), and then draws only the
+ * last frame, for logs. The UI runs on a terminal (checked first), where that would show nothing until quit:
+ * a shell that exports CI — or a CI job driving the UI in a pseudo-terminal — must still see it.
+ */
+async function withoutCiVariables<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
 }
 
 /** Runs the UI until the user quits, then closes the cluster it ends with (after `:ctx`, not the first). */
