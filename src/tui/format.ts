@@ -1,6 +1,5 @@
 // Small formatters the views share: ages, Kubernetes quantities (CPU, memory), field access on objects.
 import { parseQuantity } from "../kube/quantity.js";
-import type { KubeObject } from "../kube/types.js";
 
 /** `42s`, `5m`, `3h`, `12d` — the age of a timestamp, as kubectl prints it (coarse). */
 export function age(timestamp: string | undefined, now: number): string {
@@ -55,16 +54,3 @@ export const list = (obj: unknown, ...path: (string | number)[]): Record<string,
   const v = field(obj, ...path);
   return Array.isArray(v) ? (v as Record<string, unknown>[]) : [];
 };
-
-/** `namespace/name`, or the name of a cluster-scoped object. */
-export const nsName = (o: KubeObject): string =>
-  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
-
-/** One status condition's status ("True", "False", "Unknown") or undefined. */
-export function condition(
-  o: unknown,
-  type: string,
-): { status?: string; reason?: string; message?: string } | undefined {
-  return list(o, "status", "conditions").find((c) => c.type === type) as
-    { status?: string; reason?: string; message?: string } | undefined;
-}

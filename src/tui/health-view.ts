@@ -7,7 +7,8 @@ import { podHealth as podModel } from "../kube/health-pods.js";
 import { workloadHealth as workloadModel } from "../kube/health-workloads.js";
 import type { HealthLevel } from "../kube/health.js";
 import type { KubeObject } from "../kube/types.js";
-import { condition, field, list } from "./format.js";
+import { condition } from "../kube/health.js";
+import { field, list } from "./format.js";
 
 const COLOUR: Record<HealthLevel, Health> = {
   healthy: "ok",

@@ -10,7 +10,8 @@ import {
   SERVICES,
   STATEFULSETS,
 } from "../kube/resources.js";
-import { age, condition, field, list } from "./format.js";
+import { condition } from "../kube/health.js";
+import { age, field, list } from "./format.js";
 import { eventHealth, gitopsHealth, podRestarts, replicas, workloadHealth } from "./health-view.js";
 import { itemOf, objectsOf, type ClusterData } from "./model.js";
 import { byNsName, defineView } from "./view-def.js";
