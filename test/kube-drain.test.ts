@@ -77,10 +77,12 @@ const deployment = (name: string, replicas: number) =>
     },
   });
 
-function podsOn(c: TestCluster, node: string, selector: string): string[] {
+function podsOn(c: TestCluster, node: string, selector: string, namespace = "default"): string[] {
   const r = kubectl(c, [
     "get",
     "pods",
+    "-n",
+    namespace,
     "-l",
     selector,
     "--field-selector",
@@ -242,5 +244,106 @@ describe.runIf(haveCluster("drain against a real API server"))("drain through th
     expect(lost.stderr).toContain("no context nope in the kubeconfig");
     expect(lost.stderr).not.toMatch(/\n\s+at /);
     expect(cli("node", "uncordon", "kwok-node-1").status).toBe(0);
+  }, 90_000);
+
+  it("picks the same pods as kubectl drain --dry-run=server (the oracle): refused, skipped and evicted", async () => {
+    // Pods of every kind the filters tell apart, on node 1: bare, emptyDir, a Deployment's, a DaemonSet's.
+    expect(kubectl(c, ["create", "namespace", "oracle"]).code).toBe(0);
+    const mk = (name: string, spec: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: "oracle" },
+        spec: { nodeName: "kwok-node-1", containers: [{ name: "c", image: "x" }], ...spec },
+      });
+    for (const [n, spec] of [
+      ["bare", {}],
+      ["scratch", { volumes: [{ name: "tmp", emptyDir: {} }] }],
+    ] as const)
+      expect(kubectl(c, ["create", "-f", "-"], mk(n, spec)).code).toBe(0);
+    const template = (app: string) => ({
+      selector: { matchLabels: { app } },
+      template: {
+        metadata: { labels: { app } },
+        spec: {
+          nodeSelector: { "kubernetes.io/hostname": "kwok-node-1" },
+          containers: [{ name: "c", image: "x" }],
+        },
+      },
+    });
+    const workloads = [
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", namespace: "oracle" },
+        spec: { replicas: 2, ...template("oracle-web") },
+      },
+      {
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: "agent", namespace: "oracle" },
+        spec: template("oracle-agent"),
+      },
+    ];
+    for (const w of workloads) expect(kubectl(c, ["create", "-f", "-"], JSON.stringify(w)).code).toBe(0);
+    await until(
+      "the oracle workloads' pods on node 1",
+      () =>
+        podsOn(c, "kwok-node-1", "app=oracle-web", "oracle").length === 2 &&
+        podsOn(c, "kwok-node-1", "app=oracle-agent", "oracle").length === 1,
+    );
+    const listed = kubectl(c, [
+      "get",
+      "pods",
+      "-A",
+      "--field-selector",
+      "spec.nodeName=kwok-node-1",
+      "-o",
+      "json",
+    ]);
+    const pods = (JSON.parse(listed.stdout) as { items: KubeObject[] }).items;
+    const ours = (o: Parameters<typeof sortPod>[1], action: string) =>
+      pods
+        .filter((p) => sortPod(p, o).action === action)
+        .map((p) => `${p.metadata.namespace}/${p.metadata.name}`)
+        .sort();
+    const drain = (...flags: string[]) =>
+      kubectl(c, [
+        "drain",
+        "kwok-node-1",
+        "--dry-run=server",
+        "--ignore-daemonsets",
+        "--timeout=20s",
+        ...flags,
+      ]);
+    // The pods kubectl names (it repeats its refusal in a summary line): each once, sorted.
+    const named = (text: string, re: RegExp) =>
+      [
+        ...new Set(
+          [...text.matchAll(re)]
+            .flatMap((m) => m[1]!.split(/,\s*/))
+            .map((x) => x.trim())
+            .filter(Boolean),
+        ),
+      ].sort();
+
+    // Without --force / --delete-emptydir-data kubectl refuses, naming the pods; slipway refuses the same ones.
+    const refused = drain();
+    expect(refused.code).not.toBe(0);
+    // kubectl: `cannot delete Pods … (use --force to override): ns/a, ns/b, cannot delete …: ns/c]`.
+    const kubectlRefused = named(refused.stderr, /\(use [^)]*\): ((?:[\w.-]+\/[\w.-]+(?:, )?)+)/g);
+    expect(kubectlRefused).toEqual(ours({}, "refuse"));
+    expect(kubectlRefused).toEqual(["oracle/bare", "oracle/scratch"]);
+
+    // With both, kubectl evicts (dry run) exactly what slipway evicts or deletes, and ignores the DaemonSet's pod.
+    const moved = drain("--force", "--delete-emptydir-data");
+    expect(moved.code, moved.stderr).toBe(0);
+    const both = { force: true, deleteEmptyDirData: true };
+    const kubectlMoved = named(moved.stdout + moved.stderr, /evicting pod (\S+)/g);
+    expect(kubectlMoved).toEqual([...ours(both, "evict"), ...ours(both, "delete")].sort());
+    expect(named(moved.stderr, /Warning: ignoring DaemonSet-managed Pods: ([^\n;]+)/g)).toEqual(
+      ours(both, "skip"),
+    );
+    expect(kubectl(c, ["uncordon", "kwok-node-1"]).code).toBe(0);
   }, 90_000);
 });
